@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# README command 1: install what is missing, build, run the main job.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh core
+cmake --preset release > /dev/null
+cmake --build build/release -j"$(nproc)"
+mkdir -p results
+build/release/buurt run scenarios/baseline.toml --out results/baseline.h5 --force

@@ -1,0 +1,95 @@
+// buurt: the command-line tool. Parses arguments, maps errors to exit codes, and runs commands.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fmt/format.h>
+#include <iostream>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+
+#include "buurt/core/Simulation.h"
+#include "buurt/output/Recorder.h"
+#include "buurt/scenario/Scenario.h"
+#include "commands.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_signal(int) { g_stop.store(true); }
+
+}  // namespace
+
+namespace buurt::cli {
+
+std::atomic<bool>& stop_flag() { return g_stop; }
+
+Progress::Progress(std::string label, long total, bool quiet)
+    : label_(std::move(label)), total_(total), quiet_(quiet), tty_(::isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()) {}
+
+void Progress::update(long done) {
+  if (quiet_ || total_ <= 0) return;
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double eta = done > 0 ? secs * static_cast<double>(total_ - done) / static_cast<double>(done) : 0.0;
+  if (tty_) {
+    const int width = 30;
+    const int filled = static_cast<int>(width * done / total_);
+    fmt::print(stderr, "\r{} [{}{}] {}/{}  {:.1f}s  ETA {:.1f}s ", label_, std::string(static_cast<std::size_t>(filled), '#'),
+               std::string(static_cast<std::size_t>(width - filled), '.'), done, total_, secs, eta);
+    if (done == total_) fmt::print(stderr, "\n");
+  } else {
+    const long step = std::max(1L, total_ / 10);
+    if (done % step == 0 || done == total_) fmt::print(stderr, "{}: {}/{} ({:.1f}s, ETA {:.1f}s)\n", label_, done, total_, secs, eta);
+  }
+}
+
+}  // namespace buurt::cli
+
+int main(int argc, char** argv) {
+  using namespace buurt;
+  auto logger = spdlog::stderr_color_mt("buurt");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%^%l%$: %v");
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+
+  CLI::App app{"Buurtkracht: agent-based simulation of neighbourhood self-reliance"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", Provenance::version() + " (" + Provenance::commit() + ")");
+  cli::register_commands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : cli::kExitBadInput;
+  }
+  try {
+    return cli::dispatch(app);
+  } catch (const ScenarioError& e) {
+    spdlog::error("{}", e.what());
+    return cli::kExitBadInput;
+  } catch (const cli::UsageError& e) {
+    spdlog::error("{}", e.what());
+    return cli::kExitBadInput;
+  } catch (const OutputError& e) {
+    spdlog::error("{}", e.what());
+    return cli::kExitOutput;
+  } catch (const Interrupted&) {
+    spdlog::warn("interrupted: no result file was written");
+    return cli::kExitInterrupted;
+  } catch (const h5::Error& e) {
+    spdlog::error("{}", e.what());
+    return cli::kExitOutput;
+  } catch (const std::bad_alloc&) {
+    spdlog::error("out of memory");
+    return cli::kExitInternal;
+  } catch (const std::exception& e) {
+    spdlog::error("internal error: {}", e.what());
+    return cli::kExitInternal;
+  }
+}

@@ -1,0 +1,67 @@
+#pragma once
+/// The model's week: a fixed schedule of named phases over residents and ties.
+#include <cstdint>
+#include <vector>
+
+#include "buurt/core/Outcomes.h"
+#include "buurt/core/Rng.h"
+#include "buurt/network/Network.h"
+#include "buurt/population/Population.h"
+#include "buurt/scenario/Schema.h"
+
+namespace buurt {
+
+/// Who helped a resident this week.
+enum class HelpSource : std::uint8_t { None = 0, Household, Kin, Neighbour, Friend, Brokered, Volunteer, CommunityManager, Team, SecondLine };
+inline constexpr std::array<const char*, 10> kHelpSourceNames = {"none", "household", "kin", "neighbour", "friend", "brokered", "volunteer", "community_manager", "team", "second_line"};
+
+class Simulation {
+ public:
+  /// Builds population and network for (params.run.seed, run).
+  explicit Simulation(const Params& params, std::uint32_t run = 0);
+
+  /// Advance one week.
+  void step();
+
+  int week() const { return week_; }  ///< weeks completed
+  std::uint32_t run() const { return run_; }
+  const Params& params() const { return p_; }
+  /// Change parameters of a running simulation (policy sliders). Population size and layout keys are ignored.
+  void steer(const Params& p);
+  const Population& population() const { return pop_; }
+  const Network& network() const { return net_; }
+  const WeekOutcomes& outcomes() const { return out_; }
+  /// Writable state, for tests and tools that set up a situation between weeks (never during step()).
+  Population& population_mut() { return pop_; }
+  Network& network_mut() { return net_; }
+  /// Recompute derived state (active ties, need mask, outcomes) after editing state by hand.
+  void refresh();
+  /// Bytes per resident of all state, ties included (for the benchmark).
+  double bytes_per_resident() const;
+
+ private:
+  // Phases, in the order of MODEL.md.
+  void life_events();     // 1
+  void self_help();       // 2
+  void asking();          // 3
+  void matching();        // 4
+  void helping();         // 5
+  void tie_dynamics();    // 8
+  void adaptation();      // 9
+  void accounting();      // 10
+  void count_active_ties();
+
+  Params p_;
+  std::uint32_t run_;
+  Rng rng_;
+  Population pop_;
+  Network net_;
+  WeekOutcomes out_;
+  int week_ = 0;
+  std::uint32_t cur_ = 0;                   ///< week being simulated (week_ before increment)
+  std::vector<std::uint64_t> offer_;        ///< matching: highest proposal key per helper
+  std::vector<std::uint32_t> meet_;         ///< tie formation proposals per resident
+  std::size_t ties_formed_ = 0, ties_broken_ = 0;
+};
+
+}  // namespace buurt

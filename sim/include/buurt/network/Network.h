@@ -1,0 +1,43 @@
+#pragma once
+/// Social ties in compressed-sparse-row form with per-tie reciprocity balance.
+#include <cstdint>
+#include <vector>
+
+#include "buurt/population/Population.h"
+#include "buurt/scenario/Schema.h"
+
+namespace buurt {
+
+enum class TieKind : std::uint8_t { Household = 0, Kin = 1, Neighbour = 2, Friend = 3, Brokered = 4 };
+inline constexpr std::array<const char*, 5> kTieKindNames = {"household", "kin", "neighbour", "friend", "brokered"};
+
+/// Undirected ties. Each resident's row holds entries (other resident, edge id); rows have spare
+/// slots so ties can form during a run without rebuilding the CSR arrays.
+struct Network {
+  std::vector<std::uint32_t> row_begin;  ///< size n+1
+  std::vector<std::uint32_t> other;      ///< per entry: the other resident, kNone when the slot is free
+  std::vector<std::uint32_t> edge;       ///< per entry: edge id
+
+  // per edge
+  std::vector<std::uint32_t> a, b;       ///< endpoints, a < b
+  std::vector<TieKind> kind;
+  std::vector<float> strength;           ///< 0 = ended
+  std::vector<float> balance;            ///< hours given by a to b minus received from b
+  std::vector<std::int32_t> last_help;   ///< last week with help on the tie, -1 never
+
+  std::size_t edges() const { return a.size(); }
+  bool active(std::uint32_t e) const { return strength[e] > 0.0f; }
+  /// Balance as seen by `self`: hours `self` gave minus received on edge e.
+  float balance_of(std::uint32_t e, std::uint32_t self) const { return self == a[e] ? balance[e] : -balance[e]; }
+  /// Find the entry of `j` in row `i`, or kNone.
+  std::uint32_t find(std::uint32_t i, std::uint32_t j) const;
+  /// Add a tie if both rows have a free slot and none exists. Returns edge id or kNone.
+  std::uint32_t add(std::uint32_t i, std::uint32_t j, TieKind k, float strength, std::int32_t week);
+  std::size_t active_edges() const;
+  double bytes_per_tie() const;
+};
+
+/// Build household, kin, neighbour and friend ties (small world, with isolated residents).
+Network build_network(const Params& p, const Population& pop, std::uint32_t run);
+
+}  // namespace buurt

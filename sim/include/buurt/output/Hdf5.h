@@ -1,0 +1,101 @@
+#pragma once
+/// A thin RAII layer over the HDF5 C API: handles, typed datasets, string attributes.
+#include <hdf5.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace buurt::h5 {
+
+/// Raised on any HDF5 failure, with the operation and object name.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Owns one hid_t and closes it with the right function.
+class Handle {
+ public:
+  Handle() = default;
+  explicit Handle(hid_t id) : id_(id) {}
+  Handle(Handle&& o) noexcept : id_(o.id_) { o.id_ = H5I_INVALID_HID; }
+  Handle& operator=(Handle&& o) noexcept {
+    if (this != &o) {
+      close();
+      id_ = o.id_;
+      o.id_ = H5I_INVALID_HID;
+    }
+    return *this;
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() { close(); }
+  hid_t id() const { return id_; }
+  explicit operator bool() const { return id_ >= 0; }
+  void close();
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+};
+
+template <class T> hid_t native_type();
+template <> inline hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
+template <> inline hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
+template <> inline hid_t native_type<std::int32_t>() { return H5T_NATIVE_INT32; }
+template <> inline hid_t native_type<std::uint32_t>() { return H5T_NATIVE_UINT32; }
+template <> inline hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
+template <> inline hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64; }
+template <> inline hid_t native_type<std::uint8_t>() { return H5T_NATIVE_UINT8; }
+template <> inline hid_t native_type<std::uint16_t>() { return H5T_NATIVE_UINT16; }
+template <> inline hid_t native_type<std::int8_t>() { return H5T_NATIVE_INT8; }
+
+/// Silence HDF5's own error printing (errors become exceptions with our message).
+void quiet();
+
+Handle create_file(const std::filesystem::path& path);  ///< truncates; callers use a temp name
+Handle open_file(const std::filesystem::path& path, bool writable = false);
+Handle create_group(hid_t parent, const std::string& name);
+Handle open_group(hid_t parent, const std::string& name);
+bool exists(hid_t parent, const std::string& path);
+
+void set_attr(hid_t obj, const std::string& name, const std::string& value);
+void set_attr(hid_t obj, const std::string& name, double value);
+void set_attr(hid_t obj, const std::string& name, std::int64_t value);
+std::string get_attr_string(hid_t obj, const std::string& name);
+
+/// Write a variable-length UTF-8 string dataset (scalar).
+void write_string(hid_t parent, const std::string& name, const std::string& value);
+std::string read_string(hid_t parent, const std::string& name);
+/// Write a 1-D array of strings.
+void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
+
+/// Write a dataset of shape `dims` (row-major), gzip-compressed and chunked when large.
+template <class T>
+void write(hid_t parent, const std::string& name, std::span<const T> data, std::vector<hsize_t> dims = {}, int deflate = 0);
+template <class T>
+void write_scalar(hid_t parent, const std::string& name, T value) { write<T>(parent, name, std::span<const T>(&value, 1), std::vector<hsize_t>{}, -1); }
+
+template <class T>
+std::vector<T> read(hid_t parent, const std::string& name, std::vector<hsize_t>* dims = nullptr);
+
+/// A 2-D dataset (rows x cols) that grows by whole rows; chunked and compressed.
+class RowAppender {
+ public:
+  RowAppender() = default;
+  RowAppender(hid_t parent, const std::string& name, hid_t type, hsize_t cols, int deflate);
+  template <class T>
+  void append(std::span<const T> row) { append_raw(row.data(), row.size(), native_type<T>()); }
+  hid_t id() const { return ds_.id(); }
+  hsize_t rows() const { return rows_; }
+
+ private:
+  void append_raw(const void* data, std::size_t n, hid_t memtype);
+  Handle ds_;
+  hsize_t rows_ = 0, cols_ = 0;
+};
+
+}  // namespace buurt::h5

@@ -1,0 +1,88 @@
+#pragma once
+/// Records runs into HDF5: the temp-then-rename result file and the per-run layout.
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "buurt/core/Simulation.h"
+#include "buurt/output/Hdf5.h"
+#include "buurt/scenario/Scenario.h"
+
+namespace buurt {
+
+/// Output problems the user can fix (file exists, directory not writable, disk full).
+class OutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Raised when a run is stopped by SIGINT/SIGTERM; nothing is left under the final name.
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted() : std::runtime_error("interrupted") {}
+};
+
+/// A result file written under a temporary name and renamed into place only when complete.
+/// An existing file is never touched unless `force` is set.
+class ResultFile {
+ public:
+  ResultFile(std::filesystem::path final_path, bool force);
+  ~ResultFile();
+  ResultFile(const ResultFile&) = delete;
+  ResultFile& operator=(const ResultFile&) = delete;
+  hid_t root() const { return file_.id(); }
+  const std::filesystem::path& path() const { return final_; }
+  const std::filesystem::path& temp_path() const { return temp_; }
+  /// Flush, close, fsync and rename to the final name.
+  void commit();
+
+ private:
+  std::filesystem::path final_, temp_;
+  h5::Handle file_;
+  bool committed_ = false;
+};
+
+/// Check before any work that `path` may be written (no file there unless force; directory writable).
+void check_output_path(const std::filesystem::path& path, bool force);
+
+/// Program identity written into /meta.
+struct Provenance {
+  static std::string version();
+  static std::string commit();
+};
+
+/// Writes one run (meta, population, timeseries, snapshots, network, final) into a group.
+class RunRecorder {
+ public:
+  RunRecorder(hid_t group, const Scenario& scenario, const Simulation& sim);
+  /// Call after every step(): keeps the outcome row and writes snapshots every K weeks.
+  void record_week(const Simulation& sim);
+  /// Write timeseries, the last snapshot and /final.
+  void finish(const Simulation& sim);
+  const std::vector<WeekOutcomes>& rows() const { return rows_; }
+
+ private:
+  void snapshot(const Simulation& sim);
+  hid_t group_;
+  int total_weeks_;
+  int every_;
+  int last_snapshot_ = -1;
+  std::vector<WeekOutcomes> rows_;
+  std::vector<std::int32_t> snap_weeks_;
+  std::vector<h5::RowAppender> snap_;
+  std::vector<std::uint16_t> initial_ties_;
+  std::vector<float> initial_self_reliance_;
+};
+
+/// Write /meta (scenario as given and resolved, seed, version, commit, schema) into `group`.
+void write_meta(hid_t group, const Scenario& scenario, std::uint32_t run);
+/// Write /meta/runtime (wall time, host, threads): kept apart so results compare bit-for-bit.
+void write_runtime(hid_t file, double wall_seconds, int threads);
+
+/// Run `sim` for `weeks` weeks, recording each week. Checks `stop` each week (throws Interrupted);
+/// calls `progress(week)` after each week if given.
+void run_recorded(Simulation& sim, RunRecorder* rec, int weeks, const std::atomic<bool>* stop, const std::function<void(int)>& progress = {});
+
+}  // namespace buurt

@@ -1,0 +1,75 @@
+#pragma once
+/// Residents as a struct of arrays: one contiguous array per state variable.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "buurt/scenario/Schema.h"
+
+namespace buurt {
+
+inline constexpr int kDomains = 5;
+enum Domain : int { Income = 0, Health = 1, Mental = 2, Social = 3, HouseholdCare = 4 };
+inline constexpr std::array<const char*, kDomains> kDomainNames = {"income", "health", "mental", "social", "household"};
+
+enum class HouseholdType : std::uint8_t { Single = 0, Couple = 1, Family = 2, Elderly = 3 };
+inline constexpr std::array<const char*, 4> kHouseholdNames = {"single", "couple", "family", "elderly"};
+enum class AgeGroup : std::uint8_t { Child = 0, Adult = 1, Elderly = 2 };
+enum class IncomeGroup : std::uint8_t { Benefits = 0, Low = 1, Middle = 2 };
+inline constexpr std::array<const char*, 3> kIncomeNames = {"benefits", "low", "middle"};
+
+/// Resident role flags (bits).
+enum ResidentFlag : std::uint8_t { kIsolated = 1, kWilling = 2, kVolunteer = 4, kCommunityManager = 8, kInTeam = 16, kHidesNetwork = 32 };
+
+/// All residents. Static attributes are set at initialisation; dynamic state changes weekly.
+struct Population {
+  std::size_t size = 0;
+  std::size_t streets = 0;
+  std::size_t blocks = 0;
+  std::size_t blocks_x = 0;  ///< blocks per row of the layout grid
+
+  // static
+  std::vector<std::uint32_t> household;
+  std::vector<std::uint32_t> street;
+  std::vector<std::uint32_t> street_begin;  ///< residents of street s are [street_begin[s], street_begin[s+1])
+  std::vector<HouseholdType> household_type;
+  std::vector<AgeGroup> age;
+  std::vector<IncomeGroup> income;
+  std::vector<float> x, y;  ///< home position in layout units (1 = one house width)
+
+  // dynamic state
+  std::array<std::vector<float>, kDomains> need;
+  std::array<std::vector<float>, kDomains> skill;
+  std::vector<float> self_reliance, self_direction, threshold, shame;
+  std::vector<float> trust_neighbours, trust_professionals, dependency;
+  std::vector<float> budget, fatigue;
+  std::vector<std::uint16_t> poverty_weeks;
+  std::vector<std::uint8_t> flags;
+  std::vector<std::uint8_t> need_mask;      ///< bit d set when domain d was in need after last week
+  std::vector<std::uint16_t> active_ties;   ///< ties with strength >= active_strength, after last week
+
+  // per-week scratch (rewritten every week)
+  std::vector<std::int8_t> ask_domain;      ///< -1: not asking
+  std::vector<float> ask_hours;
+  std::vector<std::uint32_t> helper;        ///< matched helper or kNone
+  std::vector<std::uint32_t> help_entry;    ///< CSR entry of the tie used
+  std::vector<float> hours_received, hours_given, remaining;
+  std::vector<std::uint64_t> tried;         ///< bitmask of tie entries already tried this week
+  std::vector<std::uint8_t> help_source;    ///< HelpSource of this week's help (0 none)
+
+  bool has(std::size_t i, ResidentFlag f) const { return (flags[i] & f) != 0; }
+  float total_need(std::size_t i) const {
+    float s = 0;
+    for (int d = 0; d < kDomains; ++d) s += need[d][i];
+    return s;
+  }
+  /// Bytes held per resident by these arrays (excluding ties).
+  double bytes_per_resident() const;
+};
+
+inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+/// Build the population (households, streets, blocks, groups, traits). Deterministic, single-threaded.
+Population build_population(const Params& p, std::uint32_t run);
+
+}  // namespace buurt

@@ -1,0 +1,63 @@
+#pragma once
+/// The scenario schema: typed parameters with defaults, ranges, units and sources.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace buurt {
+
+namespace detail {
+using ctype_int = std::int64_t;
+using ctype_real = double;
+using ctype_bool = bool;
+}  // namespace detail
+
+/// Every model parameter as a plain field named `<section>_<key>`; defaults from Params.def.
+struct Params {
+#define X(type, sec, key, def, lo, hi, unit, desc, src) detail::ctype_##type sec##_##key = def;
+#include "buurt/scenario/Params.def"
+#undef X
+};
+
+enum class ParamType { Int, Real, Bool };
+
+/// One parameter's declaration.
+struct ParamSpec {
+  std::string_view section;
+  std::string_view key;
+  ParamType type;
+  double default_value;
+  double min;
+  double max;
+  std::string_view unit;
+  std::string_view description;
+  std::string_view source;
+  std::variant<std::int64_t Params::*, double Params::*, bool Params::*> member;
+
+  std::string full_name() const;
+  std::string type_name() const;
+  /// Current value in `p` formatted as TOML.
+  std::string format(const Params& p) const;
+};
+
+/// Schema version written into result files; bump when keys change meaning.
+inline constexpr int kSchemaVersion = 1;
+
+/// All parameters in declaration order.
+std::span<const ParamSpec> schema();
+/// Lookup by "section.key".
+const ParamSpec* find_param(std::string_view full_name);
+/// Closest known "section.key" to a misspelt name, if any is close enough.
+std::optional<std::string> suggest_param(std::string_view full_name);
+/// Is this a known section name?
+bool is_section(std::string_view section);
+
+/// Markdown table of every parameter (for docs/scenarios.md and `buurt describe --markdown`).
+std::string schema_markdown();
+/// Plain-text reference of one parameter or of all.
+std::string describe_param(const ParamSpec& spec);
+
+}  // namespace buurt

@@ -1,0 +1,501 @@
+#include "buurt/core/Simulation.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
+
+namespace buurt {
+namespace {
+
+constexpr std::size_t kGrain = 2048;
+constexpr float kResolved = 0.02f;  // need below this is gone
+
+template <class F>
+void for_each_index(std::size_t n, F&& f) {
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain), [&](const tbb::blocked_range<std::size_t>& r) {
+    for (std::size_t i = r.begin(); i != r.end(); ++i) f(i);
+  });
+}
+
+/// Integer count over [0, n): integer sums are exact, so any reduction order gives the same result.
+template <class F>
+std::size_t count_if_index(std::size_t n, F&& f) {
+  return tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(0, n, kGrain), std::size_t{0},
+      [&](const tbb::blocked_range<std::size_t>& r, std::size_t acc) {
+        for (std::size_t i = r.begin(); i != r.end(); ++i) acc += f(i) ? 1 : 0;
+        return acc;
+      },
+      std::plus<>());
+}
+
+HelpSource source_of(TieKind k) {
+  switch (k) {
+    case TieKind::Household: return HelpSource::Household;
+    case TieKind::Kin: return HelpSource::Kin;
+    case TieKind::Neighbour: return HelpSource::Neighbour;
+    case TieKind::Friend: return HelpSource::Friend;
+    case TieKind::Brokered: return HelpSource::Brokered;
+  }
+  return HelpSource::None;
+}
+
+void atomic_max(std::uint64_t& slot, std::uint64_t value) {
+  std::atomic_ref<std::uint64_t> a(slot);
+  std::uint64_t cur = a.load(std::memory_order_relaxed);
+  while (cur < value && !a.compare_exchange_weak(cur, value, std::memory_order_relaxed)) {
+  }
+}
+
+std::uint32_t mix32(std::uint32_t x) {
+  x ^= x >> 16;
+  x *= 0x7feb352dU;
+  x ^= x >> 15;
+  x *= 0x846ca68bU;
+  x ^= x >> 16;
+  return x;
+}
+
+}  // namespace
+
+Simulation::Simulation(const Params& params, std::uint32_t run)
+    : p_(params), run_(run), rng_(static_cast<std::uint64_t>(params.run_seed), run), pop_(build_population(params, run)), net_(build_network(params, pop_, run)) {
+  offer_.assign(pop_.size, 0);
+  meet_.assign(pop_.size, kNone);
+  count_active_ties();
+  accounting();  // week-0 state: need mask, active ties and outcomes before anything happens
+}
+
+void Simulation::refresh() {
+  count_active_ties();
+  accounting();
+}
+
+void Simulation::steer(const Params& p) {
+  Params q = p;
+  // Structure cannot change mid-run.
+  q.run_seed = p_.run_seed;
+  q.population_residents = p_.population_residents;
+  q.population_households_per_street = p_.population_households_per_street;
+  q.population_streets_per_block = p_.population_streets_per_block;
+  q.network_slack_per_resident = p_.network_slack_per_resident;
+  q.asking_rounds = p_.asking_rounds;
+  p_ = q;
+}
+
+double Simulation::bytes_per_resident() const {
+  const double n = static_cast<double>(pop_.size);
+  const double ties = static_cast<double>(net_.other.size()) * 8.0 + static_cast<double>(net_.a.capacity()) * (net_.bytes_per_tie() - 16.0);
+  return pop_.bytes_per_resident() + 8.0 /*offer*/ + 4.0 /*meet*/ + ties / n;
+}
+
+void Simulation::step() {
+  cur_ = static_cast<std::uint32_t>(week_);
+  life_events();
+  self_help();
+  asking();
+  matching();
+  helping();
+  tie_dynamics();
+  adaptation();
+  ++week_;
+  accounting();
+}
+
+// Phase 1. Needs arise (new episodes in domains not in need), end by themselves, and cascade.
+void Simulation::life_events() {
+  if (!p_.events_enabled) return;
+  const std::array<double, kDomains> onset = {p_.events_income_onset, p_.events_health_onset, p_.events_mental_onset, p_.events_social_onset,
+                                              p_.events_household_onset};
+  const std::array<double, kDomains> recovery = {p_.events_income_recovery, p_.events_health_recovery, p_.events_mental_recovery,
+                                                 p_.events_social_recovery, p_.events_household_recovery};
+  const float thr = static_cast<float>(p_.events_in_need_threshold);
+  const float shock = static_cast<float>(p_.events_shock_size);
+  const float spill = p_.events_cascades ? static_cast<float>(p_.events_cascade_strength * p_.events_shock_size) : 0.0f;
+  for_each_index(pop_.size, [&](std::size_t i) {
+    const auto id = static_cast<std::uint32_t>(i);
+    const auto u = rng_.uniforms(id, cur_, Stream::Events, 0);
+    const auto v = rng_.uniforms(id, cur_, Stream::Events, 1);
+    const std::array<double, kDomains> uo = {u[0], u[1], u[2], u[3], v[0]};
+    const auto r = rng_.uniforms(id, cur_, Stream::Recovery, 0);
+    const std::array<double, kDomains> ur = {r[0], r[1], r[2], r[3], v[1]};
+    const bool poor = pop_.income[i] != IncomeGroup::Middle;
+    const bool elderly = pop_.age[i] == AgeGroup::Elderly;
+    const double child = pop_.age[i] == AgeGroup::Child ? 0.3 : 1.0;  // assumption: children carry fewer own shocks
+    std::array<float, kDomains> add{};
+    for (int d = 0; d < kDomains; ++d) {
+      float& need = pop_.need[d][i];
+      if (need >= thr) {
+        if (ur[d] < recovery[d]) {
+          need = 0.0f;
+          pop_.skill[d][i] = std::max(pop_.skill[d][i], static_cast<float>(p_.helping_skill_lived_experience));
+        }
+        continue;
+      }
+      double rate = onset[d] * child;
+      if (poor && (d == Income || d == Mental)) rate *= p_.events_low_income_multiplier;
+      if (elderly && (d == Health || d == Social)) rate *= p_.events_elderly_multiplier;
+      if (uo[d] < rate) {
+        add[d] += shock;
+        switch (d) {
+          case Income: add[Mental] += spill; add[HouseholdCare] += spill; break;
+          case Health: add[HouseholdCare] += spill; add[Mental] += 0.5f * spill; break;
+          case Social: add[Mental] += spill; break;
+          case HouseholdCare: add[Income] += spill; add[Social] += spill; break;
+          default: break;
+        }
+      }
+    }
+    for (int d = 0; d < kDomains; ++d) pop_.need[d][i] = std::min(1.0f, pop_.need[d][i] + add[d]);
+    // Lasting poverty isolates (seed 004).
+    if (pop_.need[Income][i] >= thr) pop_.poverty_weeks[i] = static_cast<std::uint16_t>(std::min(60000, pop_.poverty_weeks[i] + 1));
+    else pop_.poverty_weeks[i] = 0;
+    if (p_.events_poverty_loneliness && pop_.poverty_weeks[i] >= p_.events_poverty_weeks)
+      pop_.need[Social][i] = std::min(1.0f, pop_.need[Social][i] + static_cast<float>(p_.events_poverty_loneliness_rate));
+  });
+}
+
+// Phase 2. Residents solve part of their own needs according to self-reliance.
+void Simulation::self_help() {
+  if (!p_.selfhelp_enabled) return;
+  const float rate = static_cast<float>(p_.selfhelp_rate);
+  if (rate <= 0.0f) return;
+  for_each_index(pop_.size, [&](std::size_t i) {
+    const float gain = rate * pop_.self_reliance[i];
+    for (int d = 0; d < kDomains; ++d) {
+      float& need = pop_.need[d][i];
+      if (need > 0.0f) need = need - gain < kResolved ? 0.0f : need - gain;
+    }
+  });
+}
+
+// Phase 3. Residents whose top need exceeds their threshold decide whether to ask.
+void Simulation::asking() {
+  const bool enabled = p_.asking_enabled;
+  for_each_index(pop_.size, [&](std::size_t i) {
+    pop_.ask_domain[i] = -1;
+    pop_.helper[i] = kNone;
+    pop_.help_entry[i] = kNone;
+    pop_.hours_received[i] = 0.0f;
+    pop_.hours_given[i] = 0.0f;
+    pop_.tried[i] = 0;
+    pop_.help_source[i] = 0;
+    pop_.remaining[i] = pop_.has(i, kWilling) ? pop_.budget[i] * (1.0f - pop_.fatigue[i]) : 0.0f;
+    if (!enabled || pop_.age[i] == AgeGroup::Child) return;
+    int top = 0;
+    for (int d = 1; d < kDomains; ++d)
+      if (pop_.need[d][i] > pop_.need[top][i]) top = d;
+    const float need = pop_.need[top][i];
+    if (need < pop_.threshold[i]) return;
+    const double prob = p_.asking_base_probability * (1.0 - pop_.shame[i]) * (0.5 + 0.5 * pop_.self_direction[i]);
+    if (rng_.uniforms(static_cast<std::uint32_t>(i), cur_, Stream::Ask)[0] >= prob) return;
+    pop_.ask_domain[i] = static_cast<std::int8_t>(top);
+    pop_.ask_hours[i] = need * static_cast<float>(p_.asking_hours_per_need);
+  });
+}
+
+// Phase 4. Requests meet helpers in rounds. Each round every unmatched asker proposes to its best
+// untried tie; a helper takes the proposal with the highest key (need, then a keyed hash), which an
+// atomic max finds whatever the thread order. Winners take hours; losers try again next round.
+void Simulation::matching() {
+  if (!p_.asking_enabled) return;
+  const int rounds = static_cast<int>(p_.asking_rounds);
+  const double owe_scale = p_.asking_owe_scale;
+  std::vector<std::uint32_t> proposal(pop_.size, kNone);
+  for (int round = 0; round < rounds; ++round) {
+    const std::uint64_t stamp = static_cast<std::uint64_t>(cur_) * static_cast<std::uint64_t>(rounds) + static_cast<std::uint64_t>(round) + 1;
+    const std::uint32_t salt = mix32(cur_ * 977u + static_cast<std::uint32_t>(round) * 131u + static_cast<std::uint32_t>(run_) + 1u);
+    for_each_index(pop_.size, [&](std::size_t i) {
+      proposal[i] = kNone;
+      const int d = pop_.ask_domain[i];
+      if (d < 0 || pop_.helper[i] != kNone) return;
+      const std::uint32_t begin = net_.row_begin[i], end = net_.row_begin[i + 1];
+      double best = 0.0;
+      std::uint32_t best_k = kNone;
+      for (std::uint32_t k = begin; k < end; ++k) {
+        const std::uint32_t j = net_.other[k];
+        if (j == kNone || !net_.active(net_.edge[k])) continue;
+        const std::uint32_t slot = k - begin;
+        if (slot < 64 && (pop_.tried[i] >> slot & 1u)) continue;
+        if (pop_.remaining[j] < 0.25f) continue;
+        const std::uint32_t e = net_.edge[k];
+        const double owed = std::max(0.0f, -net_.balance_of(e, static_cast<std::uint32_t>(i)));
+        const double score = (0.2 + pop_.skill[d][j]) * (0.5 + net_.strength[e]) * std::exp(-owed / owe_scale);
+        if (score > best) {
+          best = score;
+          best_k = k;
+        }
+      }
+      if (best_k == kNone) return;
+      proposal[i] = best_k;
+      const std::uint64_t q = static_cast<std::uint64_t>(pop_.need[d][i] * 32767.0f);
+      const std::uint64_t key = (stamp << 47) | (q << 32) | (static_cast<std::uint32_t>(i) ^ salt);
+      atomic_max(offer_[net_.other[best_k]], key);
+    });
+    for_each_index(pop_.size, [&](std::size_t i) {
+      const std::uint32_t k = proposal[i];
+      if (k == kNone) return;
+      const std::uint32_t j = net_.other[k];
+      const std::uint64_t won = offer_[j];
+      if ((won >> 47) == stamp && static_cast<std::uint32_t>(won) == (static_cast<std::uint32_t>(i) ^ salt)) {
+        // Unique winner for helper j this round: the only writer of j's remaining hours.
+        const float hours = std::min(pop_.ask_hours[i], pop_.remaining[j]);
+        pop_.remaining[j] -= hours;
+        pop_.hours_received[i] = hours;
+        pop_.helper[i] = j;
+        pop_.help_entry[i] = k;
+      } else {
+        const std::uint32_t slot = k - net_.row_begin[i];
+        if (slot < 64) pop_.tried[i] |= (std::uint64_t{1} << slot);
+      }
+    });
+  }
+}
+
+// Phase 5. Hours flow: need falls by skill x hours, balances move, ties strengthen, helpers tire.
+void Simulation::helping() {
+  if (!p_.asking_enabled) return;
+  const float effect = static_cast<float>(p_.helping_effect);
+  const float gain = p_.ties_dynamics ? static_cast<float>(p_.ties_contact_gain) : 0.0f;
+  for_each_index(pop_.size, [&](std::size_t i) {
+    const std::uint32_t j = pop_.helper[i];
+    if (j == kNone) return;
+    const int d = pop_.ask_domain[i];
+    float& need = pop_.need[d][i];
+    need = std::max(0.0f, need - effect * pop_.skill[d][j] * pop_.hours_received[i]);
+    if (need < kResolved) need = 0.0f;
+    pop_.help_source[i] = static_cast<std::uint8_t>(source_of(net_.kind[net_.edge[pop_.help_entry[i]]]));
+  });
+  // A tie is used at most once per direction per week (one request per asker), so updating first
+  // the ties where the asker has the lower index and then the others never writes one tie twice at once.
+  for (int pass = 0; pass < 2; ++pass) {
+    for_each_index(pop_.size, [&](std::size_t i) {
+      const std::uint32_t j = pop_.helper[i];
+      if (j == kNone || ((i < j) != (pass == 0))) return;
+      const std::uint32_t e = net_.edge[pop_.help_entry[i]];
+      const float h = pop_.hours_received[i];
+      net_.balance[e] += (net_.a[e] == j) ? h : -h;  // balance: hours given by a
+      net_.strength[e] += gain * (1.0f - net_.strength[e]);
+      net_.last_help[e] = static_cast<std::int32_t>(cur_);
+    });
+  }
+  const float per_hour = static_cast<float>(p_.helping_fatigue_per_hour), rec = static_cast<float>(p_.helping_fatigue_recovery);
+  for_each_index(pop_.size, [&](std::size_t i) {
+    const float given = pop_.has(i, kWilling) ? pop_.budget[i] * (1.0f - pop_.fatigue[i]) - pop_.remaining[i] : 0.0f;
+    pop_.hours_given[i] = given;
+    pop_.fatigue[i] = std::min(0.95f, pop_.fatigue[i] * (1.0f - rec) + per_hour * given);
+  });
+}
+
+// Phase 8. Ties decay without contact, break when weak or (neighbours) lastingly imbalanced, form
+// when street neighbours meet. Active ties relieve loneliness up to a protective number.
+void Simulation::tie_dynamics() {
+  const bool dyn = p_.ties_dynamics;
+  if (dyn) {
+    const float decay = static_cast<float>(p_.ties_decay), floor_break = static_cast<float>(p_.ties_break_below);
+    const float limit = static_cast<float>(p_.ties_imbalance_limit), gain = static_cast<float>(p_.ties_contact_gain);
+    const double contact = p_.ties_contact_rate;
+    ties_broken_ = count_if_index(net_.edges(), [&](std::size_t e) {
+      if (!net_.active(static_cast<std::uint32_t>(e)) || net_.kind[e] == TieKind::Household) return false;
+      if (net_.last_help[e] == static_cast<std::int32_t>(cur_)) return false;
+      const auto u = rng_.uniforms(static_cast<std::uint32_t>(e), cur_, Stream::TieBreak);
+      float& s = net_.strength[e];
+      if (u[0] < contact) {
+        s += gain * (1.0f - s);
+        return false;
+      }
+      s *= (1.0f - decay);
+      if (net_.kind[e] == TieKind::Kin) {
+        s = std::max(s, 0.1f);  // kin stays, dormant
+        return false;
+      }
+      bool end = s < floor_break;
+      if (!end && net_.kind[e] == TieKind::Neighbour && std::abs(net_.balance[e]) > limit)
+        end = u[1] < p_.ties_imbalance_break;
+      if (end) s = 0.0f;
+      return end;
+    });
+    // Meetings: proposals in parallel, applied in index order so the result is thread-independent.
+    const double rate = p_.ties_meeting_rate;
+    for_each_index(pop_.size, [&](std::size_t i) {
+      meet_[i] = kNone;
+      const auto u = rng_.uniforms(static_cast<std::uint32_t>(i), cur_, Stream::Meeting);
+      if (u[0] >= rate || pop_.age[i] == AgeGroup::Child) return;
+      const std::uint32_t s = pop_.street[i];
+      const std::uint32_t lo = pop_.street_begin[s], hi = pop_.street_begin[s + 1];
+      const auto j = lo + static_cast<std::uint32_t>(u[1] * (hi - lo));
+      if (j < hi && pop_.household[j] != pop_.household[i]) meet_[i] = j;
+    });
+    ties_formed_ = 0;
+    for (std::size_t i = 0; i < pop_.size; ++i)
+      if (meet_[i] != kNone && net_.add(static_cast<std::uint32_t>(i), meet_[i], TieKind::Neighbour, 0.35f, static_cast<std::int32_t>(cur_)) != kNone)
+        ++ties_formed_;
+  } else {
+    ties_broken_ = ties_formed_ = 0;
+  }
+  count_active_ties();
+  const float relief = static_cast<float>(p_.ties_contact_relief), drift = static_cast<float>(p_.ties_isolation_drift);
+  const auto protective = static_cast<std::uint32_t>(p_.ties_protective_ties);
+  for_each_index(pop_.size, [&](std::size_t i) {
+    const std::uint32_t count = pop_.active_ties[i];
+    float& social = pop_.need[Social][i];
+    if (count == 0) social = std::min(1.0f, social + drift);
+    else if (relief > 0.0f && social > 0.0f) {
+      social -= relief * static_cast<float>(std::min(count, protective));
+      if (social < kResolved) social = 0.0f;
+    }
+  });
+}
+
+void Simulation::count_active_ties() {
+  const float active = static_cast<float>(p_.ties_active_strength);
+  for_each_index(pop_.size, [&](std::size_t i) {
+    std::uint32_t count = 0;
+    for (std::uint32_t k = net_.row_begin[i]; k < net_.row_begin[i + 1]; ++k)
+      if (net_.other[k] != kNone && net_.strength[net_.edge[k]] >= active) ++count;
+    pop_.active_ties[i] = static_cast<std::uint16_t>(std::min<std::uint32_t>(count, 65535));
+  });
+}
+
+// Phase 9. Solving needs oneself or with one's network builds self-reliance; unmet need erodes it.
+void Simulation::adaptation() {
+  if (!p_.adaptation_enabled) return;
+  const float thr = static_cast<float>(p_.events_in_need_threshold);
+  const float growth = static_cast<float>(p_.adaptation_growth), erosion = static_cast<float>(p_.adaptation_erosion);
+  const float trust_gain = static_cast<float>(p_.adaptation_trust_gain);
+  for_each_index(pop_.size, [&](std::size_t i) {
+    const auto src = static_cast<HelpSource>(pop_.help_source[i]);
+    const bool informal = src != HelpSource::None && src <= HelpSource::Brokered;
+    float& sr = pop_.self_reliance[i];
+    bool in_need = false;
+    for (int d = 0; d < kDomains; ++d) {
+      const bool was = (pop_.need_mask[i] >> d) & 1u;
+      const bool now = pop_.need[d][i] >= thr;
+      in_need |= now;
+      if (was && !now) {
+        pop_.skill[d][i] = std::max(pop_.skill[d][i], static_cast<float>(p_.helping_skill_lived_experience));
+        if (src == HelpSource::None || informal) sr += growth * (1.0f - sr);
+      }
+    }
+    if (informal) pop_.trust_neighbours[i] += trust_gain * (1.0f - pop_.trust_neighbours[i]);
+    if (in_need && src == HelpSource::None) sr = std::max(0.0f, sr - erosion);
+  });
+}
+
+// Phase 10. Outcomes, reduced in a fixed order (deterministic reduce over fixed ranges).
+void Simulation::accounting() {
+  enum S { InNeed, Dom0, Depth = Dom0 + kDomains, NeedSum, Severe, NoTie, SelfReliant, SR, SD, TrustN, TrustP, Dep, Requests, Informal, Unanswered,
+           InformalHours, Adults, HelperAdults, Intensive, CarerHours, Helpers, Burdened, ActiveTies, N };
+  using Sums = std::array<double, N>;
+  const float thr = static_cast<float>(p_.events_in_need_threshold);
+  const Sums s = tbb::parallel_deterministic_reduce(
+      tbb::blocked_range<std::size_t>(0, pop_.size, kGrain), Sums{},
+      [&](const tbb::blocked_range<std::size_t>& r, Sums acc) {
+        for (std::size_t i = r.begin(); i != r.end(); ++i) {
+          std::uint8_t mask = 0;
+          float depth = 0.0f, total = 0.0f;
+          for (int d = 0; d < kDomains; ++d) {
+            const float nd = pop_.need[d][i];
+            total += nd;
+            if (nd >= thr) {
+              mask |= static_cast<std::uint8_t>(1u << d);
+              depth += nd;
+              acc[Dom0 + d] += 1;
+            }
+          }
+          pop_.need_mask[i] = mask;
+          if (mask) {
+            acc[InNeed] += 1;
+            acc[Depth] += depth;
+          }
+          acc[NeedSum] += total;
+          acc[Severe] += pop_.need[Social][i] >= 0.6f;
+          acc[NoTie] += pop_.active_ties[i] == 0;
+          acc[SelfReliant] += pop_.self_reliance[i] >= 0.5f;
+          acc[SR] += pop_.self_reliance[i];
+          acc[SD] += pop_.self_direction[i];
+          acc[TrustN] += pop_.trust_neighbours[i];
+          acc[TrustP] += pop_.trust_professionals[i];
+          acc[Dep] += pop_.dependency[i];
+          acc[ActiveTies] += pop_.active_ties[i];
+          if (pop_.ask_domain[i] >= 0) {
+            acc[Requests] += 1;
+            const auto src = static_cast<HelpSource>(pop_.help_source[i]);
+            if (src != HelpSource::None && src <= HelpSource::Brokered) {
+              acc[Informal] += 1;
+              acc[InformalHours] += pop_.hours_received[i];
+            }
+            if (src == HelpSource::None) acc[Unanswered] += 1;
+          }
+          if (pop_.age[i] != AgeGroup::Child) {
+            acc[Adults] += 1;
+            const float given = pop_.hours_given[i];
+            if (given > 0.01f) {
+              acc[HelperAdults] += 1;
+              acc[CarerHours] += given;
+              acc[Intensive] += given >= 8.0f;
+            }
+          }
+          if (pop_.has(i, kWilling)) {
+            acc[Helpers] += 1;
+            acc[Burdened] += pop_.fatigue[i] >= 0.5f;
+          }
+        }
+        return acc;
+      },
+      [](Sums a, const Sums& b) {
+        for (int k = 0; k < N; ++k) a[k] += b[k];
+        return a;
+      });
+  const double n = static_cast<double>(pop_.size);
+  auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  WeekOutcomes o;
+  o[Outcome::unmet_need_share] = s[InNeed] / n;
+  for (int d = 0; d < kDomains; ++d) o.v[static_cast<int>(Outcome::need_income) + d] = s[Dom0 + d] / n;
+  o[Outcome::need_depth] = ratio(s[Depth], s[InNeed]);
+  o[Outcome::mean_need] = s[NeedSum] / (n * kDomains);
+  o[Outcome::severely_lonely_share] = s[Severe] / n;
+  o[Outcome::no_active_tie_share] = s[NoTie] / n;
+  o[Outcome::self_reliant_share] = s[SelfReliant] / n;
+  o[Outcome::mean_self_reliance] = s[SR] / n;
+  o[Outcome::mean_self_direction] = s[SD] / n;
+  o[Outcome::mean_trust_neighbours] = s[TrustN] / n;
+  o[Outcome::mean_trust_professionals] = s[TrustP] / n;
+  o[Outcome::mean_dependency] = s[Dep] / n;
+  o[Outcome::requests] = s[Requests];
+  o[Outcome::informal_matched] = s[Informal];
+  o[Outcome::unanswered] = s[Unanswered];
+  o[Outcome::informal_hours] = s[InformalHours];
+  const double all_hours = s[InformalHours];
+  o[Outcome::informal_share_of_hours] = ratio(s[InformalHours], all_hours);
+  o[Outcome::helper_share_adults] = ratio(s[HelperAdults], s[Adults]);
+  o[Outcome::intensive_carer_share_adults] = ratio(s[Intensive], s[Adults]);
+  o[Outcome::mean_carer_hours] = ratio(s[CarerHours], s[HelperAdults]);
+  o[Outcome::burdened_helper_share] = ratio(s[Burdened], s[Helpers]);
+  o[Outcome::ties_per_resident] = s[ActiveTies] / n;
+  o[Outcome::ties_formed] = static_cast<double>(ties_formed_);
+  o[Outcome::ties_broken] = static_cast<double>(ties_broken_);
+  // Imbalance over ties: a separate deterministic reduce over edges.
+  using Pair = std::array<double, 3>;
+  const float limit = static_cast<float>(p_.ties_imbalance_limit);
+  const Pair imb = tbb::parallel_deterministic_reduce(
+      tbb::blocked_range<std::size_t>(0, net_.edges(), kGrain), Pair{},
+      [&](const tbb::blocked_range<std::size_t>& r, Pair acc) {
+        for (std::size_t e = r.begin(); e != r.end(); ++e)
+          if (net_.strength[e] > 0.0f && net_.kind[e] != TieKind::Household) {
+            acc[0] += std::abs(net_.balance[e]);
+            acc[1] += 1;
+            acc[2] += std::abs(net_.balance[e]) > limit;
+          }
+        return acc;
+      },
+      [](Pair a, const Pair& b) { return Pair{a[0] + b[0], a[1] + b[1], a[2] + b[2]}; });
+  o[Outcome::mean_abs_imbalance] = ratio(imb[0], imb[1]);
+  o[Outcome::imbalanced_tie_share] = ratio(imb[2], imb[1]);
+  out_ = o;
+}
+
+}  // namespace buurt

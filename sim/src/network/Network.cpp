@@ -1,0 +1,142 @@
+#include "buurt/network/Network.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "buurt/core/Rng.h"
+
+namespace buurt {
+
+std::uint32_t Network::find(std::uint32_t i, std::uint32_t j) const {
+  for (std::uint32_t k = row_begin[i]; k < row_begin[i + 1]; ++k)
+    if (other[k] == j && active(edge[k])) return k;
+  return kNone;
+}
+
+namespace {
+/// A free slot in row i: never used, or holding an ended tie.
+std::uint32_t free_slot(const Network& net, std::uint32_t i) {
+  for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k)
+    if (net.other[k] == kNone || !net.active(net.edge[k])) return k;
+  return kNone;
+}
+}  // namespace
+
+std::uint32_t Network::add(std::uint32_t i, std::uint32_t j, TieKind k, float s, std::int32_t week) {
+  if (i == j || find(i, j) != kNone) return kNone;
+  const std::uint32_t si = free_slot(*this, i), sj = free_slot(*this, j);
+  if (si == kNone || sj == kNone) return kNone;
+  const auto e = static_cast<std::uint32_t>(a.size());
+  a.push_back(std::min(i, j));
+  b.push_back(std::max(i, j));
+  kind.push_back(k);
+  strength.push_back(s);
+  balance.push_back(0.0f);
+  last_help.push_back(week);
+  other[si] = j;
+  edge[si] = e;
+  other[sj] = i;
+  edge[sj] = e;
+  return e;
+}
+
+std::size_t Network::active_edges() const {
+  return static_cast<std::size_t>(std::count_if(strength.begin(), strength.end(), [](float s) { return s > 0.0f; }));
+}
+
+double Network::bytes_per_tie() const {
+  // Two row entries plus one edge record per undirected tie.
+  return 2.0 * (sizeof(std::uint32_t) * 2) + sizeof(std::uint32_t) * 2 + sizeof(TieKind) + sizeof(float) * 2 + sizeof(std::int32_t);
+}
+
+Network build_network(const Params& p, const Population& pop, std::uint32_t run) {
+  const Rng rng(static_cast<std::uint64_t>(p.run_seed), run);
+  const std::size_t n = pop.size;
+  struct Proposal {
+    std::uint32_t a, b;
+    TieKind kind;
+  };
+  std::vector<Proposal> props;
+  props.reserve(n * 6);
+
+  // Household members are kin that live together.
+  for (std::size_t i = 1; i < n; ++i) {
+    for (std::size_t j = i; j-- > 0 && pop.household[j] == pop.household[i];)
+      props.push_back({static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(i), TieKind::Household});
+  }
+  const std::uint32_t streets_per_block = static_cast<std::uint32_t>(p.population_streets_per_block);
+  auto block_range = [&](std::uint32_t street) {
+    const std::uint32_t b0 = (street / streets_per_block) * streets_per_block;
+    const std::uint32_t b1 = std::min<std::uint32_t>(b0 + streets_per_block, static_cast<std::uint32_t>(pop.streets));
+    return std::pair{pop.street_begin[b0], pop.street_begin[b1]};
+  };
+  // Each resident proposes about half its ties (the other half come from the other side).
+  for (std::size_t i = 0; i < n; ++i) {
+    if (pop.has(i, kIsolated)) continue;
+    const auto id = static_cast<std::uint32_t>(i);
+    const double f = pop.income[i] == IncomeGroup::Middle ? 1.0 : p.network_low_income_tie_factor;
+    auto u = rng.uniforms(id, kInitWeek, Stream::Ties, 0);
+    const int kin = poisson_from_uniform(0.5 * p.network_kin_ties * f, u[0]);
+    const int nb = poisson_from_uniform(0.5 * p.network_neighbour_ties * f, u[1]);
+    const int fr = poisson_from_uniform(0.5 * p.network_friend_ties * f, u[2]);
+    std::uint32_t sub = 1;
+    auto pick = [&](std::uint32_t lo, std::uint32_t hi) {
+      const auto w = rng.words(id, kInitWeek, Stream::Ties, sub++);
+      return lo + static_cast<std::uint32_t>((static_cast<std::uint64_t>(w[0]) * (hi - lo)) >> 32);
+    };
+    const std::uint32_t s = pop.street[i];
+    const auto [blo, bhi] = block_range(s);
+    for (int k = 0; k < kin; ++k) {
+      // Kin in the wijk: half in the own block, half anywhere.
+      const bool local = Rng::to_unit(rng.words(id, kInitWeek, Stream::Ties, sub++)[1]) < 0.5;
+      props.push_back({id, local ? pick(blo, bhi) : pick(0, static_cast<std::uint32_t>(n)), TieKind::Kin});
+    }
+    for (int k = 0; k < nb; ++k) props.push_back({id, pick(pop.street_begin[s], pop.street_begin[s + 1]), TieKind::Neighbour});
+    for (int k = 0; k < fr; ++k) {
+      const bool local = Rng::to_unit(rng.words(id, kInitWeek, Stream::Ties, sub++)[1]) < p.network_friend_local_share;
+      props.push_back({id, local ? pick(blo, bhi) : pick(0, static_cast<std::uint32_t>(n)), TieKind::Friend});
+    }
+  }
+  // Drop self-ties, ties to isolated residents and same-household duplicates; keep the first kind.
+  for (auto& pr : props)
+    if (pr.a > pr.b) std::swap(pr.a, pr.b);
+  std::erase_if(props, [&](const Proposal& pr) {
+    if (pr.a == pr.b) return true;
+    if (pr.kind != TieKind::Household && (pop.has(pr.a, kIsolated) || pop.has(pr.b, kIsolated))) return true;
+    return pr.kind != TieKind::Household && pop.household[pr.a] == pop.household[pr.b];
+  });
+  std::stable_sort(props.begin(), props.end(), [](const Proposal& x, const Proposal& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
+  props.erase(std::unique(props.begin(), props.end(), [](const Proposal& x, const Proposal& y) { return x.a == y.a && x.b == y.b; }), props.end());
+
+  Network net;
+  std::vector<std::uint32_t> degree(n, 0);
+  for (const auto& pr : props) {
+    ++degree[pr.a];
+    ++degree[pr.b];
+  }
+  net.row_begin.assign(n + 1, 0);
+  const auto slack = static_cast<std::uint32_t>(p.network_slack_per_resident);
+  for (std::size_t i = 0; i < n; ++i) net.row_begin[i + 1] = net.row_begin[i] + degree[i] + (pop.has(i, kIsolated) ? slack / 2 + 1 : slack);
+  net.other.assign(net.row_begin[n], kNone);
+  net.edge.assign(net.row_begin[n], kNone);
+  net.a.reserve(props.size() + n / 4);
+  net.b.reserve(props.size() + n / 4);
+  std::vector<std::uint32_t> fill(net.row_begin.begin(), net.row_begin.end() - 1);
+  for (const auto& pr : props) {
+    const auto e = static_cast<std::uint32_t>(net.a.size());
+    net.a.push_back(pr.a);
+    net.b.push_back(pr.b);
+    net.kind.push_back(pr.kind);
+    const float s = pr.kind == TieKind::Household ? 1.0f : pr.kind == TieKind::Kin ? 0.7f : 0.5f;
+    net.strength.push_back(s);
+    net.balance.push_back(0.0f);
+    net.last_help.push_back(-1);
+    net.other[fill[pr.a]] = pr.b;
+    net.edge[fill[pr.a]++] = e;
+    net.other[fill[pr.b]] = pr.a;
+    net.edge[fill[pr.b]++] = e;
+  }
+  return net;
+}
+
+}  // namespace buurt

@@ -1,0 +1,273 @@
+#include "buurt/output/Recorder.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+
+#ifndef BUURT_VERSION
+#define BUURT_VERSION "0.0.0"
+#endif
+#ifndef BUURT_GIT_COMMIT
+#define BUURT_GIT_COMMIT "unknown"
+#endif
+
+namespace buurt {
+namespace fs = std::filesystem;
+
+std::string Provenance::version() { return BUURT_VERSION; }
+std::string Provenance::commit() { return BUURT_GIT_COMMIT; }
+
+void check_output_path(const fs::path& path, bool force) {
+  std::error_code ec;
+  if (fs::exists(path, ec) && !force)
+    throw OutputError(fmt::format("'{}' already exists; choose another --out or pass --force to replace it", path.string()));
+  if (fs::is_directory(path, ec)) throw OutputError(fmt::format("'{}' is a directory", path.string()));
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  if (!fs::is_directory(dir, ec)) throw OutputError(fmt::format("output directory '{}' does not exist", dir.string()));
+  if (::access(dir.c_str(), W_OK) != 0) throw OutputError(fmt::format("output directory '{}' is not writable: {}", dir.string(), std::strerror(errno)));
+}
+
+ResultFile::ResultFile(fs::path final_path, bool force) : final_(std::move(final_path)) {
+  check_output_path(final_, force);
+  temp_ = final_;
+  temp_ += fmt::format(".tmp-{}", ::getpid());
+  try {
+    file_ = h5::create_file(temp_);
+  } catch (const h5::Error& e) {
+    throw OutputError(fmt::format("cannot create '{}': {}", temp_.string(), e.what()));
+  }
+}
+
+ResultFile::~ResultFile() {
+  if (committed_) return;
+  file_.close();
+  std::error_code ec;
+  fs::remove(temp_, ec);
+}
+
+void ResultFile::commit() {
+  if (H5Fflush(file_.id(), H5F_SCOPE_GLOBAL) < 0) throw OutputError(fmt::format("cannot flush '{}' (disk full?)", temp_.string()));
+  if (H5Fclose(file_.id()) < 0) {
+    file_ = h5::Handle();
+    throw OutputError(fmt::format("cannot close '{}' (disk full?)", temp_.string()));
+  }
+  (void)std::move(file_);
+  file_ = h5::Handle();
+  const int fd = ::open(temp_.c_str(), O_RDONLY);
+  if (fd >= 0) {
+    const int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) throw OutputError(fmt::format("cannot sync '{}': {}", temp_.string(), std::strerror(errno)));
+  }
+  std::error_code ec;
+  fs::rename(temp_, final_, ec);
+  if (ec) throw OutputError(fmt::format("cannot rename '{}' to '{}': {}", temp_.string(), final_.string(), ec.message()));
+  committed_ = true;
+}
+
+void write_meta(hid_t group, const Scenario& s, std::uint32_t run) {
+  h5::Handle meta = h5::create_group(group, "meta");
+  h5::write_string(meta.id(), "scenario_given", s.given_text);
+  h5::write_string(meta.id(), "scenario_resolved", s.resolved_toml());
+  h5::write_string(meta.id(), "scenario_name", s.name);
+  h5::write_string(meta.id(), "scenario_description", s.description);
+  h5::write_string(meta.id(), "scenario_path", s.source_path);
+  h5::write_scalar<std::int64_t>(meta.id(), "seed", s.params.run_seed);
+  h5::write_scalar<std::int64_t>(meta.id(), "run", run);
+  h5::write_scalar<std::int64_t>(meta.id(), "schema_version", kSchemaVersion);
+  h5::write_string(meta.id(), "program_version", Provenance::version());
+  h5::write_string(meta.id(), "git_commit", Provenance::commit());
+}
+
+void write_runtime(hid_t file, double wall_seconds, int threads) {
+  h5::Handle rt = h5::create_group(file, "runtime");
+  h5::write_scalar<double>(rt.id(), "wall_seconds", wall_seconds);
+  h5::write_scalar<std::int64_t>(rt.id(), "threads", threads);
+  char host[256] = {0};
+  ::gethostname(host, sizeof(host) - 1);
+  h5::write_string(rt.id(), "host", host);
+  h5::set_attr(rt.id(), "note", std::string("Not part of the results: differs between identical runs."));
+}
+
+namespace {
+enum SnapVar { NeedIncome, NeedHealth, NeedMental, NeedSocial, NeedHousehold, SelfReliance, SelfDirection, TrustN, TrustP, Dependency, Fatigue,
+               HoursReceived, ActiveTies, HelpSource_, Helper, Flags, AskDomain, NumSnap };
+const char* kSnapNames[NumSnap] = {"need_income", "need_health", "need_mental", "need_social", "need_household", "self_reliance", "self_direction",
+                                   "trust_neighbours", "trust_professionals", "dependency", "fatigue", "hours_received", "active_ties", "help_source",
+                                   "helper", "flags", "ask_domain"};
+const char* kSnapUnits[NumSnap] = {"need 0..1", "need 0..1", "need 0..1", "need 0..1", "need 0..1", "0..1", "0..1", "0..1", "0..1", "0..1", "0..1",
+                                   "hours this week", "ties", "HelpSource code (see attribute codes)", "resident index, 4294967295 = none",
+                                   "bit flags: 1 isolated, 2 willing helper, 4 volunteer, 8 community manager, 16 team case, 32 hides network",
+                                   "domain asked for this week, -1 none"};
+}  // namespace
+
+RunRecorder::RunRecorder(hid_t group, const Scenario& scenario, const Simulation& sim)
+    : group_(group), total_weeks_(static_cast<int>(scenario.params.run_weeks)), every_(static_cast<int>(scenario.params.run_snapshot_every)) {
+  write_meta(group, scenario, sim.run());
+  const auto& pop = sim.population();
+  const std::size_t n = pop.size;
+  {
+    h5::Handle g = h5::create_group(group, "population");
+    std::vector<std::uint8_t> ht(n), age(n), inc(n);
+    std::vector<std::uint32_t> block(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      ht[i] = static_cast<std::uint8_t>(pop.household_type[i]);
+      age[i] = static_cast<std::uint8_t>(pop.age[i]);
+      inc[i] = static_cast<std::uint8_t>(pop.income[i]);
+      block[i] = pop.street[i] / static_cast<std::uint32_t>(scenario.params.population_streets_per_block);
+    }
+    h5::write<std::uint32_t>(g.id(), "household", pop.household, {}, 4);
+    h5::write<std::uint32_t>(g.id(), "street", pop.street, {}, 4);
+    h5::write<std::uint32_t>(g.id(), "block", block, {}, 4);
+    h5::write<std::uint8_t>(g.id(), "household_type", ht, {}, 4);
+    h5::write<std::uint8_t>(g.id(), "age_group", age, {}, 4);
+    h5::write<std::uint8_t>(g.id(), "income", inc, {}, 4);
+    h5::write<float>(g.id(), "x", pop.x, {}, 4);
+    h5::write<float>(g.id(), "y", pop.y, {}, 4);
+    h5::set_attr(g.id(), "household_type_codes", std::string("0 single, 1 couple, 2 family, 3 elderly"));
+    h5::set_attr(g.id(), "age_group_codes", std::string("0 child, 1 adult, 2 elderly"));
+    h5::set_attr(g.id(), "income_codes", std::string("0 benefits, 1 low, 2 middle"));
+    h5::set_attr(g.id(), "residents", static_cast<std::int64_t>(n));
+  }
+  {
+    h5::Handle g = h5::create_group(group, "snapshots");
+    for (int v = 0; v < NumSnap; ++v) {
+      hid_t t = v == ActiveTies ? H5T_NATIVE_UINT16 : v == HelpSource_ || v == Flags ? H5T_NATIVE_UINT8 : v == Helper ? H5T_NATIVE_UINT32
+                : v == AskDomain ? H5T_NATIVE_INT8 : H5T_NATIVE_FLOAT;
+      snap_.emplace_back(g.id(), kSnapNames[v], t, static_cast<hsize_t>(n), 4);
+      h5::set_attr(snap_.back().id(), "unit", std::string(kSnapUnits[v]));
+    }
+    std::string codes;
+    for (std::size_t k = 0; k < kHelpSourceNames.size(); ++k) codes += fmt::format("{}{} {}", k ? ", " : "", k, kHelpSourceNames[k]);
+    h5::set_attr(snap_[HelpSource_].id(), "codes", codes);
+  }
+  initial_ties_ = pop.active_ties;
+  initial_self_reliance_ = pop.self_reliance;
+  rows_.push_back(sim.outcomes());
+  snapshot(sim);
+}
+
+void RunRecorder::snapshot(const Simulation& sim) {
+  if (last_snapshot_ == sim.week()) return;
+  last_snapshot_ = sim.week();
+  const auto& pop = sim.population();
+  for (int d = 0; d < kDomains; ++d) snap_[NeedIncome + d].append<float>(pop.need[d]);
+  snap_[SelfReliance].append<float>(pop.self_reliance);
+  snap_[SelfDirection].append<float>(pop.self_direction);
+  snap_[TrustN].append<float>(pop.trust_neighbours);
+  snap_[TrustP].append<float>(pop.trust_professionals);
+  snap_[Dependency].append<float>(pop.dependency);
+  snap_[Fatigue].append<float>(pop.fatigue);
+  snap_[HoursReceived].append<float>(pop.hours_received);
+  snap_[ActiveTies].append<std::uint16_t>(pop.active_ties);
+  snap_[HelpSource_].append<std::uint8_t>(pop.help_source);
+  snap_[Helper].append<std::uint32_t>(pop.helper);
+  snap_[Flags].append<std::uint8_t>(pop.flags);
+  snap_[AskDomain].append<std::int8_t>(pop.ask_domain);
+  snap_weeks_.push_back(sim.week());
+  // Ties at this week (active ties only).
+  const auto& net = sim.network();
+  std::vector<std::uint32_t> a, b;
+  std::vector<std::uint8_t> kind;
+  std::vector<float> strength, balance;
+  for (std::size_t e = 0; e < net.edges(); ++e) {
+    if (!net.active(static_cast<std::uint32_t>(e))) continue;
+    a.push_back(net.a[e]);
+    b.push_back(net.b[e]);
+    kind.push_back(static_cast<std::uint8_t>(net.kind[e]));
+    strength.push_back(net.strength[e]);
+    balance.push_back(net.balance[e]);
+  }
+  h5::Handle g = h5::create_group(group_, fmt::format("network/week_{:05}", sim.week()));
+  h5::write<std::uint32_t>(g.id(), "a", a, {}, 4);
+  h5::write<std::uint32_t>(g.id(), "b", b, {}, 4);
+  h5::write<std::uint8_t>(g.id(), "kind", kind, {}, 4);
+  h5::write<float>(g.id(), "strength", strength, {}, 4);
+  h5::write<float>(g.id(), "balance", balance, {}, 4);
+  h5::set_attr(g.id(), "week", static_cast<std::int64_t>(sim.week()));
+}
+
+void RunRecorder::record_week(const Simulation& sim) {
+  rows_.push_back(sim.outcomes());
+  if (every_ > 0 && sim.week() % every_ == 0) snapshot(sim);
+}
+
+void RunRecorder::finish(const Simulation& sim) {
+  snapshot(sim);
+  {
+    h5::Handle g = h5::open_group(group_, "snapshots");
+    h5::write<std::int32_t>(g.id(), "week", snap_weeks_);
+  }
+  h5::Handle ts = h5::create_group(group_, "timeseries");
+  std::vector<std::int32_t> weeks(rows_.size());
+  for (std::size_t w = 0; w < rows_.size(); ++w) weeks[w] = static_cast<std::int32_t>(w);
+  h5::write<std::int32_t>(ts.id(), "week", weeks);
+  std::vector<double> col(rows_.size());
+  for (int k = 0; k < kNumOutcomes; ++k) {
+    for (std::size_t w = 0; w < rows_.size(); ++w) col[w] = rows_[w].v[k];
+    const std::string name(kOutcomeSpecs[k].name);
+    h5::write<double>(ts.id(), name, col);
+    h5::Handle d(H5Dopen2(ts.id(), name.c_str(), H5P_DEFAULT));
+    h5::set_attr(d.id(), "unit", std::string(kOutcomeSpecs[k].unit));
+    h5::set_attr(d.id(), "description", std::string(kOutcomeSpecs[k].description));
+  }
+  h5::Handle fin = h5::create_group(group_, "final");
+  const auto& last = sim.outcomes();
+  for (int k = 0; k < kNumOutcomes; ++k) h5::write_scalar<double>(fin.id(), std::string(kOutcomeSpecs[k].name), last.v[k]);
+
+  // Who is left behind: outcomes by income, household type and starting network size.
+  const auto& pop = sim.population();
+  const float thr = static_cast<float>(sim.params().events_in_need_threshold);
+  std::vector<std::string> labels;
+  for (auto* s : kIncomeNames) labels.push_back(fmt::format("income:{}", s));
+  for (auto* s : kHouseholdNames) labels.push_back(fmt::format("household:{}", s));
+  for (auto* s : {"0-2", "3-5", "6+"}) labels.push_back(fmt::format("start_ties:{}", s));
+  const std::size_t G = labels.size();
+  std::vector<double> cnt(G), unmet(G), lonely(G), sr(G), gain(G), ties(G);
+  for (std::size_t i = 0; i < pop.size; ++i) {
+    bool in_need = false;
+    for (int d = 0; d < kDomains; ++d) in_need |= pop.need[d][i] >= thr;
+    const std::size_t t0 = initial_ties_[i];
+    const std::size_t groups[3] = {static_cast<std::size_t>(pop.income[i]), 3 + static_cast<std::size_t>(pop.household_type[i]),
+                                   7 + (t0 <= 2 ? 0u : t0 <= 5 ? 1u : 2u)};
+    for (std::size_t g : groups) {
+      cnt[g] += 1;
+      unmet[g] += in_need;
+      lonely[g] += pop.need[Social][i] >= 0.6f;
+      sr[g] += pop.self_reliance[i];
+      gain[g] += pop.self_reliance[i] - initial_self_reliance_[i];
+      ties[g] += pop.active_ties[i];
+    }
+  }
+  for (std::size_t g = 0; g < G; ++g) {
+    const double c = std::max(1.0, cnt[g]);
+    unmet[g] /= c;
+    lonely[g] /= c;
+    sr[g] /= c;
+    gain[g] /= c;
+    ties[g] /= c;
+  }
+  h5::Handle bg = h5::create_group(fin.id(), "by_group");
+  h5::write_strings(bg.id(), "group", labels);
+  h5::write<double>(bg.id(), "residents", cnt);
+  h5::write<double>(bg.id(), "unmet_need_share", unmet);
+  h5::write<double>(bg.id(), "severely_lonely_share", lonely);
+  h5::write<double>(bg.id(), "mean_self_reliance", sr);
+  h5::write<double>(bg.id(), "self_reliance_gain", gain);
+  h5::write<double>(bg.id(), "mean_active_ties", ties);
+}
+
+void run_recorded(Simulation& sim, RunRecorder* rec, int weeks, const std::atomic<bool>* stop, const std::function<void(int)>& progress) {
+  for (int w = 0; w < weeks; ++w) {
+    if (stop && stop->load(std::memory_order_relaxed)) throw Interrupted();
+    sim.step();
+    if (rec) rec->record_week(sim);
+    if (progress) progress(sim.week());
+  }
+  if (rec) rec->finish(sim);
+}
+
+}  // namespace buurt

@@ -1,0 +1,124 @@
+#include "buurt/scenario/Schema.h"
+
+#include <algorithm>
+#include <array>
+#include <fmt/format.h>
+#include <vector>
+
+namespace buurt {
+namespace {
+
+constexpr ParamType param_type_int = ParamType::Int;
+constexpr ParamType param_type_real = ParamType::Real;
+constexpr ParamType param_type_bool = ParamType::Bool;
+
+const std::vector<ParamSpec>& table() {
+  static const std::vector<ParamSpec> specs = {
+#define X(type, sec, key, def, lo, hi, unit, desc, src) \
+  ParamSpec{#sec, #key, param_type_##type, static_cast<double>(def), static_cast<double>(lo), static_cast<double>(hi), unit, desc, src, &Params::sec##_##key},
+#include "buurt/scenario/Params.def"
+#undef X
+  };
+  return specs;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string format_real(double v) {
+  std::string s = fmt::format("{}", v);
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s;
+}
+
+}  // namespace
+
+std::string ParamSpec::full_name() const { return fmt::format("{}.{}", section, key); }
+
+std::string ParamSpec::type_name() const {
+  switch (type) {
+    case ParamType::Int: return "integer";
+    case ParamType::Real: return "number";
+    case ParamType::Bool: return "boolean";
+  }
+  return "?";
+}
+
+std::string ParamSpec::format(const Params& p) const {
+  return std::visit(
+      [&](auto m) -> std::string {
+        using T = std::remove_cvref_t<decltype(p.*m)>;
+        if constexpr (std::is_same_v<T, bool>) return (p.*m) ? "true" : "false";
+        else if constexpr (std::is_same_v<T, double>) return format_real(p.*m);
+        else return fmt::format("{}", p.*m);
+      },
+      member);
+}
+
+std::span<const ParamSpec> schema() { return table(); }
+
+const ParamSpec* find_param(std::string_view full_name) {
+  for (const auto& s : table())
+    if (s.full_name() == full_name) return &s;
+  return nullptr;
+}
+
+bool is_section(std::string_view section) {
+  return std::any_of(table().begin(), table().end(), [&](const ParamSpec& s) { return s.section == section; });
+}
+
+std::optional<std::string> suggest_param(std::string_view full_name) {
+  std::size_t best = 1000;
+  std::string best_name;
+  for (const auto& s : table()) {
+    const std::string name = s.full_name();
+    std::size_t d = edit_distance(full_name, name);
+    // A right key in the wrong section is a likely slip too.
+    const auto dot = full_name.find('.');
+    if (dot != std::string_view::npos && full_name.substr(dot + 1) == s.key) d = std::min<std::size_t>(d, 2);
+    if (d < best) {
+      best = d;
+      best_name = name;
+    }
+  }
+  if (best <= std::max<std::size_t>(3, full_name.size() / 4)) return best_name;
+  return std::nullopt;
+}
+
+std::string describe_param(const ParamSpec& s) {
+  const Params defaults{};
+  std::string range = s.type == ParamType::Bool ? "true/false"
+                                                  : fmt::format("{} .. {}", s.type == ParamType::Int ? fmt::format("{}", static_cast<std::int64_t>(s.min)) : format_real(s.min),
+                                                                s.type == ParamType::Int ? fmt::format("{}", static_cast<std::int64_t>(s.max)) : format_real(s.max));
+  return fmt::format("{}\n  {}\n  type: {}   default: {}   range: {}{}\n  source: {}\n", s.full_name(), s.description, s.type_name(), s.format(defaults), range,
+                     s.unit.empty() ? "" : fmt::format("   unit: {}", s.unit), s.source);
+}
+
+std::string schema_markdown() {
+  const Params defaults{};
+  std::string out;
+  std::string_view section;
+  for (const auto& s : table()) {
+    if (s.section != section) {
+      section = s.section;
+      out += fmt::format("\n### [{}]\n\n| key | type | default | range | unit | description | source |\n|---|---|---|---|---|---|---|\n", section);
+    }
+    std::string range = s.type == ParamType::Bool ? "" : fmt::format("{} – {}", s.type == ParamType::Int ? fmt::format("{}", static_cast<std::int64_t>(s.min)) : format_real(s.min),
+                                                                     s.type == ParamType::Int ? fmt::format("{}", static_cast<std::int64_t>(s.max)) : format_real(s.max));
+    out += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", s.key, s.type_name(), s.format(defaults), range, s.unit, s.description, s.source);
+  }
+  return out;
+}
+
+}  // namespace buurt

@@ -1,0 +1,92 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "../test_support.h"
+#include "buurt/output/Recorder.h"
+
+using namespace buurt;
+namespace fs = std::filesystem;
+
+namespace {
+Scenario small(int weeks = 12) {
+  return parse_scenario("name = \"small\"\n[population]\nresidents = 1500\n[run]\nweeks = " + std::to_string(weeks) + "\nsnapshot_every = 4\n", "small.toml");
+}
+}  // namespace
+
+TEST(Recorder, RoundTripOfEveryGroup) {
+  const auto dir = test::temp_dir("roundtrip");
+  const Scenario s = small();
+  std::vector<double> unmet;
+  {
+    ResultFile f(dir / "r.h5", false);
+    Simulation sim(s.params);
+    RunRecorder rec(f.root(), s, sim);
+    run_recorded(sim, &rec, 12, nullptr);
+    for (const auto& r : rec.rows()) unmet.push_back(r[Outcome::unmet_need_share]);
+    write_runtime(f.root(), 1.0, 2);
+    f.commit();
+  }
+  ASSERT_TRUE(fs::exists(dir / "r.h5"));
+  h5::Handle f = h5::open_file(dir / "r.h5");
+  EXPECT_EQ(h5::read_string(f.id(), "meta/scenario_resolved"), s.resolved_toml());
+  EXPECT_NE(h5::read_string(f.id(), "meta/scenario_given").find("residents = 1500"), std::string::npos);
+  EXPECT_EQ(h5::read<std::int64_t>(f.id(), "meta/seed").at(0), s.params.run_seed);
+  EXPECT_EQ(h5::read<double>(f.id(), "timeseries/unmet_need_share"), unmet);
+  EXPECT_EQ(h5::read<std::int32_t>(f.id(), "timeseries/week").size(), 13u);
+  std::vector<hsize_t> dims;
+  h5::read<float>(f.id(), "snapshots/need_income", &dims);
+  ASSERT_EQ(dims.size(), 2u);
+  EXPECT_EQ(dims[0], 4u);  // weeks 0, 4, 8, 12
+  EXPECT_EQ(dims[1], 1500u);
+  EXPECT_EQ(h5::read<std::int32_t>(f.id(), "snapshots/week"), (std::vector<std::int32_t>{0, 4, 8, 12}));
+  EXPECT_TRUE(h5::exists(f.id(), "network/week_00012/a"));
+  EXPECT_EQ(h5::read<float>(f.id(), "population/x").size(), 1500u);
+  EXPECT_DOUBLE_EQ(h5::read<double>(f.id(), "final/unmet_need_share").at(0), unmet.back());
+  EXPECT_EQ(h5::read<double>(f.id(), "final/by_group/residents").size(), 10u);
+  EXPECT_EQ(h5::read<double>(f.id(), "runtime/wall_seconds").at(0), 1.0);
+  h5::Handle ts = h5::open_group(f.id(), "timeseries");
+  h5::Handle d(H5Dopen2(ts.id(), "informal_hours", H5P_DEFAULT));
+  EXPECT_EQ(h5::get_attr_string(d.id(), "unit"), "hours per week");
+}
+
+TEST(Recorder, ExistingFileIsNeverOverwrittenWithoutForce) {
+  const auto dir = test::temp_dir("noclobber");
+  const fs::path out = dir / "keep.h5";
+  std::ofstream(out) << "precious";
+  EXPECT_THROW(ResultFile(out, false), OutputError);
+  EXPECT_THROW(check_output_path(out, false), OutputError);
+  std::ifstream in(out);
+  std::string text;
+  in >> text;
+  EXPECT_EQ(text, "precious");
+}
+
+TEST(Recorder, UncommittedFileLeavesNothingBehind) {
+  const auto dir = test::temp_dir("abort");
+  const Scenario s = small(8);
+  fs::path temp;
+  std::atomic<bool> stop{false};
+  try {
+    ResultFile f(dir / "r.h5", false);
+    temp = f.temp_path();
+    Simulation sim(s.params);
+    RunRecorder rec(f.root(), s, sim);
+    run_recorded(sim, &rec, 8, &stop, [&](int w) {
+      if (w == 3) stop = true;
+    });
+    FAIL() << "expected Interrupted";
+  } catch (const Interrupted&) {
+  }
+  EXPECT_FALSE(fs::exists(dir / "r.h5"));
+  EXPECT_FALSE(fs::exists(temp));
+}
+
+TEST(Recorder, UnwritableDirectoryIsAClearError) {
+  try {
+    check_output_path("/nonexistent_dir_buurt/x.h5", false);
+    FAIL();
+  } catch (const OutputError& e) {
+    EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos);
+  }
+}

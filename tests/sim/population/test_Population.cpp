@@ -1,0 +1,52 @@
+#include <gtest/gtest.h>
+
+#include "../test_support.h"
+#include "buurt/population/Population.h"
+
+using namespace buurt;
+
+TEST(Population, SizeStreetsAndHouseholdsAreConsistent) {
+  const Params p = test::small_params(5000);
+  const Population pop = build_population(p, 0);
+  ASSERT_EQ(pop.size, 5000u);
+  EXPECT_EQ(pop.street_begin.front(), 0u);
+  EXPECT_EQ(pop.street_begin.back(), 5000u);
+  for (std::size_t s = 0; s < pop.streets; ++s)
+    for (std::uint32_t i = pop.street_begin[s]; i < pop.street_begin[s + 1]; ++i) ASSERT_EQ(pop.street[i], s);
+  for (std::size_t i = 1; i < pop.size; ++i) ASSERT_GE(pop.household[i], pop.household[i - 1]);
+}
+
+TEST(Population, GroupSharesFollowTheScenario) {
+  Params p = test::small_params(40000);
+  p.population_share_on_benefits = 0.2;
+  p.population_share_low_income = 0.3;
+  const Population pop = build_population(p, 0);
+  std::size_t hh = 0, benefits = 0, elderly_hh = 0;
+  for (std::size_t i = 0; i < pop.size; ++i) {
+    if (i > 0 && pop.household[i] == pop.household[i - 1]) continue;
+    ++hh;
+    benefits += pop.income[i] == IncomeGroup::Benefits;
+    elderly_hh += pop.household_type[i] == HouseholdType::Elderly;
+  }
+  EXPECT_NEAR(static_cast<double>(benefits) / hh, 0.2, 0.015);
+  EXPECT_NEAR(static_cast<double>(elderly_hh) / hh, p.population_share_elderly, 0.015);
+}
+
+TEST(Population, IsolatedShareIsAShareOfResidents) {
+  Params p = test::small_params(40000);
+  p.population_share_isolated = 0.08;
+  const Population pop = build_population(p, 0);
+  std::size_t isolated = 0;
+  for (std::size_t i = 0; i < pop.size; ++i) isolated += pop.has(i, kIsolated);
+  EXPECT_NEAR(static_cast<double>(isolated) / pop.size, 0.08, 0.01);
+}
+
+TEST(Population, LowIncomeStartsLessSelfReliant) {
+  const Population pop = build_population(test::small_params(20000), 0);
+  double poor = 0, rich = 0, np = 0, nr = 0;
+  for (std::size_t i = 0; i < pop.size; ++i) {
+    if (pop.income[i] == IncomeGroup::Middle) rich += pop.self_reliance[i], ++nr;
+    else poor += pop.self_reliance[i], ++np;
+  }
+  EXPECT_LT(poor / np + 0.1, rich / nr);
+}

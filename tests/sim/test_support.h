@@ -1,0 +1,31 @@
+#pragma once
+// Small helpers shared by the tests.
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "buurt/scenario/Scenario.h"
+
+namespace buurt::test {
+
+inline std::filesystem::path source_dir() { return BUURT_SOURCE_DIR; }
+inline std::filesystem::path scenario_path(const std::string& name) { return source_dir() / "scenarios" / name; }
+
+/// Defaults with a small neighbourhood, for fast tests.
+inline Params small_params(std::int64_t residents = 2000, std::int64_t seed = 7) {
+  Params p;
+  p.population_residents = residents;
+  p.run_seed = seed;
+  return p;
+}
+
+/// A fresh, empty temporary directory for one test.
+inline std::filesystem::path temp_dir(const std::string& name) {
+  auto d = std::filesystem::temp_directory_path() / ("buurt_test_" + name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(d);
+  std::filesystem::create_directories(d);
+  return d;
+}
+
+}  // namespace buurt::test
