@@ -161,7 +161,18 @@ int cmd_bench() {
   return kExitOk;
 }
 
+std::vector<CommandDef>& registry() {
+  static std::vector<CommandDef> r;
+  return r;
+}
+std::vector<std::function<int()>>& runners() {
+  static std::vector<std::function<int()>> r;
+  return r;
+}
+
 }  // namespace
+
+Registrar::Registrar(CommandDef def) { registry().push_back(std::move(def)); }
 
 void register_commands(CLI::App& app) {
   auto* run = app.add_subcommand("run", "Run one scenario and write an HDF5 result file");
@@ -187,7 +198,10 @@ void register_commands(CLI::App& app) {
   bench->add_option("--threads", g_bench.threads, "Thread counts (list)")->delimiter(',');
   bench->add_option("--weeks", g_bench.weeks, "Timed weeks per case");
   bench->add_option("--scenario", g_bench.scenario, "Scenario to benchmark (default: built-in defaults)");
-  register_extra_commands(app);
+  for (const auto& def : registry()) {
+    auto runner = def.setup(app);
+    runners().push_back(std::move(runner));
+  }
 }
 
 int dispatch(CLI::App& app) {
@@ -195,7 +209,12 @@ int dispatch(CLI::App& app) {
   if (app.got_subcommand("validate")) return cmd_validate();
   if (app.got_subcommand("describe")) return cmd_describe();
   if (app.got_subcommand("bench")) return cmd_bench();
-  return dispatch_extra(app);
+  // Module commands: each runner returns -1 when its subcommand was not the one given.
+  for (const auto& run : runners()) {
+    const int rc = run();
+    if (rc >= 0) return rc;
+  }
+  throw UsageError("unknown subcommand");
 }
 
 }  // namespace buurt::cli

@@ -1,10 +1,13 @@
 #pragma once
-// The `buurt` subcommands. Each returns an exit code; errors are thrown and mapped in main().
+// The `buurt` subcommands. Each module registers its own in its own file (cmd_<name>.cpp);
+// errors are thrown and mapped to exit codes in main().
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace buurt::cli {
 
@@ -34,13 +37,17 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
+/// A subcommand: `setup` adds it to the app (options bound to its own state) and returns the
+/// function that runs it.
+struct CommandDef {
+  std::function<std::function<int()>(CLI::App&)> setup;
+};
+/// Registers a subcommand at static-initialisation time: `static Registrar r{{...}};` in cmd_<name>.cpp.
+struct Registrar {
+  explicit Registrar(CommandDef def);
+};
+
 void register_commands(CLI::App& app);
 int dispatch(CLI::App& app);
 
-}  // namespace buurt::cli
-
-namespace buurt::cli {
-/// Commands added by later modules (compare, sweep, report...). Return -1 if none matched.
-void register_extra_commands(CLI::App& app);
-int dispatch_extra(CLI::App& app);
 }  // namespace buurt::cli
