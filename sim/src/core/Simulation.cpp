@@ -149,7 +149,12 @@ void Simulation::life_events() {
         }
       }
     }
-    for (int d = 0; d < kDomains; ++d) pop_.need[d][i] = std::min(1.0f, pop_.need[d][i] + add[d]);
+    std::uint8_t hit = 0;
+    for (int d = 0; d < kDomains; ++d) {
+      pop_.need[d][i] = std::min(1.0f, pop_.need[d][i] + add[d]);
+      if (add[d] > 0.0f) hit |= static_cast<std::uint8_t>(1u << d);
+    }
+    pop_.shocks[i] = hit;
     // Lasting poverty isolates (seed 004).
     if (pop_.need[Income][i] >= thr) pop_.poverty_weeks[i] = static_cast<std::uint16_t>(std::min(60000, pop_.poverty_weeks[i] + 1));
     else pop_.poverty_weeks[i] = 0;

@@ -19,7 +19,7 @@ double Population::bytes_per_resident() const {
   // Sum of element sizes of every per-resident array (street tables are per street, ignored).
   double b = sizeof(std::uint32_t) * 2 + sizeof(HouseholdType) + sizeof(AgeGroup) + sizeof(IncomeGroup) + sizeof(float) * 2;
   b += kDomains * sizeof(float) * 2;
-  b += sizeof(float) * 9 + sizeof(std::uint16_t) * 2 + sizeof(std::uint8_t) * 2;
+  b += sizeof(float) * 9 + sizeof(std::uint16_t) * 3 + sizeof(std::uint8_t) * 4;
   b += sizeof(std::int8_t) + sizeof(float) * 5 + sizeof(std::uint32_t) * 2 + sizeof(std::uint64_t) + sizeof(std::uint8_t);
   return b;
 }
@@ -102,6 +102,9 @@ Population build_population(const Params& p, std::uint32_t run) {
   resize_all(n, pop.flags);
   resize_all(n, pop.need_mask);
   resize_all(n, pop.active_ties);
+  resize_all(n, pop.shocks);
+  resize_all(n, pop.team_wait);
+  resize_all(n, pop.referrals);
   pop.ask_domain.assign(n, -1);
   pop.helper.assign(n, kNone);
   pop.help_entry.assign(n, kNone);

@@ -15,6 +15,24 @@ namespace buurt {
 enum class HelpSource : std::uint8_t { None = 0, Household, Kin, Neighbour, Friend, Brokered, Volunteer, CommunityManager, Team, SecondLine };
 inline constexpr std::array<const char*, 10> kHelpSourceNames = {"none", "household", "kin", "neighbour", "friend", "brokered", "volunteer", "community_manager", "team", "second_line"};
 
+/// A citizen initiative (e.g. Buren helpen buren): a meeting place with members and an owner.
+struct Initiative {
+  float x = 0, y = 0;            ///< meeting place in layout units
+  std::uint8_t theme = 0;        ///< Domain it works on (Income: debts and forms, Social: loneliness...)
+  std::uint32_t chair = kNone;   ///< chairing community manager or volunteer, kNone if none
+  std::uint32_t members = 0;
+  float ownership = 1.0f;        ///< 1 = owned by residents, 0 = taken over by professionals
+  bool active = true;
+};
+
+/// Where the social team works from (drawn by the viewer), and its size this week.
+struct TeamState {
+  float x = 0, y = 0;
+  double fte = 0;
+  double attunement = 1.0;  ///< 0..1, ramps up for a new team
+  std::size_t queue = 0, caseload = 0;
+};
+
 class Simulation {
  public:
   /// Builds population and network for (params.run.seed, run).
@@ -31,6 +49,8 @@ class Simulation {
   const Population& population() const { return pop_; }
   const Network& network() const { return net_; }
   const WeekOutcomes& outcomes() const { return out_; }
+  const std::vector<Initiative>& initiatives() const { return initiatives_; }
+  const TeamState& team() const { return team_; }
   /// Writable state, for tests and tools that set up a situation between weeks (never during step()).
   Population& population_mut() { return pop_; }
   Network& network_mut() { return net_; }
@@ -51,6 +71,8 @@ class Simulation {
   void accounting();      // 10
   void count_active_ties();
 
+  std::vector<Initiative> initiatives_;
+  TeamState team_;
   Params p_;
   std::uint32_t run_;
   Rng rng_;

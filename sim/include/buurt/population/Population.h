@@ -47,6 +47,9 @@ struct Population {
   std::vector<std::uint8_t> flags;
   std::vector<std::uint8_t> need_mask;      ///< bit d set when domain d was in need after last week
   std::vector<std::uint16_t> active_ties;   ///< ties with strength >= active_strength, after last week
+  std::vector<std::uint8_t> shocks;         ///< bit d set when a life event hit domain d this week
+  std::vector<std::uint16_t> team_wait;     ///< weeks waited for the team in the current or last episode
+  std::vector<std::uint8_t> referrals;      ///< times referred to the second line (saturates at 255)
 
   // per-week scratch (rewritten every week)
   std::vector<std::int8_t> ask_domain;      ///< -1: not asking
