@@ -65,6 +65,13 @@ Simulation::Simulation(const Params& params, std::uint32_t run)
     : p_(params), run_(run), rng_(static_cast<std::uint64_t>(params.run_seed), run), pop_(build_population(params, run)), net_(build_network(params, pop_, run)) {
   offer_.assign(pop_.size, 0);
   meet_.assign(pop_.size, kNone);
+  apply_.assign(pop_.size, 0);
+  if (pop_.size > 0) {  // the team's office sits in the middle of the neighbourhood
+    const auto [x0, x1] = std::minmax_element(pop_.x.begin(), pop_.x.end());
+    const auto [y0, y1] = std::minmax_element(pop_.y.begin(), pop_.y.end());
+    team_.x = 0.5f * (*x0 + *x1);
+    team_.y = 0.5f * (*y0 + *y1);
+  }
   count_active_ties();
   accounting();  // week-0 state: need mask, active ties and outcomes before anything happens
 }
@@ -99,6 +106,8 @@ void Simulation::step() {
   asking();
   matching();
   helping();
+  team_phase();
+  community_phase();
   tie_dynamics();
   adaptation();
   ++week_;
@@ -177,11 +186,14 @@ void Simulation::self_help() {
   });
 }
 
-// Phase 3. Residents whose top need exceeds their threshold decide whether to ask.
+// Phase 3. Residents whose top need exceeds their threshold decide whether to ask: their ties
+// (and volunteers), or only a low-threshold volunteer when shame keeps them from their ties.
 void Simulation::asking() {
   const bool enabled = p_.asking_enabled;
+  build_volunteer_pool();
   for_each_index(pop_.size, [&](std::size_t i) {
     pop_.ask_domain[i] = -1;
+    pop_.ask_channel[i] = 0;
     pop_.helper[i] = kNone;
     pop_.help_entry[i] = kNone;
     pop_.hours_received[i] = 0.0f;
@@ -195,55 +207,83 @@ void Simulation::asking() {
       if (pop_.need[d][i] > pop_.need[top][i]) top = d;
     const float need = pop_.need[top][i];
     if (need < pop_.threshold[i]) return;
-    const double prob = p_.asking_base_probability * (1.0 - pop_.shame[i]) * (0.5 + 0.5 * pop_.self_direction[i]);
-    if (rng_.uniforms(static_cast<std::uint32_t>(i), cur_, Stream::Ask)[0] >= prob) return;
+    // Dependency on professionals makes residents less inclined to turn to their own network.
+    const double drive = p_.asking_base_probability * (0.5 + 0.5 * pop_.self_direction[i]);
+    const double p_ties = drive * (1.0 - pop_.shame[i]) * (1.0 - 0.5 * pop_.dependency[i]);
+    // A volunteer with lived experience nearby is a lower threshold (seed 000).
+    const bool volunteers_near = vol_begin_.size() > 1 && vol_begin_[block_of(i) + 1] > vol_begin_[block_of(i)];
+    const double p_vol = volunteers_near ? drive * (1.0 - pop_.shame[i] * (1.0 - p_.volunteers_reluctance_reduction)) : 0.0;
+    const double u = rng_.uniforms(static_cast<std::uint32_t>(i), cur_, Stream::Ask)[0];
+    if (u < p_ties) pop_.ask_channel[i] = 1;
+    else if (u < p_vol) pop_.ask_channel[i] = 2;
+    else return;
     pop_.ask_domain[i] = static_cast<std::int8_t>(top);
     pop_.ask_hours[i] = need * static_cast<float>(p_.asking_hours_per_need);
   });
 }
 
 // Phase 4. Requests meet helpers in rounds. Each round every unmatched asker proposes to its best
-// untried tie; a helper takes the proposal with the highest key (need, then a keyed hash), which an
-// atomic max finds whatever the thread order. Winners take hours; losers try again next round.
+// untried candidate (a tie, or the block's volunteer for this round); a helper takes the proposal
+// with the highest key (need, then a keyed hash), which an atomic max finds whatever the thread
+// order. Winners take hours; losers try their next candidate in the next round.
 void Simulation::matching() {
   if (!p_.asking_enabled) return;
+  constexpr std::uint32_t kVolunteerSlot = 63;  // bit of `tried` for the volunteer candidate
   const int rounds = static_cast<int>(p_.asking_rounds);
   const double owe_scale = p_.asking_owe_scale;
-  std::vector<std::uint32_t> proposal(pop_.size, kNone);
+  std::vector<std::uint32_t> prop_helper(pop_.size, kNone), prop_entry(pop_.size, kNone);
   for (int round = 0; round < rounds; ++round) {
     const std::uint64_t stamp = static_cast<std::uint64_t>(cur_) * static_cast<std::uint64_t>(rounds) + static_cast<std::uint64_t>(round) + 1;
     const std::uint32_t salt = mix32(cur_ * 977u + static_cast<std::uint32_t>(round) * 131u + static_cast<std::uint32_t>(run_) + 1u);
     for_each_index(pop_.size, [&](std::size_t i) {
-      proposal[i] = kNone;
+      prop_helper[i] = kNone;
       const int d = pop_.ask_domain[i];
       if (d < 0 || pop_.helper[i] != kNone) return;
-      const std::uint32_t begin = net_.row_begin[i], end = net_.row_begin[i + 1];
       double best = 0.0;
-      std::uint32_t best_k = kNone;
-      for (std::uint32_t k = begin; k < end; ++k) {
-        const std::uint32_t j = net_.other[k];
-        if (j == kNone || !net_.active(net_.edge[k])) continue;
-        const std::uint32_t slot = k - begin;
-        if (slot < 64 && (pop_.tried[i] >> slot & 1u)) continue;
-        if (pop_.remaining[j] < 0.25f) continue;
-        const std::uint32_t e = net_.edge[k];
-        const double owed = std::max(0.0f, -net_.balance_of(e, static_cast<std::uint32_t>(i)));
-        const double score = (0.2 + pop_.skill[d][j]) * (0.5 + net_.strength[e]) * std::exp(-owed / owe_scale);
-        if (score > best) {
-          best = score;
-          best_k = k;
+      std::uint32_t best_k = kNone, best_j = kNone;
+      if (pop_.ask_channel[i] == 1) {
+        const std::uint32_t begin = net_.row_begin[i], end = net_.row_begin[i + 1];
+        for (std::uint32_t k = begin; k < end; ++k) {
+          const std::uint32_t j = net_.other[k];
+          if (j == kNone || !net_.active(net_.edge[k])) continue;
+          const std::uint32_t slot = k - begin;
+          if (slot < kVolunteerSlot && (pop_.tried[i] >> slot & 1u)) continue;
+          if (pop_.remaining[j] < 0.25f) continue;
+          const std::uint32_t e = net_.edge[k];
+          // Residents avoid asking where they already owe much (seed 001).
+          const double owed = std::max(0.0f, -net_.balance_of(e, static_cast<std::uint32_t>(i)));
+          const double score = (0.2 + pop_.skill[d][j]) * (0.5 + net_.strength[e]) * std::exp(-owed / owe_scale);
+          if (score > best) {
+            best = score;
+            best_k = k;
+            best_j = j;
+          }
         }
       }
-      if (best_k == kNone) return;
-      proposal[i] = best_k;
+      // The block's volunteers: one candidate per round, picked by a keyed hash.
+      const std::uint32_t blk = block_of(i);
+      if (!(pop_.tried[i] >> kVolunteerSlot & 1u) && vol_begin_.size() > blk + 1 && vol_begin_[blk + 1] > vol_begin_[blk]) {
+        const std::uint32_t count = vol_begin_[blk + 1] - vol_begin_[blk];
+        const std::uint32_t v = vol_list_[vol_begin_[blk] + mix32(static_cast<std::uint32_t>(i) ^ salt) % count];
+        if (v != i && pop_.remaining[v] >= 0.25f && net_.find(static_cast<std::uint32_t>(i), v) == kNone) {
+          const double score = (0.2 + pop_.skill[d][v]) * 1.0;
+          if (score > best) {
+            best = score;
+            best_k = kNone;
+            best_j = v;
+          }
+        }
+      }
+      if (best_j == kNone) return;
+      prop_helper[i] = best_j;
+      prop_entry[i] = best_k;
       const std::uint64_t q = static_cast<std::uint64_t>(pop_.need[d][i] * 32767.0f);
       const std::uint64_t key = (stamp << 47) | (q << 32) | (static_cast<std::uint32_t>(i) ^ salt);
-      atomic_max(offer_[net_.other[best_k]], key);
+      atomic_max(offer_[best_j], key);
     });
     for_each_index(pop_.size, [&](std::size_t i) {
-      const std::uint32_t k = proposal[i];
-      if (k == kNone) return;
-      const std::uint32_t j = net_.other[k];
+      const std::uint32_t j = prop_helper[i];
+      if (j == kNone) return;
       const std::uint64_t won = offer_[j];
       if ((won >> 47) == stamp && static_cast<std::uint32_t>(won) == (static_cast<std::uint32_t>(i) ^ salt)) {
         // Unique winner for helper j this round: the only writer of j's remaining hours.
@@ -251,13 +291,33 @@ void Simulation::matching() {
         pop_.remaining[j] -= hours;
         pop_.hours_received[i] = hours;
         pop_.helper[i] = j;
-        pop_.help_entry[i] = k;
+        pop_.help_entry[i] = prop_entry[i];
       } else {
-        const std::uint32_t slot = k - net_.row_begin[i];
-        if (slot < 64) pop_.tried[i] |= (std::uint64_t{1} << slot);
+        const std::uint32_t k = prop_entry[i];
+        const std::uint32_t slot = k == kNone ? kVolunteerSlot : k - net_.row_begin[i];
+        if (slot <= kVolunteerSlot) pop_.tried[i] |= (std::uint64_t{1} << slot);
       }
     });
   }
+}
+
+/// Volunteers and active community managers of each block, in index order (deterministic).
+void Simulation::build_volunteer_pool() {
+  const std::size_t blocks = pop_.blocks;
+  vol_begin_.assign(blocks + 1, 0);
+  vol_list_.clear();
+  std::vector<std::uint32_t> count(blocks, 0);
+  for (std::size_t i = 0; i < pop_.size; ++i)
+    if (pop_.has(i, kVolunteer) || pop_.has(i, kCommunityManager)) ++count[block_of(i)];
+  for (std::size_t b = 0; b < blocks; ++b) vol_begin_[b + 1] = vol_begin_[b] + count[b];
+  if (vol_begin_[blocks] == 0) {
+    vol_begin_.clear();
+    return;
+  }
+  vol_list_.resize(vol_begin_[blocks]);
+  std::vector<std::uint32_t> fill(vol_begin_.begin(), vol_begin_.end() - 1);
+  for (std::size_t i = 0; i < pop_.size; ++i)
+    if (pop_.has(i, kVolunteer) || pop_.has(i, kCommunityManager)) vol_list_[fill[block_of(i)]++] = static_cast<std::uint32_t>(i);
 }
 
 // Phase 5. Hours flow: need falls by skill x hours, balances move, ties strengthen, helpers tire.
@@ -272,14 +332,16 @@ void Simulation::helping() {
     float& need = pop_.need[d][i];
     need = std::max(0.0f, need - effect * pop_.skill[d][j] * pop_.hours_received[i]);
     if (need < kResolved) need = 0.0f;
-    pop_.help_source[i] = static_cast<std::uint8_t>(source_of(net_.kind[net_.edge[pop_.help_entry[i]]]));
+    const std::uint32_t k = pop_.help_entry[i];
+    const HelpSource src = k != kNone ? source_of(net_.kind[net_.edge[k]]) : pop_.has(j, kCommunityManager) ? HelpSource::CommunityManager : HelpSource::Volunteer;
+    pop_.help_source[i] = static_cast<std::uint8_t>(src);
   });
   // A tie is used at most once per direction per week (one request per asker), so updating first
   // the ties where the asker has the lower index and then the others never writes one tie twice at once.
   for (int pass = 0; pass < 2; ++pass) {
     for_each_index(pop_.size, [&](std::size_t i) {
       const std::uint32_t j = pop_.helper[i];
-      if (j == kNone || ((i < j) != (pass == 0))) return;
+      if (j == kNone || pop_.help_entry[i] == kNone || ((i < j) != (pass == 0))) return;
       const std::uint32_t e = net_.edge[pop_.help_entry[i]];
       const float h = pop_.hours_received[i];
       net_.balance[e] += (net_.a[e] == j) ? h : -h;  // balance: hours given by a
@@ -393,7 +455,7 @@ void Simulation::adaptation() {
 // Phase 10. Outcomes, reduced in a fixed order (deterministic reduce over fixed ranges).
 void Simulation::accounting() {
   enum S { InNeed, Dom0, Depth = Dom0 + kDomains, NeedSum, Severe, NoTie, SelfReliant, SR, SD, TrustN, TrustP, Dep, Requests, Informal, Unanswered,
-           InformalHours, Adults, HelperAdults, Intensive, CarerHours, Helpers, Burdened, ActiveTies, N };
+           InformalHours, VolunteerHours, Volunteers, Adults, HelperAdults, Intensive, CarerHours, Helpers, Burdened, ActiveTies, N };
   using Sums = std::array<double, N>;
   const float thr = static_cast<float>(p_.events_in_need_threshold);
   const Sums s = tbb::parallel_deterministic_reduce(
@@ -435,6 +497,9 @@ void Simulation::accounting() {
             }
             if (src == HelpSource::None) acc[Unanswered] += 1;
           }
+          const auto src = static_cast<HelpSource>(pop_.help_source[i]);
+          if (src == HelpSource::Volunteer || src == HelpSource::CommunityManager) acc[VolunteerHours] += pop_.hours_received[i];
+          acc[Volunteers] += pop_.has(i, kVolunteer) && !pop_.has(i, kCommunityManager);
           if (pop_.age[i] != AgeGroup::Child) {
             acc[Adults] += 1;
             const float given = pop_.hours_given[i];
@@ -474,7 +539,34 @@ void Simulation::accounting() {
   o[Outcome::informal_matched] = s[Informal];
   o[Outcome::unanswered] = s[Unanswered];
   o[Outcome::informal_hours] = s[InformalHours];
-  const double all_hours = s[InformalHours];
+  o[Outcome::volunteer_hours] = s[VolunteerHours];
+  o[Outcome::professional_hours] = pc_.professional_hours;
+  o[Outcome::secondline_hours] = pc_.secondline_hours;
+  const double all_hours = s[InformalHours] + s[VolunteerHours] + pc_.professional_hours + pc_.secondline_hours;
+  o[Outcome::team_queue] = static_cast<double>(queue_.size());
+  o[Outcome::team_caseload] = static_cast<double>(caseload_.size());
+  o[Outcome::team_mean_wait] = ratio(pc_.wait_sum, pc_.intakes);
+  o[Outcome::team_intakes] = pc_.intakes;
+  o[Outcome::referrals] = pc_.referrals;
+  o[Outcome::secondline_waiting] = static_cast<double>(std::count_if(secondline_.begin(), secondline_.end(), [&](std::uint32_t i) {
+    return pop_.team_state[i] == static_cast<std::uint8_t>(TeamStage::Referred);
+  }));
+  o[Outcome::reentries] = pc_.reentries;
+  o[Outcome::cm_active] = pc_.cm_active;
+  o[Outcome::cm_burned_out] = pc_.cm_burned_out;
+  o[Outcome::volunteers_active] = s[Volunteers];
+  o[Outcome::initiative_members] = pc_.initiative_members;
+  o[Outcome::initiative_ownership] = pc_.ownership;
+  // Costs (euro per week) and the social cost-benefit balance (MKBA, seed 002).
+  const double cms_paid = pc_.cm_active + pc_.cm_burned_out;
+  o[Outcome::cost_professional] = p_.team_enabled ? p_.team_fte * p_.team_hours_per_fte * p_.costs_professional_hour : 0.0;
+  o[Outcome::cost_secondline] = pc_.secondline_hours * p_.costs_secondline_hour;
+  o[Outcome::cost_allowances] = cms_paid * (p_.community_allowance + (p_.community_training ? p_.costs_cm_training : 0.0)) +
+                                (p_.volunteers_training ? s[Volunteers] * p_.costs_volunteer_training : 0.0) +
+                                static_cast<double>(std::count_if(initiatives_.begin(), initiatives_.end(), [](const Initiative& x) { return x.active; })) * p_.initiatives_support;
+  o[Outcome::cost_total] = o[Outcome::cost_professional] + o[Outcome::cost_secondline] + o[Outcome::cost_allowances];
+  o[Outcome::mkba_balance] = p_.costs_volunteer_hour_value * s[VolunteerHours] - p_.costs_loneliness_week * s[Severe] - p_.costs_debt_week * s[Dom0] -
+                             o[Outcome::cost_total];
   o[Outcome::informal_share_of_hours] = ratio(s[InformalHours], all_hours);
   o[Outcome::helper_share_adults] = ratio(s[HelperAdults], s[Adults]);
   o[Outcome::intensive_carer_share_adults] = ratio(s[Intensive], s[Adults]);

@@ -19,7 +19,7 @@ double Population::bytes_per_resident() const {
   // Sum of element sizes of every per-resident array (street tables are per street, ignored).
   double b = sizeof(std::uint32_t) * 2 + sizeof(HouseholdType) + sizeof(AgeGroup) + sizeof(IncomeGroup) + sizeof(float) * 2;
   b += kDomains * sizeof(float) * 2;
-  b += sizeof(float) * 9 + sizeof(std::uint16_t) * 3 + sizeof(std::uint8_t) * 4;
+  b += sizeof(float) * 9 + sizeof(std::uint16_t) * 4 + sizeof(std::uint8_t) * 6 + sizeof(std::int32_t) * 2;
   b += sizeof(std::int8_t) + sizeof(float) * 5 + sizeof(std::uint32_t) * 2 + sizeof(std::uint64_t) + sizeof(std::uint8_t);
   return b;
 }
@@ -105,6 +105,11 @@ Population build_population(const Params& p, std::uint32_t run) {
   resize_all(n, pop.shocks);
   resize_all(n, pop.team_wait);
   resize_all(n, pop.referrals);
+  resize_all(n, pop.team_state);
+  resize_all(n, pop.team_since);
+  pop.team_closed.assign(n, -1);
+  resize_all(n, pop.member_of);
+  resize_all(n, pop.ask_channel);
   pop.ask_domain.assign(n, -1);
   pop.helper.assign(n, kNone);
   pop.help_entry.assign(n, kNone);
@@ -133,9 +138,17 @@ Population build_population(const Params& p, std::uint32_t run) {
     // Exponential spread of weekly hours around the mean: many give a little, a few give a lot.
     pop.budget[i] = willing ? static_cast<float>(-std::log(v[3]) * p.helping_budget_mean) : 0.0f;
     pop.budget[i] = std::min(pop.budget[i], 40.0f);
+    if (!child && Rng::to_unit(rng.words(id, kInitWeek, Stream::Volunteer)[0]) < p.volunteers_share) {
+      pop.flags[i] |= kVolunteer | kWilling;
+      pop.budget[i] = std::max(pop.budget[i], static_cast<float>(p.volunteers_hours));
+    }
     for (int d = 0; d < kDomains; ++d) {
       const double s = d < 4 ? (d == 0 ? w[0] : d == 1 ? w[1] : d == 2 ? w[2] : w[3]) : Rng::to_unit(rng.words(id, kInitWeek, Stream::Init, 3)[0]);
       pop.skill[d][i] = child ? 0.0f : static_cast<float>(0.1 + 0.5 * s);
+    }
+    if (pop.has(i, kVolunteer) && p.volunteers_training) {
+      pop.skill[Income][i] = std::min(1.0f, pop.skill[Income][i] + static_cast<float>(p.volunteers_training_bonus));
+      pop.skill[Health][i] = std::min(1.0f, pop.skill[Health][i] + static_cast<float>(p.volunteers_training_bonus));
     }
     if (pop.household_type[i] == HouseholdType::Single || pop.household_type[i] == HouseholdType::Elderly) {
       const bool alone = (i == 0 || pop.household[i - 1] != pop.household[i]) && (i + 1 == n || pop.household[i + 1] != pop.household[i]);

@@ -20,6 +20,7 @@ TEST(Analytic, TwoStateSteadyStateOfNeed) {
   p.asking_enabled = false;
   p.ties_contact_relief = 0;
   p.ties_isolation_drift = 0;
+  p.team_enabled = false;
   p.events_income_onset = 0.004;
   p.events_income_recovery = 0.02;
   p.events_health_onset = 0.01;

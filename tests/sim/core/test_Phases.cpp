@@ -22,6 +22,8 @@ Params all_off(std::int64_t residents = 4000) {
   p.ties_contact_relief = 0;
   p.ties_isolation_drift = 0;
   p.adaptation_enabled = false;
+  p.team_enabled = false;
+  p.volunteers_share = 0;
   return p;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 /// The model's week: a fixed schedule of named phases over residents and ties.
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 #include "buurt/core/Outcomes.h"
@@ -66,13 +67,41 @@ class Simulation {
   void asking();          // 3
   void matching();        // 4
   void helping();         // 5
+  void team_phase();      // 6  (policy/Team.cpp)
+  void community_phase(); // 7  (policy/Community.cpp)
   void tie_dynamics();    // 8
   void adaptation();      // 9
   void accounting();      // 10
   void count_active_ties();
+  void build_volunteer_pool();
+  std::uint32_t block_of(std::size_t i) const { return pop_.street[i] / static_cast<std::uint32_t>(p_.population_streets_per_block); }
+  void manage_community_managers();
+  void run_initiatives();
+  void apply_to_team(std::uint32_t i);
+
+  /// A community manager: a resident with a connecting talent, active unless burned out.
+  struct Manager {
+    std::uint32_t resident = kNone;
+    std::int32_t inactive_until = -1;  ///< burned out until this week
+    bool replaced = false;             ///< left the programme; a replacement was recruited
+  };
+  /// Per-week counters of the policy phases, read by accounting().
+  struct PolicyCounters {
+    double intakes = 0, wait_sum = 0, referrals = 0, reentries = 0, professional_hours = 0, secondline_hours = 0;
+    double cm_hours = 0, cm_active = 0, cm_burned_out = 0, initiative_members = 0, ownership = 0;
+  };
 
   std::vector<Initiative> initiatives_;
   TeamState team_;
+  std::deque<std::uint32_t> queue_;
+  std::vector<std::uint32_t> caseload_, secondline_;
+  std::vector<Manager> managers_;
+  std::vector<std::int32_t> replacements_due_;  ///< weeks at which replacement managers start
+  std::uint32_t next_recruit_ = 0;              ///< position in the recruitment order
+  std::vector<std::uint32_t> recruit_order_;
+  std::vector<std::uint32_t> vol_begin_, vol_list_;  ///< volunteers and active managers per block (CSR)
+  std::vector<std::uint8_t> apply_;
+  PolicyCounters pc_;
   Params p_;
   std::uint32_t run_;
   Rng rng_;

@@ -50,9 +50,14 @@ struct Population {
   std::vector<std::uint8_t> shocks;         ///< bit d set when a life event hit domain d this week
   std::vector<std::uint16_t> team_wait;     ///< weeks waited for the team in the current or last episode
   std::vector<std::uint8_t> referrals;      ///< times referred to the second line (saturates at 255)
+  std::vector<std::uint8_t> team_state;     ///< TeamStage: none, queued, case, referred (waiting), in treatment
+  std::vector<std::int32_t> team_since;     ///< week the current team stage began
+  std::vector<std::int32_t> team_closed;    ///< week the last team case closed, -1 never
+  std::vector<std::uint16_t> member_of;     ///< initiative index + 1, 0 none
 
   // per-week scratch (rewritten every week)
   std::vector<std::int8_t> ask_domain;      ///< -1: not asking
+  std::vector<std::uint8_t> ask_channel;    ///< 1: ties and volunteers, 2: volunteers only (low threshold)
   std::vector<float> ask_hours;
   std::vector<std::uint32_t> helper;        ///< matched helper or kNone
   std::vector<std::uint32_t> help_entry;    ///< CSR entry of the tie used
@@ -71,6 +76,9 @@ struct Population {
 };
 
 inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+/// Where a resident is with the social team.
+enum class TeamStage : std::uint8_t { None = 0, Queued = 1, Case = 2, Referred = 3, Treatment = 4 };
 
 /// Build the population (households, streets, blocks, groups, traits). Deterministic, single-threaded.
 Population build_population(const Params& p, std::uint32_t run);

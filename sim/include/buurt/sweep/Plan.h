@@ -1,0 +1,81 @@
+#pragma once
+/// A sweep ready to run: base scenario, design table, the run list of one shard, and its fingerprint.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "buurt/scenario/Scenario.h"
+#include "buurt/sweep/Design.h"
+#include "buurt/sweep/Sweep.h"
+
+namespace buurt::sweep {
+
+/// Slice I of N of a sweep (`--shard I/N`); {0, 1} is the whole sweep.
+struct Shard {
+  std::int64_t index = 0, count = 1;
+};
+/// Parse "I/N" (0 <= I < N). Throws ScenarioError.
+Shard parse_shard(std::string_view arg);
+
+/// 64-bit FNV-1a (fingerprints and row checksums).
+std::uint64_t fnv1a(const void* data, std::size_t n, std::uint64_t h = 1469598103934665603ull);
+
+/// Runs are numbered run_index = point * stride + replicate, where stride is the number of replicates
+/// (or the cap on replicates when they are adaptive). A shard owns the runs with run_index % N == I,
+/// or, with adaptive replicates (decided per point), the points with point % N == I. Within a shard
+/// runs occupy "slots" 0..slots()-1 in run-index order.
+class Plan {
+ public:
+  Plan(SweepSpec spec, TargetCi target = {}, Shard shard = {});
+
+  const SweepSpec& spec() const { return spec_; }
+  const Scenario& base() const { return base_; }
+  const Matrix& design() const { return design_; }
+  const TargetCi& target() const { return target_; }
+  const Shard& shard() const { return shard_; }
+  std::int64_t points() const { return design_.rows; }
+  std::int64_t replicates() const { return spec_.replicates; }
+  std::int64_t stride() const { return stride_; }
+  bool adaptive() const { return target_.outcome >= 0; }
+  std::int64_t seed() const { return seed_; }
+  int weeks() const { return weeks_; }  ///< weeks of every run when the time series are kept
+  std::vector<std::string> parameter_names() const;
+  std::vector<std::string> final_names() const;
+  std::vector<std::string> timeseries_names() const;
+  /// Column of the adaptive target among the kept final outcomes (-1 when not adaptive).
+  int target_column() const { return target_column_; }
+
+  /// `section.key=value` overrides of one design point (values round-trip exactly).
+  std::vector<std::string> overrides(std::int64_t point) const;
+  /// The scenario of one design point (base, fixed overrides, then the point's values).
+  Scenario scenario(std::int64_t point) const;
+
+  /// Canonical text of everything that determines the results (not name, description or comments).
+  const std::string& normalised() const { return normalised_; }
+  /// Hash of the normalised definition and design table (16 hex digits).
+  const std::string& fingerprint() const { return fingerprint_; }
+
+  std::int64_t slots() const { return slots_; }
+  std::int64_t run_index(std::int64_t slot) const;
+  std::int64_t slot_of(std::int64_t run_index) const;  ///< -1 when not in this shard
+  std::int64_t point_of(std::int64_t run_index) const { return run_index / stride_; }
+  std::int64_t replicate_of(std::int64_t run_index) const { return run_index % stride_; }
+  /// Points owned by this shard, in order.
+  std::vector<std::int64_t> shard_points() const;
+
+ private:
+  SweepSpec spec_;
+  TargetCi target_;
+  Shard shard_;
+  Scenario base_;
+  Matrix design_;
+  std::int64_t stride_ = 1, seed_ = 0, slots_ = 0;
+  int weeks_ = 0, target_column_ = -1;
+  std::string normalised_, fingerprint_;
+};
+
+/// Two-sided 95% Student-t quantile for `df` degrees of freedom.
+double t975(std::int64_t df);
+
+}  // namespace buurt::sweep

@@ -1,0 +1,101 @@
+#pragma once
+/// Sweep results on disk: the crash-safe working file (<out>.partial), the final file, merge and status.
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "buurt/output/Hdf5.h"
+#include "buurt/sweep/Plan.h"
+
+namespace buurt::sweep {
+
+/// One finished run.
+struct RunResult {
+  std::int64_t slot = -1, run_index = -1;
+  double seconds = 0;            ///< wall time of the run (for ETA; not part of the results)
+  std::vector<double> final;     ///< kept final outcomes
+  std::vector<double> series;    ///< kept time series, outcome-major: [T][weeks + 1]
+};
+
+/// Everything under /sweep: the description of a sweep, identical in shard, merged and 1-way files.
+struct Header {
+  std::string definition, base_resolved, design_kind, name, description, fingerprint, normalised, target_ci;
+  std::string program_version, git_commit;
+  std::vector<std::string> parameter_names, final_names, timeseries_names;
+  Matrix design;
+  std::int64_t replicates = 0, stride = 0, seed = 0, weeks = 0, schema_version = 0;
+  std::int64_t shard_index = -1, shard_count = 0;  ///< -1 / 0: not a shard
+
+  static Header from_plan(const Plan& plan);
+  void write(hid_t file) const;
+  static Header read(hid_t file);
+};
+
+/// The working file of a sweep in progress (HDF5, `<out>.partial`).
+///
+/// Crash safety: the file is created complete (all metadata, every dataset contiguous and allocated
+/// for every slot of the shard), closed, fsynced and renamed into place before any run starts. From
+/// then on its HDF5 metadata never changes: runs are written with pwrite() at the fixed file offsets
+/// of their rows (H5Dget_offset), and last of all the row's checksum into /partial/done. A kill -9 at
+/// any moment leaves a valid HDF5 file; a row whose checksum is missing or does not match its data
+/// (torn write, power loss) counts as not done and is run again on --resume.
+class PartialFile {
+ public:
+  static std::filesystem::path path_for(const std::filesystem::path& out);
+
+  /// Create a fresh working file at `path` (refuses an existing file unless `force`).
+  static PartialFile create(const std::filesystem::path& path, const Plan& plan, bool force);
+  /// Open an existing working file for `plan`; refuses one of another sweep or shard.
+  static PartialFile open(const std::filesystem::path& path, const Plan& plan);
+
+  PartialFile(PartialFile&&) noexcept;
+  PartialFile& operator=(PartialFile&&) = delete;
+  ~PartialFile();
+
+  const std::filesystem::path& path() const { return path_; }
+  std::int64_t slots() const { return static_cast<std::int64_t>(done_.size()); }
+  bool done(std::int64_t slot) const { return done_[static_cast<std::size_t>(slot)] != 0; }
+  std::int64_t done_count() const;
+  /// Value of the adaptive target outcome of a done slot.
+  double target_value(std::int64_t slot) const { return target_[static_cast<std::size_t>(slot)]; }
+  double seconds_done() const;
+
+  /// Store one run (thread-safe). Data first, then its checksum.
+  void write(const RunResult& r);
+  /// fdatasync (called every few seconds and at the end).
+  void sync();
+  void close();
+
+ private:
+  PartialFile() = default;
+  void map(const Plan& plan);
+  void load(const Plan& plan);
+  std::filesystem::path path_;
+  int fd_ = -1;
+  std::int64_t k_ = 0, t_ = 0, w1_ = 0;  // final columns, time series, weeks + 1
+  int target_col_ = -1;
+  std::uint64_t off_final_ = 0, off_done_ = 0, off_seconds_ = 0;
+  std::vector<std::uint64_t> off_series_;
+  std::vector<std::uint64_t> done_;
+  std::vector<double> target_, seconds_;
+  std::mutex mu_;
+};
+
+/// Checksum of one run's row as stored in /partial/done (never 0).
+std::uint64_t row_checksum(std::int64_t run_index, const std::vector<double>& final, const std::vector<double>& series);
+
+/// Build the final result file `out` from a complete working file (temp name, fsync, rename), then
+/// remove the working file. Rows are written in run-index order, streamed in blocks.
+void finalize(const Plan& plan, const std::filesystem::path& partial, const std::filesystem::path& out, bool force);
+
+/// Combine shard files into the file a single run would have produced. Checks that the shards belong
+/// to one sweep and that no shard or run is missing or duplicated. Returns the number of runs.
+std::int64_t merge(const std::vector<std::filesystem::path>& shards, const std::filesystem::path& out, bool force);
+
+/// Human-readable state of a final or working file: done, missing, time per run, ETA.
+std::string status_report(const std::filesystem::path& file, int threads);
+
+}  // namespace buurt::sweep
