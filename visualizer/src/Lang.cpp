@@ -1,0 +1,122 @@
+#include "Lang.h"
+
+#include <array>
+#include <stdexcept>
+#include <string>
+
+namespace buurt::view {
+namespace {
+
+struct Entry {
+  std::string_view key;
+  const char* en;
+  const char* nl;
+};
+
+// Keys are stable identifiers used in the code; outcome names use their Outcomes.def name.
+constexpr std::array kTable = {
+    Entry{"week", "Week", "Week"},
+    Entry{"residents", "residents", "bewoners"},
+    Entry{"pause", "Pause", "Pauze"},
+    Entry{"play", "Play", "Start"},
+    Entry{"step", "Step", "Stap"},
+    Entry{"speed", "Weeks per second", "Weken per seconde"},
+    Entry{"reset", "Reset with new seed", "Opnieuw met nieuw zaadje"},
+    Entry{"seed", "Seed", "Zaadje"},
+    Entry{"colour_by", "Colour residents by", "Kleur bewoners naar"},
+    Entry{"m_total", "Total need", "Totale hulpvraag"},
+    Entry{"m_income", "Income & debt", "Inkomen & schulden"},
+    Entry{"m_health", "Health", "Gezondheid"},
+    Entry{"m_mental", "Mental health", "Psychisch"},
+    Entry{"m_social", "Loneliness", "Eenzaamheid"},
+    Entry{"m_household", "Household & care", "Huishouden & zorg"},
+    Entry{"m_self_reliance", "Self-reliance", "Zelfredzaamheid"},
+    Entry{"low", "low", "laag"},
+    Entry{"high", "high", "hoog"},
+    Entry{"legend", "Legend", "Legenda"},
+    Entry{"help_lines", "Help this week (line from helper)", "Hulp deze week (lijn vanaf helper)"},
+    Entry{"symbols", "Symbols", "Symbolen"},
+    Entry{"sym_cm", "Community manager", "Buurtverbinder"},
+    Entry{"sym_volunteer", "Volunteer", "Vrijwilliger"},
+    Entry{"sym_team", "Team case", "Cliënt van het team"},
+    Entry{"sym_office", "Social team office", "Sociaal team (kantoor)"},
+    Entry{"sym_initiative", "Initiative meeting place", "Bewonersinitiatief (ontmoetingsplek)"},
+    Entry{"policy", "Policy", "Beleid"},
+    Entry{"outcomes", "Outcomes", "Uitkomsten"},
+    Entry{"difference", "Difference (right - left)", "Verschil (rechts - links)"},
+    Entry{"resident", "Resident", "Bewoner"},
+    Entry{"household", "household", "huishouden"},
+    Entry{"ties", "Ties", "Banden"},
+    Entry{"needs", "Needs", "Hulpvragen"},
+    Entry{"self_reliance", "Self-reliance", "Zelfredzaamheid"},
+    Entry{"helped_by", "Helped by", "Geholpen door"},
+    Entry{"asking_for", "Asking for help with", "Vraagt hulp bij"},
+    Entry{"team_wait", "Weeks on the team's waiting list", "Weken op de wachtlijst van het team"},
+    Entry{"referrals", "Referrals to specialist care", "Verwijzingen naar specialistische zorg"},
+    Entry{"life_events", "Life events", "Levensgebeurtenissen"},
+    Entry{"follow_hint", "Click a resident to follow them", "Klik op een bewoner om te volgen"},
+    Entry{"close", "Close", "Sluiten"},
+    Entry{"story", "Life so far", "Het verhaal tot nu toe"},
+    Entry{"no_history", "(history starts when followed)", "(geschiedenis vanaf het volgen)"},
+    Entry{"replay", "Replay", "Terugkijken"},
+    Entry{"timeline", "Timeline", "Tijdlijn"},
+    Entry{"steering", "Slider log", "Logboek schuifjes"},
+    Entry{"recording", "Recording", "Opname"},
+    Entry{"isolated", "isolated", "geïsoleerd"},
+    Entry{"willing", "willing helper", "wil helpen"},
+    Entry{"none", "none", "niemand"},
+    Entry{"hs_household", "household", "huisgenoot"},
+    Entry{"hs_kin", "family", "familie"},
+    Entry{"hs_neighbour", "neighbour", "buur"},
+    Entry{"hs_friend", "friend", "vriend"},
+    Entry{"hs_brokered", "new contact", "nieuw contact"},
+    Entry{"hs_volunteer", "volunteer", "vrijwilliger"},
+    Entry{"hs_community_manager", "community manager", "buurtverbinder"},
+    Entry{"hs_team", "social team", "sociaal team"},
+    Entry{"hs_second_line", "specialist care", "specialistische zorg"},
+    Entry{"tk_household", "household", "huisgenoot"},
+    Entry{"tk_kin", "family", "familie"},
+    Entry{"tk_neighbour", "neighbour", "buur"},
+    Entry{"tk_friend", "friend", "vriend"},
+    Entry{"tk_brokered", "new contact", "nieuw contact"},
+    Entry{"p_team.fte", "Social team (FTE)", "Sociaal team (fte)"},
+    Entry{"p_team.mode", "Directive <-> facilitating", "Sturend <-> faciliterend"},
+    Entry{"p_team.network_first", "Network-first intake", "Netwerk eerst bij intake"},
+    Entry{"p_community.managers", "Community managers", "Buurtverbinders"},
+    Entry{"p_volunteers.training", "Volunteer training", "Training vrijwilligers"},
+    Entry{"p_initiatives.municipal_control", "Municipal control of initiatives", "Gemeentelijke regie op initiatieven"},
+    Entry{"p_helping.share_willing", "Residents willing to help", "Bewoners die willen helpen"},
+    Entry{"p_asking.shame_mean", "Shame about asking", "Schaamte om hulp te vragen"},
+    Entry{"o_unmet_need_share", "Unmet need", "Onvervulde hulpvraag"},
+    Entry{"o_severely_lonely_share", "Severely lonely", "Ernstig eenzaam"},
+    Entry{"o_mean_self_reliance", "Mean self-reliance", "Gem. zelfredzaamheid"},
+    Entry{"o_informal_hours", "Informal help (h/week)", "Informele hulp (u/week)"},
+    Entry{"o_professional_hours", "Team hours (h/week)", "Uren sociaal team (u/week)"},
+    Entry{"o_team_queue", "Waiting for the team", "Wachtend op het team"},
+    Entry{"o_burdened_helper_share", "Overburdened helpers", "Overbelaste helpers"},
+    Entry{"o_cost_total", "Public cost (EUR/week)", "Publieke kosten (EUR/week)"},
+    Entry{"o_ties_per_resident", "Active ties per resident", "Actieve banden per bewoner"},
+};
+
+Lang g_lang = Lang::En;
+
+}  // namespace
+
+Lang parse_lang(std::string_view s) {
+  if (s == "en") return Lang::En;
+  if (s == "nl") return Lang::Nl;
+  throw std::invalid_argument("--lang must be 'en' or 'nl', got '" + std::string(s) + "'");
+}
+void set_lang(Lang l) { g_lang = l; }
+Lang lang() { return g_lang; }
+
+const char* tr(std::string_view key) {
+  for (const auto& e : kTable)
+    if (e.key == key) return g_lang == Lang::Nl ? e.nl : e.en;
+  // Unknown keys are returned as given: they must point into static storage, so intern them.
+  static thread_local std::string fallback;
+  fallback.assign(key);
+  return fallback.c_str();
+}
+
+}  // namespace buurt::view

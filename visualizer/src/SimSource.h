@@ -1,0 +1,79 @@
+#pragma once
+/// A running simulation as a viewer source: steps, steering with a log, an optional session file.
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "Source.h"
+#include "buurt/output/Recorder.h"
+#include "buurt/scenario/Scenario.h"
+
+namespace buurt::view {
+
+/// Copy the drawable state of `sim` into `f`.
+void fill_frame(Frame& f, const Simulation& sim);
+/// Layout of a population (block = street / streets_per_block, as the kernel builds it).
+Layout layout_of(const Population& pop, std::uint32_t streets_per_block);
+
+class SimSource : public Source {
+ public:
+  /// `out` empty: nothing is written. Otherwise the session is recorded there (checked before any work).
+  SimSource(Scenario scenario, std::filesystem::path out, bool force);
+  ~SimSource() override;
+
+  const Layout& layout() const override { return layout_; }
+  const Frame& frame() const override { return frame_; }
+  const std::vector<WeekOutcomes>& history() const override { return history_; }
+  void ties_of(std::uint32_t i, std::vector<TieView>& out) const override;
+  Story story(std::uint32_t i) const override;
+  std::string title() const override;
+
+  void step();
+  /// Change one parameter now (value as a TOML literal), log it with the week, and hand it to the kernel.
+  void steer(const std::string& key, const std::string& value);
+  /// Steering to apply during replay: entries are applied when the simulation is at their week.
+  void set_script(std::vector<SteerEntry> script);
+  /// Run (or rebuild and run) until `week` weeks are done; used by replay.
+  void seek(int week);
+  /// Start over with another seed; a recorded session is closed and a new file begun.
+  void reset(std::int64_t seed);
+  /// Keep an exact history of resident i from now on (small neighbourhoods keep everyone's anyway).
+  void follow(std::uint32_t i);
+  /// Close the session file (writes /steering), if any. Called by the destructor too.
+  void finish();
+
+  const Scenario& scenario() const { return scenario_; }
+  const Simulation& sim() const { return *sim_; }
+  /// Test hook: set resident i's need in every domain, then recompute derived state.
+  void force_need(std::uint32_t i, float value);
+  const std::vector<SteerEntry>& log() const { return log_; }
+  const std::filesystem::path& out_path() const { return current_out_; }
+
+ private:
+  void start();
+  void after_change();
+  void apply(const std::string& key, const std::string& value);
+  void record_story();
+
+  Scenario base_;      ///< as loaded (reset and rebuild start from here)
+  Scenario scenario_;  ///< with steering applied
+  std::filesystem::path out_, current_out_;
+  bool force_;
+  int resets_ = 0;
+  std::unique_ptr<Simulation> sim_;
+  std::unique_ptr<ResultFile> file_;
+  std::unique_ptr<RunRecorder> rec_;
+  std::vector<SteerEntry> log_, script_;
+  std::size_t script_pos_ = 0;
+  Layout layout_;
+  Frame frame_;
+  std::vector<WeekOutcomes> history_;
+  // Story: dense, quantised needs of everyone (small neighbourhoods) or exact ones of followed residents.
+  bool dense_ = false;
+  std::vector<std::vector<std::uint8_t>> dense_need_;  ///< per week: N * (kDomains + 1) bytes
+  std::vector<std::vector<Story::Event>> events_;       ///< per resident (dense) — empty otherwise
+  std::map<std::uint32_t, Story> followed_;
+};
+
+}  // namespace buurt::view
