@@ -1,0 +1,154 @@
+"""Reports: render, contain the expected sections and numbers, embed valid PNG images."""
+import base64
+import io
+import re
+import subprocess
+import sys
+
+import h5py
+import matplotlib.image as mpimg
+import numpy as np
+import pytest
+
+import analysis
+from analysis import report, stats
+from analysis.report import fmt_value
+
+PNG_RE = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+
+
+def images(html):
+    out = []
+    for b64 in PNG_RE.findall(html):
+        raw = base64.b64decode(b64, validate=True)
+        assert raw[:8] == b"\x89PNG\r\n\x1a\n"
+        img = mpimg.imread(io.BytesIO(raw), format="png")   # decodes every chunk
+        assert img.ndim == 3 and img.shape[0] > 100 and img.shape[1] > 100
+        out.append(img)
+    return out
+
+
+def test_comparison_report(compare_file, tmp_path):
+    out = report.write_report(str(compare_file), str(tmp_path / "cmp.html"))
+    html = open(out, encoding="utf-8").read()
+    for section in ("Summary", "Over time", "Paired differences from 'baseline'", "Costs and social cost-benefit balance (MKBA)",
+                    "Prices used", "Who is left behind", "Scenarios", "Provenance"):
+        assert section in html, section
+    assert len(images(html)) >= 3
+    res = analysis.load(compare_file)
+    # The numbers in the report are the paired differences of the file's last-year means.
+    d = stats.paired_differences(res.array("last_year_mean"))
+    k = res.outcomes.index("unmet_need_share")
+    unit = res.units["unmet_need_share"]
+    cell = f'{fmt_value(d["diff_mean"][1, k], unit, True)} [{fmt_value(d["diff_lo"][1, k], unit, True)}, {fmt_value(d["diff_hi"][1, k], unit, True)}]'
+    assert cell in html
+    assert "The summary stored in the file agrees with this recomputation" in html
+    # Provenance: seeds and version of the file.
+    for seed in res.seeds:
+        assert str(seed) in html
+    assert str(res.meta["program_version"]) in html
+    # The variant's changed parameters are listed with the reference value.
+    assert "helping.share_willing" in html and "0.7" in html
+    # Plain-language paragraph per scenario.
+    assert html.count('<p class="scenario">') == len(res.scenario_names)
+    assert "Compared with &#39;baseline&#39;" in html
+
+
+def test_price_table_lists_every_price_with_source(compare_file, tmp_path):
+    html = report.render(str(compare_file))
+    tab = analysis.parameter_table()
+    prices = tab[[analysis.params.is_price(u, s) for u, s in zip(tab["unit"], tab["section"])]]
+    if len(prices) == 0:
+        assert "declares no prices" in html
+    for _, p in prices.iterrows():
+        assert f"<code>{p['name']}</code>" in html
+        assert str(jinja_escape(p["source"])) in html
+
+
+def jinja_escape(s):
+    import markupsafe
+    return markupsafe.escape(s)
+
+
+def test_run_report_and_no_overwrite(run_file, tmp_path):
+    out = tmp_path / "run.html"
+    report.write_report(str(run_file), str(out))
+    html = out.read_text(encoding="utf-8")
+    assert "Run report: baseline" in html and len(images(html)) >= 1
+    with pytest.raises(report.ReportError, match="already exists"):
+        report.write_report(str(run_file), str(out))
+    out.write_text("keep me")
+    with pytest.raises(report.ReportError):
+        report.write_report(str(run_file), str(out))
+    assert out.read_text() == "keep me"
+    report.write_report(str(run_file), str(out), force=True)
+    assert "Run report" in out.read_text(encoding="utf-8")
+
+
+def test_sweep_report_sobol(ishigami_file, tmp_path):
+    html = report.render(str(ishigami_file), n_boot=100)
+    for section in ("Which parameters matter for which outcome", "Sobol sensitivity indices", "Response curves",
+                    "Interactions", "Regression metamodel", "Design and parameters", "Provenance"):
+        assert section in html, section
+    assert "Not analysed" in html and "constant" in html
+    imgs = images(html)
+    assert len(imgs) >= 4
+    # The table carries the estimates of the file's own data (Ishigami: ST of x3 about 0.24).
+    sw = analysis.load(ishigami_file)
+    df = stats.sobol_from_design(sw.design().to_numpy(), sw.outcome_matrix()[:, 0], n_boot=100, names=sw.parameter_names)
+    assert f'{df.loc[2, "ST"]:.3f}' in html
+    # x2 and x1 matter for the Ishigami output; all three in total order.
+    row = re.search(r"<tr><td class=\"l\">ishigami</td>(.*?)</tr>", html).group(1)
+    assert row.count('class="matters"') == 3
+
+
+def test_sweep_report_lhs_from_simulator(sim_sweep_file, tmp_path):
+    out = tmp_path / "sweep.html"
+    rc = subprocess.run([sys.executable, "-m", "analysis", "report", str(sim_sweep_file), "-o", str(out), "--bootstrap", "50"],
+                        capture_output=True, text=True)
+    assert rc.returncode == 0, rc.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "Sweep report (lhs)" in html and "squared standardized regression coefficient" in html
+    assert "helping.share_willing" in html
+    assert len(images(html)) >= 3
+    sw = analysis.load(sim_sweep_file)
+    k = sw.outcomes.index("unmet_need_share")
+    fit = stats.fit_metamodel(sw.runs()[sw.parameter_names].to_numpy(), sw.runs()["unmet_need_share"].to_numpy(), names=sw.parameter_names)
+    assert f"{fit.r2:.3f}" in html
+
+
+def test_sweep_report_morris(tmp_path):
+    from analysis.tests import fixtures
+    U = fixtures.morris_design(12, 3)
+    y = 2 * U[:, 0] - U[:, 1] + 0.1 * U[:, 2]
+    f = fixtures.write_sweep(tmp_path / "m.h5", U, ["a", "b", "c"], "morris", y[:, None], ["y"], units=["hours"])
+    html = report.render(str(f), n_boot=50)
+    assert "Morris elementary effects" in html
+    assert "2" in re.search(r"<tr><td class=\"l\">a</td><td>([^<]*)</td>", html).group(1)
+    assert len(images(html)) >= 3
+
+
+def test_cli_errors(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "analysis", "report", str(tmp_path / "missing.h5")], capture_output=True, text=True)
+    assert r.returncode == 2 and "missing.h5: no such file" in r.stderr
+    bad = tmp_path / "bad.h5"
+    with h5py.File(bad, "w") as f:
+        f.attrs["kind"] = "compare"
+    r = subprocess.run([sys.executable, "-m", "analysis", "report", str(bad)], capture_output=True, text=True)
+    assert r.returncode == 2 and "bad.h5" in r.stderr and "missing" in r.stderr
+
+
+def test_buurt_report_command(buurt, run_file, tmp_path):
+    out = tmp_path / "via_buurt.html"
+    r = subprocess.run([buurt, "report", str(run_file), "-o", str(out)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "Run report: baseline" in out.read_text(encoding="utf-8")
+    r = subprocess.run([buurt, "report", str(run_file), "-o", str(out)], capture_output=True, text=True)
+    assert r.returncode == 3 and "already exists" in r.stderr
+    r = subprocess.run([buurt, "report", str(tmp_path / "none.h5")], capture_output=True, text=True)
+    assert r.returncode == 2 and "none.h5" in r.stderr
+    junk = tmp_path / "junk.h5"
+    junk.write_bytes(b"\0" * 64)
+    r = subprocess.run([buurt, "report", str(junk), "-o", str(tmp_path / "junk.html")], capture_output=True, text=True)
+    assert r.returncode == 2 and "not a readable HDF5" in r.stderr
+    assert not (tmp_path / "junk.html").exists()
