@@ -241,6 +241,7 @@ def comparison_context(res, source_name: str = "") -> dict:
     if len(bg):
         bg["label"] = bg["dimension"] + ": " + bg["group"]
         measures = list(dict.fromkeys(bg["measure"]))
+        measures = [m for m in PREFERRED if m in measures] + [m for m in measures if m not in PREFERRED]
         unit_of = {m: (cmp.units.get(m) or ("ties" if "ties" in m else "0..1" if m.startswith("mean") or "gain" in m else "")) for m in measures}
         for m in measures:
             t = bg[bg["measure"] == m].pivot_table(index="label", columns="scenario", values="value", aggfunc="mean", sort=False)
@@ -337,9 +338,12 @@ def sweep_context(sw: SweepResult, outcomes: list[str] | None = None, n_boot: in
     # Metamodel for every analysed outcome (on runs: replicate noise stays in the residual).
     runs = sw.runs()
     Xr = runs[names].to_numpy()
-    fits = {}
+    fits, linear = {}, {}
     for o in analysed:
         fits[o] = stats.fit_metamodel(Xr, runs[o].to_numpy(), names=names)
+        # Main effects only: its squared standardized coefficients are the variance shares (SRC^2).
+        linear[o] = fits[o] if not any("×" in t for t in fits[o].terms) else \
+            stats.fit_metamodel(Xr, runs[o].to_numpy(), names=names, interactions=False)
     noise = {o: stats.replicate_noise_share(runs[o].to_numpy(), runs["point"].to_numpy()) for o in analysed}
 
     # Which parameters matter for which outcome.
@@ -358,7 +362,7 @@ def sweep_context(sw: SweepResult, outcomes: list[str] | None = None, n_boot: in
                 v = df.loc[n, "mu_star"] / top if top > 0 else 0.0
                 cells.append({"value": v, "matters": bool(v >= MORRIS_THRESHOLD), "text": f"{v:.2f}"})
         else:
-            c = fits[o].coefs.set_index("term")
+            c = linear[o].coefs.set_index("term")
             for n in names:
                 v = c.loc[n, "src2"] if n in c.index else 0.0
                 p = c.loc[n, "p"] if n in c.index else 1.0
@@ -366,7 +370,7 @@ def sweep_context(sw: SweepResult, outcomes: list[str] | None = None, n_boot: in
         matrix.append({"outcome": o, "unit": sw.units.get(o, ""), "cells": cells})
     measure = {"sobol": f"total-order Sobol index ST (marked: ST ≥ {MATTER_THRESHOLD} and its 95% interval above 0)",
                "morris": f"μ* relative to the largest μ* for that outcome (marked: ≥ {MORRIS_THRESHOLD})",
-               None: f"squared standardized regression coefficient of the linear metamodel, the share of variance "
+               None: f"squared standardized regression coefficient (SRC²) of a main-effects linear metamodel fitted on single runs, the share of variance "
                      f"explained by the parameter alone (marked: ≥ {MATTER_THRESHOLD} and p < 0.05)"}[method]
 
     for o in focus:
@@ -379,7 +383,7 @@ def sweep_context(sw: SweepResult, outcomes: list[str] | None = None, n_boot: in
             figs["sensitivity"].append(_img(plots.morris_plot(indices[o], o, unit)))
         figs["response"].append(_img(plots.response_curves(X, y, names, o, unit)))
         if P >= 2:
-            order = _importance_order(o, method, indices, fits, names)
+            order = _importance_order(o, method, indices, linear, names)
             i, j = names.index(order[0]), names.index(order[1])
             figs["interaction"].append(_img(plots.interaction(X, y, names, i, j, o, unit)))
         fm = fits.get(o)
