@@ -219,4 +219,47 @@ void RowAppender::append_raw(const void* data, std::size_t n, hid_t memtype) {
   ++rows_;
 }
 
+Handle create_dataset(hid_t parent, const std::string& name, hid_t type, const std::vector<hsize_t>& dims, const std::vector<hsize_t>& chunk, int deflate) {
+  Handle space(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), fmt::format("create dataspace for '{}'", name)));
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
+  if (!chunk.empty()) {
+    check(H5Pset_chunk(dcpl.id(), static_cast<int>(chunk.size()), chunk.data()), fmt::format("chunk '{}'", name));
+    if (deflate > 0) {
+      H5Pset_shuffle(dcpl.id());
+      H5Pset_deflate(dcpl.id(), static_cast<unsigned>(deflate));
+    }
+  }
+  Handle lcpl(H5Pcreate(H5P_LINK_CREATE));
+  H5Pset_create_intermediate_group(lcpl.id(), 1);
+  return Handle(check(H5Dcreate2(parent, name.c_str(), type, space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT), fmt::format("create dataset '{}'", name)));
+}
+
+namespace {
+void select_rows(hid_t ds, hsize_t row0, hsize_t nrows, hsize_t cols, Handle& fspace, Handle& mspace) {
+  fspace = Handle(H5Dget_space(ds));
+  const int rank = H5Sget_simple_extent_ndims(fspace.id());
+  hsize_t start[2] = {row0, 0}, count[2] = {nrows, cols};
+  check(H5Sselect_hyperslab(fspace.id(), H5S_SELECT_SET, start, nullptr, count, nullptr), "select rows");
+  mspace = Handle(H5Screate_simple(rank, count, nullptr));
+}
+}  // namespace
+
+void write_rows_raw(hid_t ds, hsize_t row0, hsize_t nrows, hsize_t cols, hid_t memtype, const void* data) {
+  if (nrows == 0) return;
+  Handle fspace, mspace;
+  select_rows(ds, row0, nrows, cols, fspace, mspace);
+  check(H5Dwrite(ds, memtype, mspace.id(), fspace.id(), H5P_DEFAULT, data), "write rows");
+}
+
+void read_rows_raw(hid_t ds, hsize_t row0, hsize_t nrows, hsize_t cols, hid_t memtype, void* data) {
+  if (nrows == 0) return;
+  Handle fspace, mspace;
+  select_rows(ds, row0, nrows, cols, fspace, mspace);
+  check(H5Dread(ds, memtype, mspace.id(), fspace.id(), H5P_DEFAULT, data), "read rows");
+}
+
+Handle open_dataset(hid_t parent, const std::string& name) {
+  return Handle(check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), fmt::format("open dataset '{}'", name)));
+}
+
 }  // namespace buurt::h5

@@ -98,4 +98,17 @@ class RowAppender {
   hsize_t rows_ = 0, cols_ = 0;
 };
 
+/// A dataset of fixed shape `dims`, chunked (`chunk`, empty = contiguous) and gzip-compressed when deflate > 0.
+Handle create_dataset(hid_t parent, const std::string& name, hid_t type, const std::vector<hsize_t>& dims,
+                      const std::vector<hsize_t>& chunk = {}, int deflate = 0);
+/// Write / read rows [row0, row0 + nrows) of a 1-D or 2-D dataset (`cols` = 1 for 1-D).
+void write_rows_raw(hid_t ds, hsize_t row0, hsize_t nrows, hsize_t cols, hid_t memtype, const void* data);
+void read_rows_raw(hid_t ds, hsize_t row0, hsize_t nrows, hsize_t cols, hid_t memtype, void* data);
+template <class T>
+void write_rows(hid_t ds, hsize_t row0, hsize_t nrows, hsize_t cols, const T* data) { write_rows_raw(ds, row0, nrows, cols, native_type<T>(), data); }
+template <class T>
+void read_rows(hid_t ds, hsize_t row0, hsize_t nrows, hsize_t cols, T* data) { read_rows_raw(ds, row0, nrows, cols, native_type<T>(), data); }
+/// Open a dataset (throws Error naming it when missing).
+Handle open_dataset(hid_t parent, const std::string& name);
+
 }  // namespace buurt::h5

@@ -89,7 +89,8 @@ std::uint64_t row_checksum(std::int64_t run_index, const std::vector<double>& fi
 
 /// Build the final result file `out` from a complete working file (temp name, fsync, rename), then
 /// remove the working file. Rows are written in run-index order, streamed in blocks.
-void finalize(const Plan& plan, const std::filesystem::path& partial, const std::filesystem::path& out, bool force);
+/// `shard_file`: keep /sweep/shard_index and shard_count (a `--shard I/N` result, input to merge).
+void finalize(const Plan& plan, const std::filesystem::path& partial, const std::filesystem::path& out, bool force, bool shard_file);
 
 /// Combine shard files into the file a single run would have produced. Checks that the shards belong
 /// to one sweep and that no shard or run is missing or duplicated. Returns the number of runs.

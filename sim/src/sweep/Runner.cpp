@@ -1,0 +1,123 @@
+#include "buurt/sweep/Runner.h"
+
+#include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
+#include <tbb/task_arena.h>
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <mutex>
+
+#include "buurt/core/Simulation.h"
+
+namespace buurt::sweep {
+
+bool run_one(const Plan& plan, std::int64_t slot, RunResult& out, const std::atomic<bool>* stop) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::int64_t run = plan.run_index(slot);
+  const Scenario s = plan.scenario(plan.point_of(run));
+  Simulation sim(s.params, static_cast<std::uint32_t>(plan.replicate_of(run)));
+  const auto& ts = plan.spec().timeseries;
+  const int weeks = static_cast<int>(s.params.run_weeks);
+  const auto w1 = static_cast<std::size_t>(plan.weeks() + 1);
+  std::vector<double> series(ts.size() * w1, std::numeric_limits<double>::quiet_NaN());
+  auto record = [&](int week) {
+    for (std::size_t t = 0; t < ts.size(); ++t) series[t * w1 + static_cast<std::size_t>(week)] = sim.outcomes().v[static_cast<std::size_t>(ts[t])];
+  };
+  if (!ts.empty()) record(0);
+  for (int w = 0; w < weeks; ++w) {
+    if (stop && stop->load(std::memory_order_relaxed)) return false;
+    sim.step();
+    if (!ts.empty()) record(w + 1);
+  }
+  out.slot = slot;
+  out.run_index = run;
+  out.final.clear();
+  for (int o : plan.spec().final_outcomes) out.final.push_back(sim.outcomes().v[static_cast<std::size_t>(o)]);
+  out.series = std::move(series);
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return true;
+}
+
+std::int64_t wanted_replicates(const std::vector<double>& x, double width, std::int64_t cap) {
+  const auto n = static_cast<std::int64_t>(x.size());
+  if (n < 2 || n >= cap) return n;
+  double mean = 0;
+  for (double v : x) mean += v;
+  mean /= static_cast<double>(n);
+  double ss = 0;
+  for (double v : x) ss += (v - mean) * (v - mean);
+  const double sd = std::sqrt(ss / static_cast<double>(n - 1));
+  const double w = 2 * t975(n - 1) * sd / std::sqrt(static_cast<double>(n));
+  if (!(w > width)) return n;  // narrow enough (or undefined)
+  const auto needed = static_cast<std::int64_t>(std::ceil(static_cast<double>(n) * (w / width) * (w / width)));
+  return std::min(cap, std::min(2 * n, std::max(n + 1, needed)));
+}
+
+std::vector<std::int64_t> pending(const Plan& plan, const PartialFile& file) {
+  std::vector<std::int64_t> out;
+  if (!plan.adaptive()) {
+    for (std::int64_t s = 0; s < file.slots(); ++s)
+      if (!file.done(s)) out.push_back(s);
+    return out;
+  }
+  const std::int64_t stride = plan.stride(), local_points = file.slots() / stride;
+  const double width = plan.target().width;
+  std::vector<double> x;
+  for (std::int64_t lp = 0; lp < local_points; ++lp) {
+    const std::int64_t s0 = lp * stride;
+    std::int64_t n = plan.replicates();
+    while (true) {
+      bool missing = false;
+      for (std::int64_t r = 0; r < n; ++r)
+        if (!file.done(s0 + r)) {
+          out.push_back(s0 + r);
+          missing = true;
+        }
+      if (missing) break;
+      x.clear();
+      for (std::int64_t r = 0; r < n; ++r) x.push_back(file.target_value(s0 + r));
+      const std::int64_t want = wanted_replicates(x, width, stride);
+      if (want <= n) break;
+      n = want;
+    }
+  }
+  return out;
+}
+
+std::int64_t run_local(const Plan& plan, PartialFile& file, const std::atomic<bool>* stop, const std::function<void(const RunResult&)>& on_done) {
+  std::int64_t total = 0;
+  std::mutex mu;
+  auto last_sync = std::chrono::steady_clock::now();
+  while (!(stop && stop->load())) {
+    const auto todo = pending(plan, file);
+    if (todo.empty()) break;
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(0, todo.size(), 1),
+        [&](const tbb::blocked_range<std::size_t>& r) {
+          for (std::size_t i = r.begin(); i != r.end(); ++i) {
+            if (stop && stop->load()) return;
+            RunResult res;
+            bool ok = false;
+            // Isolated: while this run waits for its own inner loops, the thread does not start another run.
+            tbb::this_task_arena::isolate([&] { ok = run_one(plan, todo[i], res, stop); });
+            if (!ok) return;
+            file.write(res);
+            std::lock_guard lock(mu);
+            ++total;
+            if (on_done) on_done(res);
+            const auto now = std::chrono::steady_clock::now();
+            if (now - last_sync > std::chrono::seconds(2)) {
+              file.sync();
+              last_sync = now;
+            }
+          }
+        },
+        tbb::simple_partitioner());
+  }
+  file.sync();
+  return total;
+}
+
+}  // namespace buurt::sweep
