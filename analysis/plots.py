@@ -34,6 +34,8 @@ def style(i: int) -> dict:
 def display(unit: str) -> tuple[float, str]:
     """Factor and label to show values of this unit: shares become percentages."""
     u = (unit or "").strip()
+    if u == "0..1":
+        return 1.0, "scale 0–1"
     if u.startswith("share"):
         rest = u[len("share"):].strip()
         return 100.0, "%" + (f" {rest}" if rest else "")

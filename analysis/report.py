@@ -67,7 +67,7 @@ def fmt_with_unit(v: float, unit: str = "", signed: bool = False) -> str:
         return s
     if u.startswith("%"):
         return s + u[1:]
-    if u == "0..1":
+    if u == "scale 0–1":
         return f"{s} (scale 0–1)"
     return f"{s} {u}"
 
@@ -393,7 +393,9 @@ def sweep_context(sw: SweepResult, outcomes: list[str] | None = None, n_boot: in
     index_tables = []
     for o in focus if indices else []:
         if o in indices:
-            index_tables.append({"outcome": o, "rows": indices[o].to_dict("records")})
+            df = indices[o]
+            sums = {"S1": float(df["S1"].sum()), "ST": float(df["ST"].sum())} if method == "sobol" else None
+            index_tables.append({"outcome": o, "rows": df.to_dict("records"), "sums": sums})
     fit_rows = [{"outcome": o, "r2": fits[o].r2, "r2_adj": fits[o].r2_adj, "q2": fits[o].q2, "n": fits[o].n,
                  "terms": len(fits[o].terms), "interactions": any("×" in t for t in fits[o].terms), "noise": noise[o]}
                 for o in analysed]

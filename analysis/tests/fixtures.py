@@ -204,14 +204,22 @@ def ishigami_indices(a: float = 7.0, b: float = 0.1):
 
 
 def make_sim_sweep(exe: str, tmp: Path, out: Path, points: int = 16, replicates: int = 2, weeks: int = 40,
-                   residents: int = 1000, seed: int = 11) -> Path:
-    """A Latin-hypercube sweep of the simulator over three parameters, assembled from `buurt run`s."""
+                   residents: int = 1000, seed: int = 11, kind: str = "lhs", names: list[str] | None = None,
+                   lo=None, hi=None) -> Path:
+    """A sweep of the simulator (Latin hypercube, or Saltelli with ``points`` base samples), assembled
+    from one `buurt run` per design point and replicate."""
     from scipy.stats import qmc
-    names = ["helping.share_willing", "asking.shame_mean", "ties.decay"]
-    lo, hi = np.array([0.2, 0.2, 0.002]), np.array([0.7, 0.7, 0.03])
-    design = lo + (hi - lo) * qmc.LatinHypercube(d=3, seed=seed).random(points)
+    names = names or ["helping.share_willing", "asking.shame_mean", "ties.decay"]
+    lo = np.array(lo if lo is not None else [0.2, 0.2, 0.002])
+    hi = np.array(hi if hi is not None else [0.7, 0.7, 0.03])
+    if kind == "saltelli":
+        design = saltelli_design(points, lo, hi, seed=seed)
+    else:
+        design = lo + (hi - lo) * qmc.LatinHypercube(d=len(names), seed=seed).random(points)
+    # The design as written: the values passed on the command line (rounded to 6 digits).
+    design = np.array([[float(f"{v:.6g}") for v in row] for row in design])
     rows, units, outcomes, series = [], None, None, []
-    for p in range(points):
+    for p in range(len(design)):
         for r in range(replicates):
             f = run_sim(exe, tmp / f"sw_{p}_{r}.h5", sets=[f"{n}={v:.6g}" for n, v in zip(names, design[p])],
                         seed=seed + r, weeks=weeks, residents=residents)
@@ -222,7 +230,9 @@ def make_sim_sweep(exe: str, tmp: Path, out: Path, points: int = 16, replicates:
                 rows.append([float(h[f"final/{o}"][()]) for o in outcomes])
                 series.append(h["timeseries/unmet_need_share"][()])
             os.unlink(f)
-    # The design as written: the values passed on the command line (rounded to 6 digits).
-    design = np.array([[float(f"{v:.6g}") for v in row] for row in design])
-    return write_sweep(out, design, names, "lhs", np.array(rows), outcomes, replicates=replicates, units=units,
-                       timeseries={"unmet_need_share": np.array(series)}, seed=seed)
+    definition = (f"# assembled from `buurt run` by analysis/tests/fixtures.py (make_sim_sweep)\n"
+                  f"design = \"{kind}\"\npoints = {points}\nreplicates = {replicates}\nweeks = {weeks}\n"
+                  f"residents = {residents}\nseed = {seed}\n"
+                  + "".join(f"[[factor]]\nkey = \"{n}\"\nmin = {a:g}\nmax = {b:g}\n" for n, a, b in zip(names, lo, hi)))
+    return write_sweep(out, design, names, kind, np.array(rows), outcomes, replicates=replicates, units=units,
+                       timeseries={"unmet_need_share": np.array(series)}, seed=seed, definition=definition)

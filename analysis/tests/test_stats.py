@@ -123,3 +123,12 @@ def test_band_and_noise_share():
     point = np.repeat(np.arange(50), 4)
     assert stats.replicate_noise_share(np.arange(50).repeat(4).astype(float), point) == 0
     assert 0.6 < stats.replicate_noise_share(g.normal(size=200), point) < 1.6
+
+
+def test_sobol_does_not_depend_on_the_output_mean():
+    X = fixtures.saltelli_design(256, [-np.pi] * 3, [np.pi] * 3)
+    y = fixtures.ishigami(X)
+    a = stats.sobol_from_design(X, y, n_boot=50)
+    b = stats.sobol_from_design(X, 1000.0 + y, n_boot=50)
+    np.testing.assert_allclose(a[["S1", "ST"]].to_numpy(), b[["S1", "ST"]].to_numpy(), atol=1e-9)
+    np.testing.assert_allclose(a[["S1_lo", "S1_hi"]].to_numpy(), b[["S1_lo", "S1_hi"]].to_numpy(), atol=1e-9)
