@@ -309,7 +309,7 @@ sf::FloatRect App::map_area() const {
   const auto size = window_.getSize();
   const float panel = std::max(380.0f * font_px_ / 17.0f, 0.30f * static_cast<float>(size.x));
   const float top = font_px_ * 2.2f;
-  const float legend = font_px_ * 5.6f;  // band under the map for the legend
+  const float legend = font_px_ * 6.4f;  // band under the map for the legend
   return {0, top, static_cast<float>(size.x) - panel, static_cast<float>(size.y) - top - legend};
 }
 
@@ -380,7 +380,7 @@ void App::draw_titles() {
     }
     std::string title = p.src->title();
     if (opt_.workshop && prepared_.size() > 1) title = fmt::format("[{}/{}] {}", current_ + 1, prepared_.size(), title);
-    ImGui::Text("%s  -  %s %d  -  %zu %s", title.c_str(), tr("week"), p.src->frame().week, p.src->layout().n, tr("residents"));
+    ImGui::Text("%s %d  -  %s  -  %zu %s", tr("week"), p.src->frame().week, title.c_str(), p.src->layout().n, tr("residents"));
     ImGui::End();
   }
 }
@@ -449,7 +449,10 @@ void App::draw_legend(const sf::FloatRect& area) {
     switch (kind) {
       case 0: dl->AddQuadFilled(ImVec2(c.x, c.y - r), ImVec2(c.x + r, c.y), ImVec2(c.x, c.y + r), ImVec2(c.x - r, c.y), im(kColCommunityManager)); break;
       case 1: dl->AddTriangleFilled(ImVec2(c.x, c.y - r), ImVec2(c.x + r, c.y + r * 0.7f), ImVec2(c.x - r, c.y + r * 0.7f), im(kColVolunteer)); break;
-      case 2: dl->AddCircle(c, r, im(kColTeamCase), 12, 2.0f); break;
+      case 2:
+        dl->AddRectFilled(ImVec2(c.x - r * 0.55f, c.y - r * 0.85f), ImVec2(c.x + r * 0.55f, c.y + r * 0.85f), im(kColTeamCase));
+        dl->AddRectFilled(ImVec2(c.x - r * 0.3f, c.y - r * 0.6f), ImVec2(c.x + r * 0.3f, c.y + r * 0.6f), im(scale_colour(0.0f)));
+        break;
       case 3:
         dl->AddRect(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), im(kColOffice), 0, 0, 2.5f);
         dl->AddRectFilled(ImVec2(c.x - r * 0.5f, c.y - r * 0.5f), ImVec2(c.x + r * 0.5f, c.y + r * 0.5f), im(kColOffice));
@@ -472,6 +475,11 @@ void App::draw_hover(const Pane& p, int who) {
   const Frame& f = p.src->frame();
   const auto i = static_cast<std::size_t>(who);
   if (i >= p.src->layout().n) return;
+  if (opt_.hover == who) {
+    // Shown from the command line (no mouse): put the card beside the resident.
+    const sf::Vector2f at = p.map.to_screen(p.src->layout().vx[i], p.src->layout().vy[i]);
+    ImGui::SetNextWindowPos(ImVec2(at.x + 16, at.y + 16));
+  }
   ImGui::BeginTooltip();
   ImGui::Text("%s #%d  (%s %u)", tr("resident"), who, tr("household"), p.src->layout().household[i]);
   std::string roles;
@@ -691,7 +699,10 @@ void App::draw_sliders() {
 void App::draw_charts() {
   ImGui::TextUnformatted(panes_.size() > 1 ? tr("difference") : tr("outcomes"));
   const float line = ImGui::GetTextLineHeight();
-  const float w = ImGui::GetContentRegionAvail().x, h = 2.6f * line;
+  // All charts fit the panel's remaining height (no scrolling on a projector).
+  const float n_charts = static_cast<float>(std::size(kCharts));
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float h = std::clamp(ImGui::GetContentRegionAvail().y / n_charts - 1.6f * line, 1.2f * line, 4.0f * line);
   for (Outcome o : kCharts) {
     const int oi = static_cast<int>(o);
     // Header: label and the latest value per pane (and the difference).
@@ -701,8 +712,14 @@ void App::draw_charts() {
       const double d = panes_[1].src->history().back().v[oi] - panes_[0].src->history().back().v[oi];
       vals += is_share(o) ? fmt::format("   {:+.1f} pp", 100 * d) : fmt::format("   {:+.2f}", d);
     }
-    ImGui::TextUnformatted(outcome_label(o));
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), w - ImGui::CalcTextSize(vals.c_str()).x + ImGui::GetStyle().WindowPadding.x));
+    const char* label = outcome_label(o);
+    const float pad = ImGui::GetStyle().WindowPadding.x;
+    const float label_end = pad + ImGui::CalcTextSize(label).x + line;
+    const float vals_at = w - ImGui::CalcTextSize(vals.c_str()).x + pad;
+    ImGui::TextUnformatted(label);
+    // Values right-aligned on the label's line, or on their own line when they would overlap it.
+    if (vals_at >= label_end) ImGui::SameLine(vals_at);
+    else ImGui::SetCursorPosX(std::max(pad, vals_at));
     ImGui::TextUnformatted(vals.c_str());
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
@@ -725,7 +742,7 @@ void App::draw_charts() {
         pts.emplace_back(p0.x + xs * static_cast<float>(t), p0.y + h - h * static_cast<float>((hist[t].v[oi] - lo) / (hi - lo)));
       if (pts.size() > 1) dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), kSeriesColour[k], 0, 2.0f);
     }
-    ImGui::Dummy(ImVec2(w, h + 0.3f * line));
+    ImGui::Dummy(ImVec2(w, h + 0.15f * line));
   }
 }
 
@@ -765,7 +782,8 @@ void App::frame(double now, bool capture_geometry) {
     // Help lines are this week's: bright when the week starts, fading to a trace.
     mo.line_alpha = static_frame_ ? 0.85f : static_cast<float>(std::max(0.25, 0.85 - (now - p.week_started) * std::max(speed_, 1.0) * 0.6));
     mo.force_rebuild = bench_rebuild_;
-    const sf::FloatRect r(area.left + w * static_cast<float>(k) + 4, area.top + 4, w - 8, area.height - 8);
+    // Whole pixels, so the map image maps one to one onto the screen.
+    const sf::FloatRect r(std::floor(area.left + w * static_cast<float>(k) + 4), std::floor(area.top + 4), std::floor(w - 8), std::floor(area.height - 8));
     p.map.draw(window_, *p.src, r, mo);
     if (k > 0) {
       sf::RectangleShape sep({2, area.height});
@@ -839,7 +857,7 @@ int App::run() {
 
   if (opt_.bench_frames > 0) {
     // Benchmark: every frame rebuilds all resident vertices (as in a week change) and waits for the GPU.
-    bench_rebuild_ = true;
+    bench_rebuild_ = !opt_.bench_cached && !opt_.bench_step;
     std::vector<double> ms;
     for (int k = 0; k < opt_.bench_frames + 5; ++k) {
       sf::Event e;
@@ -855,7 +873,7 @@ int App::run() {
     std::sort(ms.begin(), ms.end());
     const double mean = std::accumulate(ms.begin(), ms.end(), 0.0) / static_cast<double>(ms.size());
     fmt::print("bench: {} residents, {} frames{}, window {}x{}: mean {:.2f} ms, median {:.2f} ms, p95 {:.2f} ms, max {:.2f} ms (GL: {})\n",
-               panes_[0].src->layout().n, ms.size(), opt_.bench_step ? " (one simulated week per frame)" : "", window_.getSize().x, window_.getSize().y, mean,
+               panes_[0].src->layout().n, ms.size(), opt_.bench_step ? " (one simulated week per frame)" : opt_.bench_cached ? " (no week change)" : " (all vertices rebuilt)", window_.getSize().x, window_.getSize().y, mean,
                ms[ms.size() / 2], ms[ms.size() * 95 / 100], ms.back(), reinterpret_cast<const char*>(glGetString(GL_RENDERER)));
     return 0;
   }

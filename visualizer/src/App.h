@@ -22,6 +22,7 @@ struct Options {
   int weeks = -1;          ///< weeks to run (or replay position) before the screenshot
   int bench_frames = 0;
   bool bench_step = false;
+  bool bench_cached = false;  ///< benchmark frames between week changes (vertices kept)
   std::string measure = "total";
   unsigned width = 1280, height = 800;
   double speed = 4.0;

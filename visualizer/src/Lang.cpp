@@ -1,6 +1,7 @@
 #include "Lang.h"
 
 #include <array>
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -40,7 +41,7 @@ constexpr std::array kTable = {
     Entry{"sym_volunteer", "Volunteer", "Vrijwilliger"},
     Entry{"sym_team", "Team case", "Cliënt van het team"},
     Entry{"sym_office", "Social team office", "Sociaal team (kantoor)"},
-    Entry{"sym_initiative", "Initiative meeting place", "Bewonersinitiatief (ontmoetingsplek)"},
+    Entry{"sym_initiative", "Initiative meeting place", "Ontmoetingsplek initiatief"},
     Entry{"policy", "Policy", "Beleid"},
     Entry{"outcomes", "Outcomes", "Uitkomsten"},
     Entry{"difference", "Difference (right - left)", "Verschil (rechts - links)"},
@@ -113,10 +114,11 @@ Lang lang() { return g_lang; }
 const char* tr(std::string_view key) {
   for (const auto& e : kTable)
     if (e.key == key) return g_lang == Lang::Nl ? e.nl : e.en;
-  // Unknown keys are returned as given: they must point into static storage, so intern them.
-  static thread_local std::string fallback;
-  fallback.assign(key);
-  return fallback.c_str();
+  // Unknown keys are shown as given (so gaps get noticed); intern them so the pointer stays valid.
+  static std::set<std::string, std::less<>> interned;
+  auto it = interned.find(key);
+  if (it == interned.end()) it = interned.emplace(key).first;
+  return it->c_str();
 }
 
 }  // namespace buurt::view

@@ -1,6 +1,7 @@
 #include "MapView.h"
 
 #include <cmath>
+#include <stdexcept>
 
 namespace buurt::view {
 namespace {
@@ -66,13 +67,43 @@ float MapView::scale_value(const Frame& f, std::size_t i, Measure m) {
   }
 }
 
+void MapView::fill(std::vector<std::uint8_t>& px, float x0, float y0, float x1, float y1, sf::Color c) const {
+  // Layout units to image pixels; a rectangle covers the pixels whose centres it contains (at least one).
+  const float ax = ox_ - rect_.left, ay = oy_ - rect_.top;
+  int i0 = static_cast<int>(std::lround(ax + x0 * scale_)), i1 = static_cast<int>(std::lround(ax + x1 * scale_));
+  int j0 = static_cast<int>(std::lround(ay + y0 * scale_)), j1 = static_cast<int>(std::lround(ay + y1 * scale_));
+  if (i1 <= i0) i1 = i0 + 1;
+  if (j1 <= j0) j1 = j0 + 1;
+  i0 = std::max(i0, 0);
+  j0 = std::max(j0, 0);
+  i1 = std::min(i1, static_cast<int>(iw_));
+  j1 = std::min(j1, static_cast<int>(ih_));
+  for (int j = j0; j < j1; ++j) {
+    std::uint8_t* row = px.data() + (static_cast<std::size_t>(j) * iw_) * 4;
+    for (int i = i0; i < i1; ++i) {
+      std::uint8_t* q = row + static_cast<std::size_t>(i) * 4;
+      q[0] = c.r;
+      q[1] = c.g;
+      q[2] = c.b;
+      q[3] = 255;
+    }
+  }
+}
+
 void MapView::build_static(const Layout& l) {
-  static_.clear();
-  for (const auto& b : l.blocks) quad(static_, b.x, b.y, b.x + b.w, b.y + b.h, kBlock);
-  for (const auto& s : l.streets) quad(static_, s.x0, s.y - 0.22f, s.x1, s.y + 0.22f, kStreet);
-  for (const auto& h : l.houses) quad(static_, h[0] - 0.47f, h[1] - 0.47f, h[0] + 0.47f, h[1] + 0.47f, kHouse);
+  base_.assign(static_cast<std::size_t>(iw_) * ih_ * 4, 0);
+  for (std::size_t k = 0; k < base_.size(); k += 4) {
+    base_[k] = kBackground.r;
+    base_[k + 1] = kBackground.g;
+    base_[k + 2] = kBackground.b;
+    base_[k + 3] = 255;
+  }
+  for (const auto& b : l.blocks) fill(base_, b.x, b.y, b.x + b.w, b.y + b.h, kBlock);
+  for (const auto& s : l.streets) fill(base_, s.x0, s.y - 0.22f, s.x1, s.y + 0.22f, kStreet);
+  for (const auto& h : l.houses) fill(base_, h[0] - 0.48f, h[1] - 0.52f, h[0] + 0.48f, h[1] + 0.52f, kHouse);
   static_for_ = &l;
   static_n_ = l.n;
+  static_scale_ = scale_;
 }
 
 void MapView::build_dynamic(const Source& src, const Options& opt) {
@@ -80,11 +111,15 @@ void MapView::build_dynamic(const Source& src, const Options& opt) {
   const Frame& f = src.frame();
   const std::size_t n = l.n;
   const float px = 1.0f / scale_;  // one pixel in layout units
-  // Residents: at least 2 px wide so every one is visible on a projector.
-  const float r = std::max(0.17f, 1.0f * px);
-  residents_.clear();
-  residents_.resize(0);
-  for (std::size_t i = 0; i < n; ++i) quad(residents_, l.vx[i] - r, l.vy[i] - r, l.vx[i] + r, l.vy[i] + r, scale_colour(scale_value(f, i, opt.measure)));
+  // Residents: squares of at least 2x2 pixels (1 pixel when they are closer than that), team cases ringed.
+  pixels_ = base_;
+  const float r = std::max(0.17f, 1.0f * px), rv = std::max(0.24f, 1.0f * px);  // half width, half height
+  const float pad = 1.5f * px;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (f.flags[i] & kInTeam) fill(pixels_, l.vx[i] - r - pad, l.vy[i] - rv - pad, l.vx[i] + r + pad, l.vy[i] + rv + pad, kColTeamCase);
+  }
+  for (std::size_t i = 0; i < n; ++i) fill(pixels_, l.vx[i] - r, l.vy[i] - rv, l.vx[i] + r, l.vy[i] + rv, scale_colour(scale_value(f, i, opt.measure)));
+  texture_.update(pixels_.data());
 
   lines_.clear();
   for (std::size_t i = 0; i < n; ++i) {
@@ -102,7 +137,6 @@ void MapView::build_dynamic(const Source& src, const Options& opt) {
   const float w = std::max(0.08f, 1.6f * px);  // outline width
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint8_t fl = f.flags[i];
-    if (fl & kInTeam) ring(symbols_, l.vx[i], l.vy[i], s * 0.9f, w, kColTeamCase, 8);
     if (fl & kVolunteer) triangle(symbols_, l.vx[i], l.vy[i] - s * 1.2f, s * 0.6f, kColVolunteer);
     if (fl & kCommunityManager) {
       diamond(symbols_, l.vx[i], l.vy[i], s * 1.15f, kColCommunityManager);
@@ -146,7 +180,17 @@ void MapView::draw(sf::RenderTarget& target, const Source& src, const sf::FloatR
   scale_ = s > 0 ? s : 1.0f;
   ox_ = rect.left + 0.5f * (rect.width - l.width * scale_);
   oy_ = rect.top + 0.5f * (rect.height - l.height * scale_);
-  if (static_for_ != &l || static_n_ != l.n) build_static(l);
+  const auto iw = static_cast<unsigned>(std::max(1.0f, std::floor(rect.width))), ih = static_cast<unsigned>(std::max(1.0f, std::floor(rect.height)));
+  if (iw != iw_ || ih != ih_) {
+    iw_ = iw;
+    ih_ = ih;
+    if (!texture_.create(iw_, ih_)) throw std::runtime_error("cannot create the map texture");
+    static_for_ = nullptr;
+  }
+  if (static_for_ != &l || static_n_ != l.n || static_scale_ != scale_) {
+    build_static(l);
+    built_src_ = nullptr;
+  }
   if (opt.force_rebuild || built_src_ != &src || built_version_ != src.version() || built_measure_ != opt.measure || built_scale_ != scale_ ||
       built_hover_ != opt.hovered || built_follow_ != opt.followed) {
     build_dynamic(src, opt);
@@ -161,10 +205,11 @@ void MapView::draw(sf::RenderTarget& target, const Source& src, const sf::FloatR
     const auto a = static_cast<std::uint8_t>(std::lround(255.0f * std::clamp(opt.line_alpha, 0.0f, 1.0f)));
     for (std::size_t k = 0; k < lines_.getVertexCount(); ++k) lines_[k].color.a = a;
   }
+  sf::Sprite sprite(texture_);
+  sprite.setPosition(rect.left, rect.top);
+  target.draw(sprite);
   sf::RenderStates st;
   st.transform.translate(ox_, oy_).scale(scale_, scale_);
-  target.draw(static_, st);
-  target.draw(residents_, st);
   target.draw(lines_, st);
   target.draw(overlay_, st);
   target.draw(symbols_, st);

@@ -116,7 +116,9 @@ void SimSource::step() {
 void SimSource::apply(const std::string& key, const std::string& value) {
   apply_overrides(scenario_, std::vector<std::string>{key + "=" + value});
   sim_->steer(scenario_.params);
-  log_.push_back({sim_->week(), key, value});
+  // Log the value as the schema formats it, so the log reads the same however it was given.
+  const ParamSpec* spec = find_param(key);
+  log_.push_back({sim_->week(), key, spec ? spec->format(scenario_.params) : value});
 }
 
 void SimSource::steer(const std::string& key, const std::string& value) { apply(key, value); }
