@@ -176,6 +176,7 @@ class App {
   std::size_t script_pos_ = 0;
   FILE* ffmpeg_ = nullptr;
   float legend_bar_[4] = {0, 0, 0, 0};
+  float legend_h_ = 110;
   bool static_frame_ = false;  // headless: no fading, deterministic pixels
   bool bench_rebuild_ = false;
 };
@@ -278,7 +279,8 @@ void App::steer(SimSource& s, const std::string& key, const std::string& value) 
 void App::open_window() {
   sf::ContextSettings cs;
   cs.antialiasingLevel = 0;
-  font_px_ = opt_.workshop ? 30.0f : 17.0f;
+  // Workshop: large type for a projector (about 1/40 of the screen height, at least 24 px).
+  font_px_ = 17.0f;
   if (opt_.workshop && opt_.screenshot.empty() && opt_.bench_frames == 0) {
     window_.create(sf::VideoMode::getDesktopMode(), "buurt-view", sf::Style::Fullscreen, cs);
   } else {
@@ -286,6 +288,8 @@ void App::open_window() {
   }
   window_.setVerticalSyncEnabled(opt_.screenshot.empty() && opt_.bench_frames == 0 && opt_.record.empty());
   if (!opt_.record.empty()) window_.setFramerateLimit(30);
+  if (opt_.workshop) font_px_ = std::max(24.0f, static_cast<float>(window_.getSize().y) / 36.0f);
+  legend_h_ = std::ceil(font_px_ * 6.4f);
   gui_ = std::make_unique<ImGuiGlue>(window_, opt_.font, font_px_);
 }
 
@@ -309,7 +313,7 @@ sf::FloatRect App::map_area() const {
   const auto size = window_.getSize();
   const float panel = std::max(380.0f * font_px_ / 17.0f, 0.30f * static_cast<float>(size.x));
   const float top = font_px_ * 2.2f;
-  const float legend = font_px_ * 6.4f;  // band under the map for the legend
+  const float legend = legend_h_;  // band under the map for the legend (its height as last drawn)
   return {0, top, static_cast<float>(size.x) - panel, static_cast<float>(size.y) - top - legend};
 }
 
@@ -414,7 +418,7 @@ void App::draw_legend(const sf::FloatRect& area) {
   ImGui::TextUnformatted(left.c_str());
   ImGui::SameLine(0, line * 0.4f);
   // Colour bar: the scale from "fine" (left) to "worst" (right).
-  const float bw = 12.0f * line, bh = line;
+  const float bw = std::clamp(right_edge - ImGui::GetCursorPosX() - ImGui::CalcTextSize(right.c_str()).x - line, 4.0f * line, 12.0f * line), bh = line;
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const int segs = 64;
   for (int k = 0; k < segs; ++k) {
@@ -468,6 +472,7 @@ void App::draw_legend(const sf::FloatRect& area) {
   sym("sym_team", 2);
   sym("sym_office", 3);
   sym("sym_initiative", 4);
+  legend_h_ = std::ceil(ImGui::GetCursorPosY() + ImGui::GetStyle().WindowPadding.y);
   ImGui::End();
 }
 
@@ -639,7 +644,7 @@ void App::draw_sliders() {
     }
     return;
   }
-  ImGui::TextUnformatted(tr("policy"));
+  if (!ImGui::CollapsingHeader(tr("policy"), ImGuiTreeNodeFlags_DefaultOpen)) return;
   if (panes_.size() > 1) {
     ImGui::RadioButton("A", &steer_target_, 0);
     ImGui::SameLine();
@@ -697,7 +702,7 @@ void App::draw_sliders() {
 }
 
 void App::draw_charts() {
-  ImGui::TextUnformatted(panes_.size() > 1 ? tr("difference") : tr("outcomes"));
+  if (!ImGui::CollapsingHeader(panes_.size() > 1 ? tr("difference") : tr("outcomes"), ImGuiTreeNodeFlags_DefaultOpen)) return;
   const float line = ImGui::GetTextLineHeight();
   // All charts fit the panel's remaining height (no scrolling on a projector).
   const float n_charts = static_cast<float>(std::size(kCharts));
@@ -896,7 +901,8 @@ int App::run() {
   sf::Clock clock;
   double last = 0;
   std::vector<std::uint8_t> pixels;
-  while (window_.isOpen() && !quit_) {
+  for (long frames = 0; window_.isOpen() && !quit_; ++frames) {
+    if (opt_.exit_after > 0 && frames >= opt_.exit_after) break;
     sf::Event e;
     while (window_.pollEvent(e)) handle_event(e);
     const double now = clock.getElapsedTime().asSeconds();

@@ -21,6 +21,7 @@ struct Options {
   std::string screenshot;  ///< PNG, then exit
   int weeks = -1;          ///< weeks to run (or replay position) before the screenshot
   int bench_frames = 0;
+  int exit_after = 0;  ///< interactive loop: quit after this many frames (0 = run until closed)
   bool bench_step = false;
   bool bench_cached = false;  ///< benchmark frames between week changes (vertices kept)
   std::string measure = "total";

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   cli.add_option("--record", o.record, "Save the session as a video (frames piped to ffmpeg), e.g. session.mp4");
   cli.add_option("--screenshot", o.screenshot, "Render one frame to this PNG and exit (headless, e.g. under xvfb-run)");
   cli.add_option("--weeks", o.weeks, "Weeks to simulate (or the replay week) before --screenshot / --bench-frames");
+  cli.add_option("--exit-after", o.exit_after, "Quit the interactive loop after this many frames (unattended recordings, tests)");
   cli.add_option("--bench-frames", o.bench_frames, "Benchmark: render this many frames and print frame times");
   cli.add_flag("--bench-step", o.bench_step, "Benchmark: also simulate one week per frame");
   cli.add_flag("--bench-cached", o.bench_cached, "Benchmark: frames between week changes (resident layer not rebuilt)");

@@ -1,0 +1,211 @@
+"""Screenshot tests of buurt-view (run under xvfb-run by ctest; see tests/visualizer/CMakeLists.txt).
+
+Usage: test_viewer.py BUURT_VIEW BUURT SOURCE_DIR TEST_NAME
+Each test runs the viewer headless (--screenshot) on a small neighbourhood and checks the pixels it drew
+against the result files it wrote and the colour scale documented in docs/viewer.md.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import matplotlib.image as mpimg
+import numpy as np
+
+VIEW, BUURT, SRC, NAME = sys.argv[1:5]
+BASE = os.path.join(SRC, "scenarios", "baseline.toml")
+DEMO = os.path.join(SRC, "tests", "visualizer", "scenarios")
+SMALL = ["--set", "population.residents=1500"]
+# The documented colour scale: doing fine (0) ... worst (1).
+FINE = (60, 120, 200)
+WORST = (220, 30, 40)
+BACKGROUND = (24, 28, 36)
+
+
+def run(args, expect=0):
+    p = subprocess.run([VIEW] + args, capture_output=True, text=True, timeout=120)
+    if p.returncode != expect:
+        raise AssertionError(f"buurt-view {' '.join(args)}: exit {p.returncode}, expected {expect}\n{p.stdout}\n{p.stderr}")
+    return p
+
+
+def png(path):
+    img = mpimg.imread(path)
+    return np.rint(img[:, :, :3] * 255).astype(np.int32)
+
+
+def geometry(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def pane_pixels(img, pane):
+    x, y, w, h = (int(v) for v in pane["rect"])
+    return img[y:y + h, x:x + w]
+
+
+def close(c, ref, tol=6):
+    return all(abs(int(a) - int(b)) <= tol for a, b in zip(c, ref))
+
+
+def test_frame_not_blank(tmp):
+    run([BASE, *SMALL, "--weeks", "8", "--screenshot", "f.png", "--geometry", "g.json", "--no-record"])
+    img, g = png("f.png"), geometry("g.json")
+    m = pane_pixels(img, g["panes"][0])
+    not_bg = np.any(np.abs(m - np.array(BACKGROUND)) > 3, axis=2).mean()
+    colours = len(np.unique(m.reshape(-1, 3), axis=0))
+    assert not_bg > 0.3, f"map is mostly background ({not_bg:.2f} drawn)"
+    assert colours > 30, f"map has only {colours} colours"
+    # The side panel (charts, controls) is drawn too.
+    panel = img[:, int(g["panes"][0]["rect"][0] + g["panes"][0]["rect"][2]) + 10:]
+    assert len(np.unique(panel.reshape(-1, 3), axis=0)) > 20, "side panel looks empty"
+
+
+def test_legend_colours(tmp):
+    run([BASE, *SMALL, "--weeks", "2", "--screenshot", "f.png", "--geometry", "g.json", "--no-record"])
+    img, g = png("f.png"), geometry("g.json")
+    x0, y0, x1, y1 = (int(round(v)) for v in g["legend_bar"])
+    assert x1 - x0 > 50 and y1 - y0 > 5, f"legend bar too small: {g['legend_bar']}"
+    y = (y0 + y1) // 2
+    left, right = img[y, x0 + 1], img[y, x1 - 2]
+    assert close(left, FINE), f"legend starts with {left}, expected the 'fine' colour {FINE}"
+    assert close(right, WORST), f"legend ends with {right}, expected the high-need colour {WORST}"
+    # In between it follows the documented stops (yellow at 0.55).
+    stops = g["scale_stops"]
+    assert stops[0][1:] == list(FINE) and stops[-1][1:] == list(WORST)
+    mid = img[y, x0 + int(0.55 * (x1 - x0))]
+    assert close(mid, (235, 215, 60), 20), f"legend at 0.55 is {mid}, expected yellow"
+
+
+def test_high_need_resident(tmp):
+    # Week 6 of a small run: pick a resident living alone (drawn at its own position) with low need and
+    # no symbol on top, force its need to 1 in every domain, and look at its pixels.
+    run([BASE, *SMALL, "--weeks", "6", "--screenshot", "before.png", "--geometry", "g.json", "--out", "s.h5"])
+    with h5py.File("s.h5") as f:
+        hh = f["population/household"][:]
+        x, y = f["population/x"][:], f["population/y"][:]
+        last = -1
+        need = sum(f[f"snapshots/need_{d}"][last] for d in ("income", "health", "mental", "social", "household"))
+        flags = f["snapshots/flags"][last]
+    alone = np.bincount(hh)[hh] == 1
+    cand = np.where(alone & (need < 0.05) & ((flags & (4 | 8 | 16)) == 0))[0]
+    assert len(cand) > 0
+    i = int(cand[len(cand) // 2])
+    run([BASE, *SMALL, "--weeks", "6", "--test-need", f"{i}=1.0", "--screenshot", "after.png", "--no-record"])
+    g = geometry("g.json")["panes"][0]
+    px = int(np.floor(g["offset"][0] + x[i] * g["scale"]))
+    py = int(np.floor(g["offset"][1] + y[i] * g["scale"]))
+    before, after = png("before.png"), png("after.png")
+    r = 1
+    a = after[py - r:py + r + 1, px - r:px + r + 1].reshape(-1, 3)
+    b = before[py - r:py + r + 1, px - r:px + r + 1].reshape(-1, 3)
+    share_after = np.mean([close(c, WORST, 2) for c in a])
+    share_before = np.mean([close(c, WORST, 40) for c in b])
+    assert share_after >= 0.6, f"resident {i} at ({px},{py}) is not drawn in the high-need colour: {a.tolist()}"
+    assert share_before == 0, f"resident {i} was already reddish before: {b.tolist()}"
+
+
+def test_live_equals_replay(tmp):
+    # A live session stopped at week 10 (with slider moves) and the replay of its file at week 10 draw
+    # the same map, pixel for pixel; so does a replay scrubbed back to week 4 against a live run to week 4.
+    steer = ["--steer", "3:team.fte=12", "--steer", "5:helping.share_willing=0.8"]
+    run([BASE, *SMALL, *steer, "--weeks", "10", "--screenshot", "live10.png", "--geometry", "g.json", "--out", "s.h5"])
+    run(["--replay", "s.h5", "--weeks", "10", "--screenshot", "replay10.png"])
+    run([BASE, *SMALL, *steer, "--weeks", "4", "--screenshot", "live4.png", "--no-record"])
+    run(["--replay", "s.h5", "--weeks", "4", "--screenshot", "replay4.png"])
+    g = geometry("g.json")["panes"][0]
+    for a, b in (("live10.png", "replay10.png"), ("live4.png", "replay4.png")):
+        la, rb = pane_pixels(png(a), g), pane_pixels(png(b), g)
+        diff = np.any(la != rb, axis=2)
+        assert not diff.any(), f"{a} and {b} differ in {int(diff.sum())} map pixels"
+    assert not np.array_equal(pane_pixels(png("live10.png"), g), pane_pixels(png("live4.png"), g)), "weeks 4 and 10 look identical"
+
+
+def test_steering_logged_and_replayed(tmp):
+    steer = ["--steer", "2:team.fte=12", "--steer", "4:community.managers=10"]
+    run([BASE, *SMALL, *steer, "--weeks", "12", "--screenshot", "a.png", "--out", "steered.h5"])
+    run([BASE, *SMALL, "--weeks", "12", "--screenshot", "b.png", "--out", "plain.h5"])
+    with h5py.File("steered.h5") as f:
+        weeks = f["steering/week"][:].tolist()
+        keys = [k.decode() if isinstance(k, bytes) else k for k in f["steering/key"][:]]
+        values = [v.decode() if isinstance(v, bytes) else v for v in f["steering/value"][:]]
+        cost_steered = f["timeseries/cost_total"][:]
+        cm_steered = f["timeseries/cm_active"][:]
+    assert weeks == [2, 4], weeks
+    assert keys == ["team.fte", "community.managers"], keys
+    assert values == ["12.0", "10"], values
+    with h5py.File("plain.h5") as f:
+        assert len(f["steering/week"]) == 0
+        cost_plain = f["timeseries/cost_total"][:]
+        cm_plain = f["timeseries/cm_active"][:]
+    # Up to the first logged week nothing differs; after it the steered run does (the log had an effect).
+    assert np.array_equal(cost_steered[:3], cost_plain[:3])
+    assert not np.array_equal(cost_steered[3:], cost_plain[3:]), "team.fte=12 changed no cost"
+    assert cm_steered[-1] > cm_plain[-1], "community.managers=10 activated no community managers"
+    # Replaying the steered file re-applies the log: same picture as live; the plain file gives another.
+    run(["--replay", "steered.h5", "--weeks", "12", "--screenshot", "ra.png", "--geometry", "g.json"])
+    g = geometry("g.json")["panes"][0]
+    assert np.array_equal(pane_pixels(png("a.png"), g), pane_pixels(png("ra.png"), g)), "replay of the steered session differs from the live session"
+    assert not np.array_equal(pane_pixels(png("a.png"), g), pane_pixels(png("b.png"), g)), "steered and plain sessions look identical"
+
+
+def test_snapshot_replay(tmp):
+    # A plain `buurt run` file has no slider log: the viewer replays its snapshots. At a snapshot week the
+    # map equals the live one (team office off: the file does not store team or initiatives).
+    sets = [*SMALL, "--set", "team.fte=0", "--set", "run.weeks=13", "--set", "run.snapshot_every=13"]
+    subprocess.run([BUURT, "run", BASE, *sets, "--out", "run.h5", "--quiet"], check=True, capture_output=True, timeout=120)
+    run(["--replay", "run.h5", "--weeks", "13", "--screenshot", "r.png", "--geometry", "g.json"])
+    run([BASE, *sets, "--weeks", "13", "--screenshot", "l.png", "--no-record"])
+    g = geometry("g.json")["panes"][0]
+    assert g["week"] == 13
+    diff = np.any(pane_pixels(png("l.png"), g) != pane_pixels(png("r.png"), g), axis=2)
+    assert not diff.any(), f"snapshot replay differs from live in {int(diff.sum())} map pixels"
+
+
+def test_side_by_side(tmp):
+    a, b = os.path.join(DEMO, "directive.toml"), os.path.join(DEMO, "facilitating.toml")
+    run([a, b, *SMALL, "--seed", "7", "--weeks", "10", "--screenshot", "s.png", "--geometry", "g.json", "--out", "ws.h5"])
+    g = geometry("g.json")
+    assert len(g["panes"]) == 2 and all(p["week"] == 10 for p in g["panes"])
+    img = png("s.png")
+    for p in g["panes"]:
+        m = pane_pixels(img, p)
+        assert np.any(np.abs(m - np.array(BACKGROUND)) > 3, axis=2).mean() > 0.2
+    with h5py.File("ws_a.h5") as fa, h5py.File("ws_b.h5") as fb:
+        assert fa["meta/seed"][()] == fb["meta/seed"][()] == 7
+        assert fa["meta/scenario_name"][()] != fb["meta/scenario_name"][()]
+        assert len(fa["timeseries/week"]) == len(fb["timeseries/week"]) == 11
+
+
+def test_bad_input(tmp):
+    p = run(["nope.toml"], expect=2)
+    assert "nope.toml" in p.stderr
+    p = run([BASE, "--set", "team.ftee=3", "--no-record", "--screenshot", "x.png"], expect=2)
+    assert "team.ftee" in p.stderr
+    with open("taken.h5", "wb") as f:
+        f.write(b"precious")
+    p = run([BASE, *SMALL, "--out", "taken.h5", "--screenshot", "x.png"], expect=3)
+    assert "--force" in p.stderr
+    assert open("taken.h5", "rb").read() == b"precious", "existing file was touched"
+    p = run(["--replay", "taken.h5", "--screenshot", "x.png"], expect=2)
+    assert "taken.h5" in p.stderr
+
+
+def test_record_video(tmp):
+    # The interactive loop (not --screenshot) piping frames to ffmpeg for 20 frames.
+    run([BASE, *SMALL, "--no-record", "--record", "v.mp4", "--exit-after", "20", "--speed", "30"])
+    p = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", "v.mp4"],
+                       capture_output=True, text=True, check=True)
+    assert int(p.stdout.strip()) == 20, p.stdout
+
+
+if __name__ == "__main__":
+    test = globals().get(f"test_{NAME}")
+    if test is None:
+        sys.exit(f"unknown test {NAME}")
+    with tempfile.TemporaryDirectory() as d:
+        os.chdir(d)
+        test(d)
+    print(f"{NAME}: ok")
