@@ -118,7 +118,14 @@ fs::path default_out(const Plan& plan) {
 std::optional<PartialFile> open_working_file(const Plan& plan, const fs::path& out, const fs::path& partial) {
   std::error_code ec;
   if (fs::exists(out, ec) && !g_sweep.force) {
-    if (g_sweep.resume) return std::nullopt;  // nothing left to do
+    if (g_sweep.resume) {  // nothing left to do, if it is this sweep's result
+      h5::Handle f = h5::open_file(out, false);
+      const Header h = Header::read(f.id());
+      if (h.fingerprint != plan.fingerprint())
+        throw OutputError(fmt::format("'{}' is the result of a different sweep definition (fingerprint {} vs {}); choose another --out or pass --force",
+                                      out.string(), h.fingerprint, plan.fingerprint()));
+      return std::nullopt;
+    }
     check_output_path(out, false);             // throws: exists
   }
   if (fs::exists(partial, ec)) {
@@ -384,6 +391,7 @@ int cmd_sweep_mpi() {
   if (rank != 0) {
     int code = 0;
     MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (code == -1) return kExitOk;                                   // already complete
     if (code != 0 || err) return code != 0 ? code : kExitBadInput;  // rank 0 reports the error
     worker(*plan);
     return kExitOk;

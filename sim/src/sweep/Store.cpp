@@ -192,7 +192,7 @@ void Header::write(hid_t file) const {
   h5::write_string(s, "description", description);
   h5::write_string(s, "fingerprint", fingerprint);
   h5::write_string(s, "normalised", normalised);
-  h5::write_string(s, "target_ci", target_ci);
+  if (!target_ci.empty()) h5::write_string(s, "target_ci", target_ci);
   h5::write_string(s, "program_version", program_version);
   h5::write_string(s, "git_commit", git_commit);
   h5::write_strings(s, "parameter_names", parameter_names);
@@ -207,7 +207,8 @@ void Header::write(hid_t file) const {
     h5::write_scalar<std::int64_t>(s, "shard_index", shard_index);
     h5::write_scalar<std::int64_t>(s, "shard_count", shard_count);
   }
-  h5::write_strings(s, "timeseries_names", timeseries_names);
+  // Empty datasets are left out: h5diff reports them as "not comparable".
+  if (!timeseries_names.empty()) h5::write_strings(s, "timeseries_names", timeseries_names);
   h5::write_strings(s, "final_names", final_names);
 }
 
@@ -222,12 +223,12 @@ Header Header::read(hid_t file) {
   h.description = h5::read_string(s, "description");
   h.fingerprint = h5::read_string(s, "fingerprint");
   h.normalised = h5::read_string(s, "normalised");
-  h.target_ci = h5::read_string(s, "target_ci");
+  if (h5::exists(s, "target_ci")) h.target_ci = h5::read_string(s, "target_ci");
   h.program_version = h5::read_string(s, "program_version");
   h.git_commit = h5::read_string(s, "git_commit");
   h.parameter_names = read_strings(s, "parameter_names");
   h.final_names = read_strings(s, "final_names");
-  h.timeseries_names = read_strings(s, "timeseries_names");
+  if (h5::exists(s, "timeseries_names")) h.timeseries_names = read_strings(s, "timeseries_names");
   std::vector<hsize_t> dims;
   h.design.v = h5::read<double>(s, "design", &dims);
   h.design.rows = dims.size() > 0 ? static_cast<std::int64_t>(dims[0]) : 0;
@@ -316,6 +317,18 @@ PartialFile PartialFile::open(const fs::path& path, const Plan& plan) {
   pf.load(plan);
   pf.fd_ = ::open(path.c_str(), O_RDWR);
   if (pf.fd_ < 0) throw OutputError(fmt::format("cannot open '{}' for writing: {}", path.string(), std::strerror(errno)));
+  // One writer at a time. A POSIX record lock (not flock, which HDF5 uses for its readers, so h5py,
+  // h5dump and --status can still read the file while it grows); the kernel drops it when the process dies.
+  struct flock lk {};
+  lk.l_type = F_WRLCK;
+  lk.l_whence = SEEK_SET;
+  lk.l_start = 0;
+  lk.l_len = 1;
+  if (::fcntl(pf.fd_, F_SETLK, &lk) != 0) {
+    struct flock who = lk;
+    ::fcntl(pf.fd_, F_GETLK, &who);
+    throw OutputError(fmt::format("'{}' is being written by another buurt sweep (process {}); wait for it or stop it first", path.string(), who.l_pid));
+  }
   return pf;
 }
 

@@ -43,6 +43,9 @@ std::string hint(std::string_view name, const Range& candidates) {
     }
   }
   if (!best.empty() && bd <= std::max<std::size_t>(2, name.size() / 3)) return fmt::format("; did you mean '{}'?", best);
+  if (name.size() >= 3)
+    for (std::string_view c : candidates)
+      if (c.substr(0, name.size()) == name) return fmt::format("; did you mean '{}'?", c);
   std::string all;
   for (std::string_view c : candidates) all += (all.empty() ? "" : ", ") + std::string(c);
   return fmt::format(" (allowed: {})", all);
@@ -214,8 +217,7 @@ SweepSpec parse_impl(std::string_view text, const std::string& label, const std:
       c.fail(k.source(), key, fmt::format("unknown top-level key in a sweep file{}", hint(key, kTopKeys)));
   }
   const toml::source_region top{{1, 1}, {1, 1}, nullptr};
-  for (auto req : {"base", "design", "parameters"})
-    if (!tbl.contains(req)) c.fail(top, req, fmt::format("missing '{}'{}", req, std::string_view(req) == "base" ? " (the scenario file the sweep varies)" : std::string_view(req) == "design" ? " ([design] with kind = grid|lhs|sobol|saltelli|morris)" : " ([parameters]: the parameters to vary)"));
+  if (!tbl.contains("base")) c.fail(top, "base", "missing 'base' (the scenario file the sweep varies, relative to the sweep file)");
   if (auto n = tbl.get("name")) s.name = get_string(c, *n, "name");
   if (auto n = tbl.get("description")) s.description = get_string(c, *n, "description");
   {
@@ -225,6 +227,8 @@ SweepSpec parse_impl(std::string_view text, const std::string& label, const std:
     if (!std::filesystem::is_regular_file(s.base)) c.fail(n.source(), "base", fmt::format("base scenario '{}' does not exist", s.base.string()));
   }
   if (s.name.empty()) s.name = std::filesystem::path(label).stem().string();
+  if (!tbl.contains("design")) c.fail(top, "design", "missing [design] (kind = grid|lhs|sobol|saltelli|morris)");
+  if (!tbl.contains("parameters")) c.fail(top, "parameters", "missing [parameters] (the parameters to vary)");
 
   // [fixed]: overrides of the base applied at every point.
   std::vector<Leaf> fixed;
