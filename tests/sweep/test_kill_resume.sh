@@ -60,20 +60,29 @@ if [ -f "$T/x.h5.partial" ]; then
 fi
 if [ "$MPI" = ON ] && command -v mpirun > /dev/null; then
   # Kill an MPI sweep mid-way, resume it with MPI.
+  # Longer runs, so that the kill lands mid-way even on an idle machine.
+  sed 's/run.weeks = 16/run.weeks = 120/' "$T/s.toml" > "$T/s3.toml"
+  "$BUURT" sweep "$T/s3.toml" --out "$T/ref3.h5" -q > /dev/null 2>&1; check "uninterrupted reference for MPI" $?
   # Kill mpirun and both ranks at once (its process group), as a node failure would.
-  setsid mpirun --allow-run-as-root --oversubscribe -np 2 "$BUURT" sweep "$T/s.toml" --out "$T/m.h5" -q > /dev/null 2>&1 &
+  setsid mpirun --allow-run-as-root --oversubscribe -np 2 "$BUURT" sweep "$T/s3.toml" --out "$T/m.h5" -q > /dev/null 2>&1 &
   pid=$!
-  for i in $(seq 1 100); do [ -f "$T/m.h5.partial" ] && break; sleep 0.05; done
-  sleep 0.$((RANDOM % 3 + 1)); kill -9 -- -$pid 2> /dev/null; wait $pid 2> /dev/null; sleep 0.3
+  want=$((RANDOM % 40 + 5))  # kill once this many runs are stored
+  for i in $(seq 1 400); do
+    n=$("$BUURT" sweep --status "$T/m.h5" 2> /dev/null | sed -n 's/^runs *\([0-9]*\) done.*/\1/p')
+    [ "${n:-0}" -ge $want ] && break
+    [ -f "$T/m.h5" ] && break
+    sleep 0.02
+  done
+  kill -9 -- -$pid 2> /dev/null; wait $pid 2> /dev/null; sleep 0.3
   echo "  MPI sweep killed: $("$BUURT" sweep --status "$T/m.h5" | grep -E '^(runs|state)')"
   [ -f "$T/m.h5.partial" ] && { h5dump -H "$T/m.h5.partial" > /dev/null 2>&1; check "MPI working file opens after kill -9" $?; }
   # A second writer on the same working file is refused while one runs.
-  "$BUURT" sweep "$T/s.toml" --out "$T/m.h5" --resume -q > /dev/null 2>&1 &
+  "$BUURT" sweep "$T/s3.toml" --out "$T/m.h5" --resume -q > /dev/null 2>&1 &
   pid=$!; sleep 0.3
-  "$BUURT" sweep "$T/s.toml" --out "$T/m.h5" --resume -q > /dev/null 2> "$T/err2.txt"; rc=$?
+  "$BUURT" sweep "$T/s3.toml" --out "$T/m.h5" --resume -q > /dev/null 2> "$T/err2.txt"; rc=$?
   kill -9 $pid 2> /dev/null; wait $pid 2> /dev/null
   if [ -f "$T/m.h5.partial" ]; then [ $rc -eq 3 ] && grep -q "being written by another" "$T/err2.txt"; check "second writer refused (exit $rc)" $?; fi
-  mpirun --allow-run-as-root --oversubscribe -np 2 "$BUURT" sweep "$T/s.toml" --out "$T/m.h5" --resume -q > /dev/null 2>&1; check "MPI --resume after kill -9 of mpirun" $?
-  h5diff "$T/ref.h5" "$T/m.h5"; check "MPI killed and resumed = uninterrupted (h5diff)" $?
+  mpirun --allow-run-as-root --oversubscribe -np 2 "$BUURT" sweep "$T/s3.toml" --out "$T/m.h5" --resume -q > /dev/null 2>&1; check "MPI --resume after kill -9 of mpirun" $?
+  h5diff "$T/ref3.h5" "$T/m.h5"; check "MPI killed and resumed = uninterrupted (h5diff)" $?
 fi
 exit $fail
