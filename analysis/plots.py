@@ -227,8 +227,14 @@ def morris_plot(df, outcome: str, unit: str):
     f, u = display(unit)
     fig, ax = plt.subplots(figsize=(7.5, 5))
     ax.scatter(f * df["mu_star"], f * df["sigma"], color="#000000", s=40)
-    for _, r in df.iterrows():
-        ax.annotate(r["parameter"], (f * r["mu_star"], f * r["sigma"]), xytext=(5, 4), textcoords="offset points", fontsize=11)
+    # Parameters with (nearly) the same point get stacked labels instead of overprinted ones.
+    xs, ys = f * df["mu_star"].to_numpy(), f * np.nan_to_num(df["sigma"].to_numpy())
+    span = max(np.ptp(xs), np.ptp(ys), 1e-300)
+    placed: list[tuple[float, float]] = []
+    for k, r in enumerate(df.itertuples()):
+        same = sum(1 for (a, b) in placed if abs(a - xs[k]) < 0.02 * span and abs(b - ys[k]) < 0.02 * span)
+        placed.append((xs[k], ys[k]))
+        ax.annotate(r.parameter, (xs[k], ys[k]), xytext=(5, 4 + 14 * same), textcoords="offset points", fontsize=11)
     ax.set_xlabel(f"μ* mean |elementary effect| ({u or 'outcome units'} per full range)")
     ax.set_ylabel(f"σ of elementary effects ({u or 'outcome units'})")
     ax.set_title(f"Morris screening: {outcome.replace('_', ' ')}")

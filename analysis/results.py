@@ -86,6 +86,9 @@ def result_kind(path: str | os.PathLike) -> str:
 
 def _kind_of(f: h5py.File, path: str) -> str:
     kind = _text(f.attrs["kind"]) if "kind" in f.attrs else "run"
+    if kind == "sweep-partial":
+        raise ResultError(f"{path}: an unfinished sweep working file; finish it with `buurt sweep --resume` "
+                          "(see its progress with `buurt sweep --status`)")
     if kind not in ("run", "compare", "sweep"):
         raise ResultError(f"{path}: unknown result kind '{kind}' (expected run, compare or sweep)")
     return kind
@@ -425,6 +428,8 @@ class SweepResult:
             self._final = np.atleast_2d(np.asarray(fin_ds[()], dtype=float))
             self.units = {o: "" for o in self.outcomes}
             self.descriptions = {o: "" for o in self.outcomes}
+            if "outcome_descriptions" in runs:
+                self.descriptions.update(dict(zip(self.outcomes, _texts(runs["outcome_descriptions"]))))
             for key in ("outcome_units", "units"):
                 if key in runs:
                     self.units.update(dict(zip(self.outcomes, _texts(runs[key]))))

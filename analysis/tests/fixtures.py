@@ -128,7 +128,8 @@ def make_compare(exe: str, tmp: Path, out: Path, replicates: int = 4, weeks: int
 
 def write_sweep(out: Path, design: np.ndarray, names: list[str], kind: str, final: np.ndarray, outcomes: list[str],
                 replicates: int = 1, units: list[str] | None = None, timeseries: dict[str, np.ndarray] | None = None,
-                definition: str = "", seed: int = 7) -> Path:
+                definition: str = "", seed: int = 7, descriptions: list[str] | None = None,
+                provenance: dict[str, str] | None = None) -> Path:
     """Write the sweep layout. final: [points * replicates, K] in run order (point-major)."""
     points = design.shape[0]
     n = points * replicates
@@ -142,6 +143,9 @@ def write_sweep(out: Path, design: np.ndarray, names: list[str], kind: str, fina
         sw.create_dataset("design", data=np.asarray(design, dtype=float))
         sw.create_dataset("replicates", data=np.int64(replicates))
         sw.create_dataset("seed", data=np.int64(seed))
+        sw.create_dataset("points", data=np.int64(points))
+        for k, v in (provenance or {}).items():
+            _str_dataset(sw, k, v)
         r = f.create_group("runs")
         r.create_dataset("run_index", data=np.arange(n, dtype=np.int64))
         r.create_dataset("point", data=np.repeat(np.arange(points), replicates).astype(np.int64))
@@ -151,6 +155,8 @@ def write_sweep(out: Path, design: np.ndarray, names: list[str], kind: str, fina
         fin = r.create_dataset("final", data=np.asarray(final, dtype=float))
         if units:
             _str_dataset(r, "outcome_units", units)
+        if descriptions:
+            _str_dataset(r, "outcome_descriptions", descriptions)
         for name, arr in (timeseries or {}).items():
             r.create_dataset(f"timeseries/{name}", data=arr)
     return out
@@ -218,7 +224,7 @@ def make_sim_sweep(exe: str, tmp: Path, out: Path, points: int = 16, replicates:
         design = lo + (hi - lo) * qmc.LatinHypercube(d=len(names), seed=seed).random(points)
     # The design as written: the values passed on the command line (rounded to 6 digits).
     design = np.array([[float(f"{v:.6g}") for v in row] for row in design])
-    rows, units, outcomes, series = [], None, None, []
+    rows, units, outcomes, series, descs, prov = [], None, None, [], None, {}
     for p in range(len(design)):
         for r in range(replicates):
             f = run_sim(exe, tmp / f"sw_{p}_{r}.h5", sets=[f"{n}={v:.6g}" for n, v in zip(names, design[p])],
@@ -227,6 +233,9 @@ def make_sim_sweep(exe: str, tmp: Path, out: Path, points: int = 16, replicates:
                 if outcomes is None:
                     outcomes = sorted(k for k in h["final"] if isinstance(h["final"][k], h5py.Dataset))
                     units = [h[f"timeseries/{o}"].attrs["unit"] for o in outcomes]
+                    descs = [h[f"timeseries/{o}"].attrs["description"] for o in outcomes]
+                    prov = {k: h[f"meta/{k}"][()].decode() if isinstance(h[f"meta/{k}"][()], bytes) else str(h[f"meta/{k}"][()])
+                            for k in ("program_version", "git_commit")}
                 rows.append([float(h[f"final/{o}"][()]) for o in outcomes])
                 series.append(h["timeseries/unmet_need_share"][()])
             os.unlink(f)
@@ -235,4 +244,5 @@ def make_sim_sweep(exe: str, tmp: Path, out: Path, points: int = 16, replicates:
                   f"residents = {residents}\nseed = {seed}\n"
                   + "".join(f"[[factor]]\nkey = \"{n}\"\nmin = {a:g}\nmax = {b:g}\n" for n, a, b in zip(names, lo, hi)))
     return write_sweep(out, design, names, kind, np.array(rows), outcomes, replicates=replicates, units=units,
-                       timeseries={"unmet_need_share": np.array(series)}, seed=seed, definition=definition)
+                       timeseries={"unmet_need_share": np.array(series)}, seed=seed, definition=definition,
+                       descriptions=descs, provenance=prov)

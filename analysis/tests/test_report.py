@@ -152,3 +152,45 @@ def test_buurt_report_command(buurt, run_file, tmp_path):
     r = subprocess.run([buurt, "report", str(junk), "-o", str(tmp_path / "junk.html")], capture_output=True, text=True)
     assert r.returncode == 2 and "not a readable HDF5" in r.stderr
     assert not (tmp_path / "junk.html").exists()
+
+
+def test_tables_and_indices_commands(compare_file, ishigami_file, tmp_path):
+    import pandas as pd
+    d = tmp_path / "tables"
+    r = subprocess.run([sys.executable, "-m", "analysis", "tables", str(compare_file), str(d)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    res = analysis.load(compare_file)
+    lym = pd.read_csv(d / "last_year_mean.csv")
+    np.testing.assert_allclose(lym["value"].to_numpy(), res.array("last_year_mean").reshape(-1))
+    assert {"final.csv", "timeseries.csv", "by_group.csv", "summary.csv"} <= {p.name for p in d.iterdir()}
+    r = subprocess.run([sys.executable, "-m", "analysis", "tables", str(compare_file), str(d)], capture_output=True, text=True)
+    assert r.returncode == 3 and "not empty" in r.stderr
+    r = subprocess.run([sys.executable, "-m", "analysis", "indices", str(ishigami_file), "--bootstrap", "20"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    idx = pd.read_csv(io.StringIO(r.stdout))
+    assert set(idx["outcome"]) == {"ishigami", "ishigami_scaled"}       # the constant outcome is skipped
+    a = idx[idx.outcome == "ishigami"]["ST"].to_numpy()
+    b = idx[idx.outcome == "ishigami_scaled"]["ST"].to_numpy()
+    np.testing.assert_allclose(a, b, atol=1e-9)                          # indices do not depend on scale
+
+
+@pytest.mark.parametrize("name,method_heading", [("saltelli", "Sobol sensitivity indices"), ("morris", "Morris elementary effects"),
+                                                 ("lhs", "Regression metamodel"), ("grid", "Regression metamodel")])
+def test_report_on_real_buurt_sweep(buurt, tmp_path, name, method_heading):
+    """The example sweeps of scenarios/sweeps/, run by `buurt sweep` itself, load and report."""
+    from analysis.tests import fixtures
+    if not fixtures.has_subcommand(buurt, "sweep"):
+        pytest.skip("this buurt has no sweep command")
+    definition = fixtures.REPO / "scenarios" / "sweeps" / f"{name}.toml"
+    out = tmp_path / f"{name}.h5"
+    r = subprocess.run([buurt, "sweep", str(definition), "--out", str(out), "--quiet", "--threads", "1"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    sw = analysis.load(out)
+    assert sw.kind == "sweep" and sw.design_kind == name
+    assert all(sw.units[o] for o in sw.outcomes)              # units come with the file
+    html = report.render(str(out), n_boot=50)
+    assert method_heading in html and "Which parameters matter" in html
+    assert "not computed" not in html                           # the design's structure was recognised
+    assert len(images(html)) >= 3
+    for p in sw.parameter_names:
+        assert p in html

@@ -127,6 +127,8 @@ def test_sweep_round_trip(sim_sweep_file):
         arr = f["runs/timeseries/unmet_need_share"][()]
         np.testing.assert_array_equal(ts["value"].to_numpy(), arr.reshape(-1))
     assert res.units["unmet_need_share"] == "share of residents"
+    assert res.descriptions["unmet_need_share"].startswith("Residents with at least one domain in need")
+    assert res.sweep_meta["program_version"] and res.sweep_meta["points"] == res.n_points
     pm = res.point_means()
     assert len(pm) == res.n_points
     np.testing.assert_allclose(pm[res.outcomes].to_numpy(), res.outcome_matrix())
@@ -147,6 +149,11 @@ def test_incomplete_and_unknown_kind(tmp_path):
         f.create_group("meta")
     with pytest.raises(ResultError, match="timeseries"):
         analysis.load(p)
+    w = tmp_path / "partial.h5"
+    with h5py.File(w, "w") as f:
+        f.attrs["kind"] = "sweep-partial"
+    with pytest.raises(ResultError, match="unfinished sweep working file"):
+        analysis.load(w)
     q = tmp_path / "odd.h5"
     with h5py.File(q, "w") as f:
         f.attrs["kind"] = "banana"
