@@ -99,7 +99,7 @@ static Registrar registrar{CommandDef{[](CLI::App& app) -> std::function<int()> 
   g_cmd->add_option("file", g_report.file, "Result file (.h5) written by run, compare or sweep")->required();
   g_cmd->add_option("--out,-o", g_report.out, "Report file (default: FILE with .html)");
   g_cmd->add_flag("--force", g_report.force, "Replace an existing report");
-  g_cmd->add_option("--outcomes", g_report.outcomes, "Sweep report: comma-separated outcomes to draw (default: automatic)");
+  g_cmd->add_option("--outcomes", g_report.outcomes, "Comma-separated outcomes to summarise and draw (default: automatic)");
   g_cmd->add_option("--bootstrap", g_report.bootstrap, "Bootstrap resamples for sensitivity-index intervals")->check(CLI::Range(10, 100000));
   return [] { return g_cmd->parsed() ? run_report() : -1; };
 }}};

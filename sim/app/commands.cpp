@@ -72,7 +72,11 @@ void print_outcomes(const Scenario& s, const WeekOutcomes& o, const WeekOutcomes
                       {Outcome::ties_per_resident, "active ties per resident", false},
                       {Outcome::informal_hours, "informal help hours this week", false},
                       {Outcome::helper_share_adults, "adults helping this week", true},
-                      {Outcome::intensive_carer_share_adults, "adults giving >= 8 h/week", true},
+                      {Outcome::intensive_carer_share_adults, "adults giving long/intensive help", true},
+                      {Outcome::intensive_carer_hours, "  their hours per week", false},
+                      {Outcome::informal_share_of_hours, "informal share of help hours", true},
+                      {Outcome::team_mean_wait, "team: mean wait at intake (weeks)", false},
+                      {Outcome::cost_total, "public cost per week (euro)", false},
                       {Outcome::burdened_helper_share, "helpers heavily burdened", true}};
   fmt::print("\nScenario '{}' - {} residents, {} weeks, seed {}\n", s.name, s.params.population_residents, s.params.run_weeks, s.params.run_seed);
   fmt::print("{:<34} {:>10} {:>10}\n", "outcome", "week 0", "end");

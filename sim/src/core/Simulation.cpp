@@ -138,7 +138,9 @@ void Simulation::life_events() {
     for (int d = 0; d < kDomains; ++d) {
       float& need = pop_.need[d][i];
       if (need >= thr) {
-        if (ur[d] < recovery[d]) {
+        // Loneliness does not pass by itself without anyone to be in touch with.
+        const double rec = elderly && (d == Health || d == HouseholdCare) ? recovery[d] * p_.events_elderly_recovery_factor : recovery[d];
+        if (ur[d] < rec && (d != Social || pop_.active_ties[i] > 0)) {
           need = 0.0f;
           pop_.skill[d][i] = std::max(pop_.skill[d][i], static_cast<float>(p_.helping_skill_lived_experience));
         }
@@ -172,22 +174,25 @@ void Simulation::life_events() {
   });
 }
 
-// Phase 2. Residents solve part of their own needs according to self-reliance.
+// Phase 2. Residents solve part of their own needs according to self-reliance (less when they have
+// come to depend on professionals).
 void Simulation::self_help() {
   if (!p_.selfhelp_enabled) return;
   const float rate = static_cast<float>(p_.selfhelp_rate);
   if (rate <= 0.0f) return;
   for_each_index(pop_.size, [&](std::size_t i) {
-    const float gain = rate * pop_.self_reliance[i];
+    const float gain = rate * pop_.self_reliance[i] * (1.0f - 0.5f * pop_.dependency[i]);
     for (int d = 0; d < kDomains; ++d) {
+      if (d == Social) continue;  // loneliness is relieved by contact (phase 8), not alone
       float& need = pop_.need[d][i];
       if (need > 0.0f) need = need - gain < kResolved ? 0.0f : need - gain;
     }
   });
 }
 
-// Phase 3. Residents whose top need exceeds their threshold decide whether to ask: their ties
-// (and volunteers), or only a low-threshold volunteer when shame keeps them from their ties.
+// Phase 3. Care needs are met by household and kin without asking; for other needs, residents
+// whose top need exceeds their threshold decide whether to ask their ties (and volunteers), or
+// only a low-threshold volunteer when shame keeps them from their ties.
 void Simulation::asking() {
   const bool enabled = p_.asking_enabled;
   build_volunteer_pool();
@@ -201,24 +206,35 @@ void Simulation::asking() {
     pop_.tried[i] = 0;
     pop_.help_source[i] = 0;
     pop_.remaining[i] = pop_.has(i, kWilling) ? pop_.budget[i] * (1.0f - pop_.fatigue[i]) : 0.0f;
+    pop_.household_remaining[i] = pop_.age[i] == AgeGroup::Child ? 0.0f : static_cast<float>(p_.helping_household_hours) * (1.0f - pop_.fatigue[i]);
     if (!enabled || pop_.age[i] == AgeGroup::Child) return;
+    // Care needs (health, household care) are met by household and kin week after week without
+    // asking: informal care (mantelzorg) is given, not requested, so shame plays no part.
+    const int care_domain = pop_.need[Health][i] >= pop_.need[HouseholdCare][i] ? Health : HouseholdCare;
     int top = 0;
     for (int d = 1; d < kDomains; ++d)
       if (pop_.need[d][i] > pop_.need[top][i]) top = d;
+    if (pop_.need[care_domain][i] >= pop_.threshold[i]) {
+      pop_.ask_channel[i] = 3;
+      top = care_domain;
+    } else {
+      const float need = pop_.need[top][i];
+      if (need < pop_.threshold[i]) return;
+      // Dependency on professionals makes residents less inclined to turn to their own network.
+      const double drive = p_.asking_base_probability * (0.5 + 0.5 * pop_.self_direction[i]);
+      const double p_ties = drive * (1.0 - pop_.shame[i]) * (1.0 - 0.5 * pop_.dependency[i]);
+      // A volunteer with lived experience nearby is a lower threshold (seed 000).
+      const bool volunteers_near = vol_begin_.size() > 1 && vol_begin_[block_of(i) + 1] > vol_begin_[block_of(i)];
+      const double p_vol = volunteers_near ? drive * (1.0 - pop_.shame[i] * (1.0 - p_.volunteers_reluctance_reduction)) : 0.0;
+      const double u = rng_.uniforms(static_cast<std::uint32_t>(i), cur_, Stream::Ask)[0];
+      if (u < p_ties) pop_.ask_channel[i] = 1;
+      else if (u < p_vol) pop_.ask_channel[i] = 2;
+      else return;
+    }
     const float need = pop_.need[top][i];
-    if (need < pop_.threshold[i]) return;
-    // Dependency on professionals makes residents less inclined to turn to their own network.
-    const double drive = p_.asking_base_probability * (0.5 + 0.5 * pop_.self_direction[i]);
-    const double p_ties = drive * (1.0 - pop_.shame[i]) * (1.0 - 0.5 * pop_.dependency[i]);
-    // A volunteer with lived experience nearby is a lower threshold (seed 000).
-    const bool volunteers_near = vol_begin_.size() > 1 && vol_begin_[block_of(i) + 1] > vol_begin_[block_of(i)];
-    const double p_vol = volunteers_near ? drive * (1.0 - pop_.shame[i] * (1.0 - p_.volunteers_reluctance_reduction)) : 0.0;
-    const double u = rng_.uniforms(static_cast<std::uint32_t>(i), cur_, Stream::Ask)[0];
-    if (u < p_ties) pop_.ask_channel[i] = 1;
-    else if (u < p_vol) pop_.ask_channel[i] = 2;
-    else return;
     pop_.ask_domain[i] = static_cast<std::int8_t>(top);
-    pop_.ask_hours[i] = need * static_cast<float>(p_.asking_hours_per_need);
+    const double care = (top == Health || top == HouseholdCare) ? p_.asking_care_hours_factor : 1.0;
+    pop_.ask_hours[i] = need * static_cast<float>(p_.asking_hours_per_need * care);
   });
 }
 
@@ -241,18 +257,23 @@ void Simulation::matching() {
       if (d < 0 || pop_.helper[i] != kNone) return;
       double best = 0.0;
       std::uint32_t best_k = kNone, best_j = kNone;
-      if (pop_.ask_channel[i] == 1) {
+      if (pop_.ask_channel[i] == 1 || pop_.ask_channel[i] == 3) {
         const std::uint32_t begin = net_.row_begin[i], end = net_.row_begin[i + 1];
         for (std::uint32_t k = begin; k < end; ++k) {
           const std::uint32_t j = net_.other[k];
           if (j == kNone || !net_.active(net_.edge[k])) continue;
           const std::uint32_t slot = k - begin;
           if (slot < kVolunteerSlot && (pop_.tried[i] >> slot & 1u)) continue;
-          if (pop_.remaining[j] < 0.25f) continue;
           const std::uint32_t e = net_.edge[k];
+          const bool home = net_.kind[e] == TieKind::Household;
+          if (pop_.ask_channel[i] == 3 && !home && net_.kind[e] != TieKind::Kin) continue;  // care: household and kin
+          if (pop_.remaining[j] + (home ? pop_.household_remaining[j] : 0.0f) < 0.25f) continue;
           // Residents avoid asking where they already owe much (seed 001).
+          // Beyond ten times less attractive (owed > owe_scale * ln 10) they do not ask at all.
           const double owed = std::max(0.0f, -net_.balance_of(e, static_cast<std::uint32_t>(i)));
-          const double score = (0.2 + pop_.skill[d][j]) * (0.5 + net_.strength[e]) * std::exp(-owed / owe_scale);
+          const double reluctance = std::exp(-owed / owe_scale);
+          if (reluctance < 0.1) continue;
+          const double score = (0.2 + pop_.skill[d][j]) * (0.5 + net_.strength[e]) * reluctance;
           if (score > best) {
             best = score;
             best_k = k;
@@ -262,7 +283,7 @@ void Simulation::matching() {
       }
       // The block's volunteers: one candidate per round, picked by a keyed hash.
       const std::uint32_t blk = block_of(i);
-      if (!(pop_.tried[i] >> kVolunteerSlot & 1u) && vol_begin_.size() > blk + 1 && vol_begin_[blk + 1] > vol_begin_[blk]) {
+      if (pop_.ask_channel[i] != 3 && !(pop_.tried[i] >> kVolunteerSlot & 1u) && vol_begin_.size() > blk + 1 && vol_begin_[blk + 1] > vol_begin_[blk]) {
         const std::uint32_t count = vol_begin_[blk + 1] - vol_begin_[blk];
         const std::uint32_t v = vol_list_[vol_begin_[blk] + mix32(static_cast<std::uint32_t>(i) ^ salt) % count];
         if (v != i && pop_.remaining[v] >= 0.25f && net_.find(static_cast<std::uint32_t>(i), v) == kNone) {
@@ -287,8 +308,12 @@ void Simulation::matching() {
       const std::uint64_t won = offer_[j];
       if ((won >> 47) == stamp && static_cast<std::uint32_t>(won) == (static_cast<std::uint32_t>(i) ^ salt)) {
         // Unique winner for helper j this round: the only writer of j's remaining hours.
-        const float hours = std::min(pop_.ask_hours[i], pop_.remaining[j]);
-        pop_.remaining[j] -= hours;
+        // Help within the household draws first on the household hours (mantelzorg at home).
+        const bool home = pop_.household[i] == pop_.household[j];
+        const float home_hours = home ? std::min(pop_.ask_hours[i], pop_.household_remaining[j]) : 0.0f;
+        const float hours = home_hours + std::min(pop_.ask_hours[i] - home_hours, pop_.remaining[j]);
+        pop_.household_remaining[j] -= home_hours;
+        pop_.remaining[j] -= hours - home_hours;
         pop_.hours_received[i] = hours;
         pop_.helper[i] = j;
         pop_.help_entry[i] = prop_entry[i];
@@ -330,7 +355,8 @@ void Simulation::helping() {
     if (j == kNone) return;
     const int d = pop_.ask_domain[i];
     float& need = pop_.need[d][i];
-    need = std::max(0.0f, need - effect * pop_.skill[d][j] * pop_.hours_received[i]);
+    const float care = (d == Health || d == HouseholdCare) ? static_cast<float>(p_.helping_care_effect_factor) : 1.0f;
+    need = std::max(0.0f, need - effect * care * pop_.skill[d][j] * pop_.hours_received[i]);
     if (need < kResolved) need = 0.0f;
     const std::uint32_t k = pop_.help_entry[i];
     const HelpSource src = k != kNone ? source_of(net_.kind[net_.edge[k]]) : pop_.has(j, kCommunityManager) ? HelpSource::CommunityManager : HelpSource::Volunteer;
@@ -351,8 +377,11 @@ void Simulation::helping() {
   }
   const float per_hour = static_cast<float>(p_.helping_fatigue_per_hour), rec = static_cast<float>(p_.helping_fatigue_recovery);
   for_each_index(pop_.size, [&](std::size_t i) {
-    const float given = pop_.has(i, kWilling) ? pop_.budget[i] * (1.0f - pop_.fatigue[i]) - pop_.remaining[i] : 0.0f;
+    const float budget = pop_.has(i, kWilling) ? pop_.budget[i] * (1.0f - pop_.fatigue[i]) - pop_.remaining[i] : 0.0f;
+    const float home = pop_.age[i] == AgeGroup::Child ? 0.0f : static_cast<float>(p_.helping_household_hours) * (1.0f - pop_.fatigue[i]) - pop_.household_remaining[i];
+    const float given = budget + home;
     pop_.hours_given[i] = given;
+    pop_.help_streak[i] = given > 0.01f ? static_cast<std::uint16_t>(std::min(60000, pop_.help_streak[i] + 1)) : std::uint16_t{0};
     pop_.fatigue[i] = std::min(0.95f, pop_.fatigue[i] * (1.0f - rec) + per_hour * given);
   });
 }
@@ -370,7 +399,8 @@ void Simulation::tie_dynamics() {
       if (net_.last_help[e] == static_cast<std::int32_t>(cur_)) return false;
       const auto u = rng_.uniforms(static_cast<std::uint32_t>(e), cur_, Stream::TieBreak);
       float& s = net_.strength[e];
-      if (u[0] < contact) {
+      // In touch this week: more often between sociable residents.
+      if (u[0] < contact * std::sqrt(pop_.sociability[net_.a[e]] * pop_.sociability[net_.b[e]])) {
         s += gain * (1.0f - s);
         return false;
       }
@@ -406,12 +436,15 @@ void Simulation::tie_dynamics() {
   count_active_ties();
   const float relief = static_cast<float>(p_.ties_contact_relief), drift = static_cast<float>(p_.ties_isolation_drift);
   const auto protective = static_cast<std::uint32_t>(p_.ties_protective_ties);
+  // Loneliness follows contact: with no active tie it rises by the drift, with the protective
+  // number or more it falls by the relief, in between it moves linearly between the two.
   for_each_index(pop_.size, [&](std::size_t i) {
-    const std::uint32_t count = pop_.active_ties[i];
+    const float k = static_cast<float>(std::min<std::uint32_t>(pop_.active_ties[i], protective)) / static_cast<float>(protective);
+    const float change = drift * (1.0f - k) - relief * k;
     float& social = pop_.need[Social][i];
-    if (count == 0) social = std::min(1.0f, social + drift);
-    else if (relief > 0.0f && social > 0.0f) {
-      social -= relief * static_cast<float>(std::min(count, protective));
+    if (change > 0.0f) social = std::min(1.0f, social + change);
+    else if (change < 0.0f && social > 0.0f) {
+      social += change;
       if (social < kResolved) social = 0.0f;
     }
   });
@@ -455,7 +488,7 @@ void Simulation::adaptation() {
 // Phase 10. Outcomes, reduced in a fixed order (deterministic reduce over fixed ranges).
 void Simulation::accounting() {
   enum S { InNeed, Dom0, Depth = Dom0 + kDomains, NeedSum, Severe, NoTie, SelfReliant, SR, SD, TrustN, TrustP, Dep, Requests, Informal, Unanswered,
-           InformalHours, VolunteerHours, Volunteers, Adults, HelperAdults, Intensive, CarerHours, Helpers, Burdened, ActiveTies, N };
+           InformalHours, VolunteerHours, Volunteers, Adults, HelperAdults, Intensive, IntensiveHours, CarerHours, Helpers, Burdened, ActiveTies, N };
   using Sums = std::array<double, N>;
   const float thr = static_cast<float>(p_.events_in_need_threshold);
   const Sums s = tbb::parallel_deterministic_reduce(
@@ -506,7 +539,10 @@ void Simulation::accounting() {
             if (given > 0.01f) {
               acc[HelperAdults] += 1;
               acc[CarerHours] += given;
-              acc[Intensive] += given >= 8.0f;
+              // CBS: long (3 months or more) or intensive (8 hours a week or more) informal care.
+              const bool long_or_intensive = given >= 8.0f || pop_.help_streak[i] >= 13;
+              acc[Intensive] += long_or_intensive;
+              acc[IntensiveHours] += long_or_intensive ? given : 0.0f;
             }
           }
           if (pop_.has(i, kWilling)) {
@@ -571,6 +607,7 @@ void Simulation::accounting() {
   o[Outcome::helper_share_adults] = ratio(s[HelperAdults], s[Adults]);
   o[Outcome::intensive_carer_share_adults] = ratio(s[Intensive], s[Adults]);
   o[Outcome::mean_carer_hours] = ratio(s[CarerHours], s[HelperAdults]);
+  o[Outcome::intensive_carer_hours] = ratio(s[IntensiveHours], s[Intensive]);
   o[Outcome::burdened_helper_share] = ratio(s[Burdened], s[Helpers]);
   o[Outcome::ties_per_resident] = s[ActiveTies] / n;
   o[Outcome::ties_formed] = static_cast<double>(ties_formed_);

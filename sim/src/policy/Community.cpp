@@ -208,7 +208,7 @@ void Simulation::community_phase() {
         pop_.help_source[j] = static_cast<std::uint8_t>(HelpSource::CommunityManager);
         pop_.helper[j] = c;
         pop_.hours_received[j] += h;
-        if (nd >= ask_need && p_.team_enabled) apply_to_team(j);
+        if (nd >= ask_need && top != Social && p_.team_enabled) apply_to_team(j);
       }
       if ((pop_.need[Social][j] >= 0.3f || pop_.active_ties[j] < 3) && u[1] < p_.community_broker_probability * eff) {
         const std::uint32_t other = previous != kNone && previous != j ? previous : c;

@@ -11,9 +11,12 @@
 namespace buurt {
 namespace {
 
-float top_need(const Population& pop, std::size_t i) {
+
+/// Top need in the domains the team works on: loneliness is left to contact, managers and initiatives.
+float top_team_need(const Population& pop, std::size_t i) {
   float m = 0.0f;
-  for (int d = 0; d < kDomains; ++d) m = std::max(m, pop.need[d][i]);
+  for (int d = 0; d < kDomains; ++d)
+    if (d != Social) m = std::max(m, pop.need[d][i]);
   return m;
 }
 
@@ -55,7 +58,7 @@ void Simulation::team_phase() {
     for (std::size_t i = r.begin(); i != r.end(); ++i) {
       apply_[i] = 0;
       if (pop_.team_state[i] != 0 || pop_.help_source[i] != 0 || pop_.age[i] == AgeGroup::Child) continue;
-      if (top_need(pop_, i) < ask_need) continue;
+      if (top_team_need(pop_, i) < ask_need) continue;
       const double prob = std::min(1.0, p_.team_ask_probability * (0.5 + pop_.trust_professionals[i]) * (1.0 + pop_.dependency[i]));
       apply_[i] = rng_.uniforms(static_cast<std::uint32_t>(i), cur_, Stream::Team, 0)[0] < prob;
     }
@@ -131,7 +134,7 @@ void Simulation::team_phase() {
       pop_.help_source[i] = static_cast<std::uint8_t>(HelpSource::Team);
       pop_.hours_received[i] += static_cast<float>(h);
     }
-    if (top_need(pop_, i) < closure) {
+    if (top_team_need(pop_, i) < closure) {
       pop_.team_state[i] = static_cast<std::uint8_t>(TeamStage::None);
       pop_.team_closed[i] = week;
       pop_.flags[i] &= static_cast<std::uint8_t>(~kInTeam);
@@ -152,7 +155,7 @@ void Simulation::team_phase() {
     pc_.wait_sum += wait;
     pop_.team_wait[i] = static_cast<std::uint16_t>(std::min(wait, 65535));
     pop_.team_state[i] = static_cast<std::uint8_t>(TeamStage::None);
-    if (top_need(pop_, i) < closure) continue;  // solved while waiting
+    if (top_team_need(pop_, i) < closure) continue;  // solved while waiting
     const auto u = rng_.uniforms(i, cur_, Stream::Team, 2);
     if (p_.team_network_first) {
       // Residents learn to hide family and friends at the kitchen table (seed 002).
@@ -193,7 +196,7 @@ void Simulation::team_phase() {
       pc_.secondline_hours += p_.secondline_hours_per_week;
       relieve(pop_, i, static_cast<float>(p_.secondline_relief * p_.secondline_hours_per_week));
       if (pop_.help_source[i] == 0) pop_.help_source[i] = static_cast<std::uint8_t>(HelpSource::SecondLine);
-      if (top_need(pop_, i) < closure || week - pop_.team_since[i] >= static_cast<std::int32_t>(p_.secondline_treatment_weeks)) {
+      if (top_team_need(pop_, i) < closure || week - pop_.team_since[i] >= static_cast<std::int32_t>(p_.secondline_treatment_weeks)) {
         st = static_cast<std::uint8_t>(TeamStage::None);
         pop_.team_closed[i] = week;
       }

@@ -664,7 +664,7 @@ std::string status_report(const fs::path& given, int threads) {
   out += fmt::format("design       {}: {} points x {} parameters ({})\n", h.design_kind, h.design.rows, h.design.cols, fmt::join(h.parameter_names, ", "));
   out += fmt::format("replicates   {}{}, seed {}, {} weeks per run\n", h.replicates,
                      h.target_ci.empty() ? "" : fmt::format(" (adaptive until the 95% interval of {} is narrow enough, at most {})", h.target_ci, h.stride), h.seed, h.weeks);
-  if (h.shard_count > 0) out += fmt::format("shard        {}/{}\n", h.shard_index, h.shard_count);
+  if (h.shard_count > 1) out += fmt::format("shard        {}/{}\n", h.shard_index, h.shard_count);
   if (kind == kKindFinal) {
     std::vector<hsize_t> dims;
     (void)h5::read<std::int64_t>(f.id(), "/runs/run_index", &dims);

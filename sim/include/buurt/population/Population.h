@@ -43,7 +43,9 @@ struct Population {
   std::vector<float> self_reliance, self_direction, threshold, shame;
   std::vector<float> trust_neighbours, trust_professionals, dependency;
   std::vector<float> budget, fatigue;
+  std::vector<float> sociability;           ///< how often this resident is in touch with its ties (mean 1)
   std::vector<std::uint16_t> poverty_weeks;
+  std::vector<std::uint16_t> help_streak;    ///< consecutive weeks this resident gave help
   std::vector<std::uint8_t> flags;
   std::vector<std::uint8_t> need_mask;      ///< bit d set when domain d was in need after last week
   std::vector<std::uint16_t> active_ties;   ///< ties with strength >= active_strength, after last week
@@ -57,11 +59,12 @@ struct Population {
 
   // per-week scratch (rewritten every week)
   std::vector<std::int8_t> ask_domain;      ///< -1: not asking
-  std::vector<std::uint8_t> ask_channel;    ///< 1: ties and volunteers, 2: volunteers only (low threshold)
+  std::vector<std::uint8_t> ask_channel;    ///< 1: ties and volunteers, 2: volunteers only (low threshold), 3: care from household and kin
   std::vector<float> ask_hours;
   std::vector<std::uint32_t> helper;        ///< matched helper or kNone
   std::vector<std::uint32_t> help_entry;    ///< CSR entry of the tie used
   std::vector<float> hours_received, hours_given, remaining;
+  std::vector<float> household_remaining;  ///< hours left this week for the own household
   std::vector<std::uint64_t> tried;         ///< bitmask of tie entries already tried this week
   std::vector<std::uint8_t> help_source;    ///< HelpSource of this week's help (0 none)
 
