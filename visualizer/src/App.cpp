@@ -158,6 +158,7 @@ class App {
   void write_geometry();
   void switch_prepared(int k);
   void steer(SimSource& s, const std::string& key, const std::string& value);
+  void reset_all();
 
   Options opt_;
   sf::RenderWindow window_;
@@ -274,6 +275,14 @@ void App::switch_prepared(int k) {
   hovered_ = followed_ = -1;
 }
 
+void App::reset_all() {
+  // A new seed for every scenario shown or prepared (they keep sharing one seed).
+  const std::int64_t seed = panes_[0].sim->scenario().params.run_seed + 1;
+  for (auto& s : prepared_) s->reset(seed);
+  script_pos_ = 0;
+  followed_ = hovered_ = -1;
+}
+
 void App::steer(SimSource& s, const std::string& key, const std::string& value) { s.steer(key, value); }
 
 void App::open_window() {
@@ -334,6 +343,9 @@ void App::handle_event(const sf::Event& e) {
         break;
       case sf::Keyboard::Left:
         if (replay_mode_) replay_week_ = std::max(replay_week_ - 1, 0);
+        break;
+      case sf::Keyboard::R:
+        if (!replay_mode_) reset_all();
         break;
       case sf::Keyboard::M: measure_ = static_cast<Measure>((static_cast<int>(measure_) + 1) % static_cast<int>(Measure::Count)); break;
       case sf::Keyboard::Add:
@@ -480,10 +492,13 @@ void App::draw_hover(const Pane& p, int who) {
   const Frame& f = p.src->frame();
   const auto i = static_cast<std::size_t>(who);
   if (i >= p.src->layout().n) return;
-  if (opt_.hover == who) {
-    // Shown from the command line (no mouse): put the card beside the resident.
+  {
+    // Beside the resident, above it in the lower half of the window so the card stays on screen.
     const sf::Vector2f at = p.map.to_screen(p.src->layout().vx[i], p.src->layout().vy[i]);
-    ImGui::SetNextWindowPos(ImVec2(at.x + 16, at.y + 16));
+    const auto size = window_.getSize();
+    const bool below = at.y < 0.5f * static_cast<float>(size.y), right = at.x < 0.5f * static_cast<float>(size.x);
+    ImGui::SetNextWindowPos(ImVec2(at.x + (right ? 16.0f : -16.0f), at.y + (below ? 16.0f : -16.0f)), ImGuiCond_Always,
+                            ImVec2(right ? 0.0f : 1.0f, below ? 0.0f : 1.0f));
   }
   ImGui::BeginTooltip();
   ImGui::Text("%s #%d  (%s %u)", tr("resident"), who, tr("household"), p.src->layout().household[i]);
@@ -544,8 +559,9 @@ void App::draw_follow() {
   const Frame& f = p.src->frame();
   const sf::FloatRect area = map_area();
   const float line = ImGui::GetTextLineHeight();
-  ImGui::SetNextWindowPos(ImVec2(area.left + 8, area.top + 8), ImGuiCond_Appearing);
-  ImGui::SetNextWindowSize(ImVec2(26 * line, 0), ImGuiCond_Appearing);
+  // Pinned in the map's top-right corner (movable); the card's resident stays ringed on the map.
+  ImGui::SetNextWindowPos(ImVec2(area.left + area.width - 8, area.top + 8), ImGuiCond_Appearing, ImVec2(1, 0));
+  ImGui::SetNextWindowSize(ImVec2(std::min(30 * line, 0.6f * area.width), 0), ImGuiCond_Appearing);
   bool open = true;
   ImGui::Begin(fmt::format("{} #{} - {}###follow", tr("resident"), followed_, tr("story")).c_str(), &open, ImGuiWindowFlags_NoSavedSettings);
   // Needs per domain over time: one line per domain, drawn on one chart.
@@ -573,23 +589,36 @@ void App::draw_follow() {
     if (d != 2 && d != kDomains - 1) ImGui::SameLine();
   }
   ImGui::Text("%s: %.2f", tr("self_reliance"), f.self_reliance[i]);
-  if (!f.team_wait.empty()) ImGui::Text("%s: %u   %s: %u", tr("team_wait"), f.team_wait[i], tr("referrals"), f.referrals[i]);
+  if (!f.team_wait.empty()) {
+    ImGui::Text("%s: %u", tr("team_wait"), f.team_wait[i]);
+    ImGui::Text("%s: %u", tr("referrals"), f.referrals[i]);
+  }
   ImGui::Separator();
   ImGui::TextUnformatted(tr("life_events"));
   ImGui::BeginChild("events", ImVec2(0, 7 * line), false);
+  auto same_help = [](const Story::Event& x, const Story::Event& y) {
+    return x.shocks == 0 && y.shocks == 0 && x.help_source == y.help_source && x.helper == y.helper && x.ask_domain == y.ask_domain;
+  };
+  const auto& ev = s.events;
   int shown = 0;
-  for (auto it = s.events.rbegin(); it != s.events.rend() && shown < 60; ++it, ++shown) {
-    std::string txt = fmt::format("{} {}: ", tr("week"), it->week);
+  // Newest first; weeks in a row with the same help (and no life event) read as one line "week 95-104: ...".
+  for (std::size_t end = ev.size(); end > 0 && shown < 60; ++shown) {
+    std::size_t begin = end - 1;
+    while (begin > 0 && same_help(ev[begin - 1], ev[begin]) && ev[begin - 1].week + 1 == ev[begin].week) --begin;
+    const Story::Event& e = ev[end - 1];
+    std::string txt = begin + 1 == end ? fmt::format("{} {}: ", tr("week"), e.week) : fmt::format("{} {}-{}: ", tr("week"), ev[begin].week, e.week);
     for (int d = 0; d < kDomains; ++d)
-      if (it->shocks & (1u << d)) txt += fmt::format("! {}  ", domain_label(d));
-    if (it->help_source) {
-      txt += fmt::format("{} {}", tr("helped_by"), help_source_label(it->help_source));
-      if (it->helper != kNone) txt += fmt::format(" #{}", it->helper);
-      if (it->ask_domain >= 0) txt += fmt::format(" ({})", domain_label(it->ask_domain));
-    } else if (it->ask_domain >= 0) {
-      txt += fmt::format("{} {}", tr("asking_for"), domain_label(it->ask_domain));
+      if (e.shocks & (1u << d)) txt += fmt::format("! {}  ", domain_label(d));
+    if (e.help_source) {
+      txt += fmt::format("{} {}", tr("helped_by"), help_source_label(e.help_source));
+      if (e.helper != kNone) txt += fmt::format(" #{}", e.helper);
+      if (e.ask_domain >= 0) txt += fmt::format(" ({})", domain_label(e.ask_domain));
+    } else if (e.ask_domain >= 0) {
+      txt += fmt::format("{} {}", tr("asking_for"), domain_label(e.ask_domain));
     }
-    ImGui::TextUnformatted(txt.c_str());
+    if (e.shocks) ImGui::TextColored(ImVec4(1.0f, 0.85f, 0.4f, 1.0f), "%s", txt.c_str());
+    else ImGui::TextUnformatted(txt.c_str());
+    end = begin;
   }
   ImGui::EndChild();
   ImGui::End();
@@ -612,15 +641,7 @@ void App::draw_controls() {
       step_live();
     }
     ImGui::SameLine();
-    if (ImGui::Button(tr("reset"))) {
-      const std::int64_t seed = panes_[0].sim->scenario().params.run_seed + 1;
-      for (auto& p : panes_) p.sim->reset(seed);
-      if (opt_.workshop)
-        for (auto& s : prepared_)
-          if (s.get() != panes_[0].sim) s->reset(seed);
-      script_pos_ = 0;
-      followed_ = hovered_ = -1;
-    }
+    if (ImGui::Button(tr("reset"))) reset_all();
     ImGui::Text("%s: %lld", tr("seed"), static_cast<long long>(panes_[0].sim->scenario().params.run_seed));
   }
   float sp = static_cast<float>(speed_);
@@ -785,7 +806,7 @@ void App::frame(double now, bool capture_geometry) {
     mo.hovered = hovered_pane_ == static_cast<int>(k) ? hovered_ : -1;
     mo.followed = followed_pane_ == static_cast<int>(k) ? followed_ : -1;
     // Help lines are this week's: bright when the week starts, fading to a trace.
-    mo.line_alpha = static_frame_ ? 0.85f : static_cast<float>(std::max(0.25, 0.85 - (now - p.week_started) * std::max(speed_, 1.0) * 0.6));
+    mo.line_alpha = static_frame_ ? 0.6f : static_cast<float>(std::max(0.2, 0.7 - (now - p.week_started) * std::max(speed_, 1.0) * 0.5));
     mo.force_rebuild = bench_rebuild_;
     // Whole pixels, so the map image maps one to one onto the screen.
     const sf::FloatRect r(std::floor(area.left + w * static_cast<float>(k) + 4), std::floor(area.top + 4), std::floor(w - 8), std::floor(area.height - 8));
@@ -864,22 +885,34 @@ int App::run() {
     // Benchmark: every frame rebuilds all resident vertices (as in a week change) and waits for the GPU.
     bench_rebuild_ = !opt_.bench_cached && !opt_.bench_step;
     std::vector<double> ms;
+    double parts[4] = {0, 0, 0, 0};  // simulate, build + submit, GPU finish, present
     for (int k = 0; k < opt_.bench_frames + 5; ++k) {
       sf::Event e;
       while (window_.pollEvent(e)) gui_->process(e);
-      const auto t0 = std::chrono::steady_clock::now();
+      using clk = std::chrono::steady_clock;
+      const auto t0 = clk::now();
       if (opt_.bench_step) step_live();
+      const auto t1 = clk::now();
       frame(0, false);
+      const auto t2 = clk::now();
       glFinish();
+      const auto t3 = clk::now();
       window_.display();
-      const double t = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      if (k >= 5) ms.push_back(t);  // skip warm-up frames
+      const auto t4 = clk::now();
+      auto d = [](clk::time_point a, clk::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+      if (k >= 5) {  // skip warm-up frames
+        ms.push_back(d(t0, t4));
+        parts[0] += d(t0, t1), parts[1] += d(t1, t2), parts[2] += d(t2, t3), parts[3] += d(t3, t4);
+      }
     }
     std::sort(ms.begin(), ms.end());
     const double mean = std::accumulate(ms.begin(), ms.end(), 0.0) / static_cast<double>(ms.size());
     fmt::print("bench: {} residents, {} frames{}, window {}x{}: mean {:.2f} ms, median {:.2f} ms, p95 {:.2f} ms, max {:.2f} ms (GL: {})\n",
                panes_[0].src->layout().n, ms.size(), opt_.bench_step ? " (one simulated week per frame)" : opt_.bench_cached ? " (no week change)" : " (all vertices rebuilt)", window_.getSize().x, window_.getSize().y, mean,
                ms[ms.size() / 2], ms[ms.size() * 95 / 100], ms.back(), reinterpret_cast<const char*>(glGetString(GL_RENDERER)));
+    const double nf = static_cast<double>(ms.size());
+    fmt::print("bench: per frame: simulate {:.2f} ms, build + draw calls {:.2f} ms, GL finish {:.2f} ms, present {:.2f} ms\n", parts[0] / nf, parts[1] / nf,
+               parts[2] / nf, parts[3] / nf);
     return 0;
   }
 
@@ -923,7 +956,12 @@ int App::run() {
       acc_ = std::min(acc_, 1.0);
     }
     if (replay_mode_) {
-      if (panes_[0].sim && panes_[0].sim->sim().week() != replay_week_) panes_[0].sim->seek(replay_week_);
+      if (SimSource* rs = panes_[0].sim; rs && rs->sim().week() != replay_week_) {
+        // Re-simulating: catch up a few weeks per frame so the window stays responsive (scrubbing back
+        // starts again from week 0; the kernel is deterministic, so every week is exactly as recorded).
+        const int target = rs->sim().week() > replay_week_ ? 0 : std::min(replay_week_, rs->sim().week() + 8);
+        rs->seek(rs->sim().week() > replay_week_ ? std::min(replay_week_, 8) : target);
+      }
       if (panes_[0].replay && panes_[0].src->history().size() != static_cast<std::size_t>(replay_week_) + 1) panes_[0].replay->seek(replay_week_);
     }
     frame(now, false);

@@ -52,6 +52,9 @@ ImGuiGlue::ImGuiGlue(sf::RenderWindow& window, const std::string& font_file, flo
   st.WindowRounding = 4.0f;
   st.FrameRounding = 3.0f;
   st.ScaleAllSizes(font_px / 15.0f);
+  // Software GL (Xvfb, projector laptops without drivers) pays for every blended pixel: opaque windows.
+  st.Colors[ImGuiCol_WindowBg].w = 1.0f;
+  st.Colors[ImGuiCol_PopupBg].w = 1.0f;
   ImGui_ImplOpenGL2_Init();
 }
 

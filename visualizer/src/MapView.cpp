@@ -207,7 +207,7 @@ void MapView::draw(sf::RenderTarget& target, const Source& src, const sf::FloatR
   }
   sf::Sprite sprite(texture_);
   sprite.setPosition(rect.left, rect.top);
-  target.draw(sprite);
+  target.draw(sprite, sf::RenderStates(sf::BlendNone));  // opaque: no blending cost under software GL
   sf::RenderStates st;
   st.transform.translate(ox_, oy_).scale(scale_, scale_);
   target.draw(lines_, st);
