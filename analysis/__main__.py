@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("file", help="result file (.h5)")
     r.add_argument("-o", "--out", help="report file (default: FILE with .html)")
     r.add_argument("--force", action="store_true", help="replace an existing report")
-    r.add_argument("--outcomes", help="comma-separated outcomes to draw in a sweep report (default: chosen automatically)")
+    r.add_argument("--outcomes", help="comma-separated outcomes to summarise and draw (default: chosen automatically)")
     r.add_argument("--bootstrap", type=int, default=500, help="bootstrap resamples for index intervals (default 500)")
     r.set_defaults(fn=_cmd_report)
     t = sub.add_parser("tables", help="write the tidy tables of a result file as CSV")

@@ -82,12 +82,15 @@ def timeseries(weeks, data: dict[str, dict[str, tuple]], units: dict[str, str], 
         ax.set_xlabel("week")
         ax.set_ylabel(display(units.get(o, ""))[1] or "value")
     handles, labels = next(iter(axes)).get_legend_handles_labels()
-    if len(labels) > 1:
-        fig.legend(handles, labels, loc="lower center", ncol=min(4, len(labels)), bbox_to_anchor=(0.5, 1.0))
     if not title:
-        title = "Outcomes per week" + (f": mean line, band = {band_label}" if band_label != "one run" else "")
-    fig.suptitle(title, y=1.06 if len(labels) > 1 else 1.0)
-    fig.tight_layout()
+        title = "Outcomes per week" + (f": mean line, band = {band_label}" if band_label and band_label != "one run" else "")
+    # Title, then legend, then panels: reserve the header in inches so nothing overlaps at any height.
+    h = fig.get_figheight()
+    header = 0.45 + (0.4 if len(labels) > 1 else 0.0)
+    fig.tight_layout(rect=(0, 0, 1, 1 - header / h))
+    fig.suptitle(title, y=1 - 0.08 / h, va="top")
+    if len(labels) > 1:
+        fig.legend(handles, labels, loc="upper center", ncol=min(4, len(labels)), bbox_to_anchor=(0.5, 1 - 0.45 / h))
     return fig
 
 

@@ -164,7 +164,7 @@ def scenario_paragraphs(cmp: CompareResult, summ: dict, headline: list[str]) -> 
     return out
 
 
-def comparison_context(res, source_name: str = "") -> dict:
+def comparison_context(res, source_name: str = "", outcomes: list[str] | None = None) -> dict:
     cmp = as_comparison(res)
     S, R = len(cmp.scenario_names), cmp.replicates
     lym = cmp.array("last_year_mean")
@@ -172,8 +172,14 @@ def comparison_context(res, source_name: str = "") -> dict:
     K = {o: i for i, o in enumerate(cmp.outcomes)}
     varying = {o: bool(np.nanstd(np.concatenate([cmp.run(s, r).series(o) for s in range(S) for r in range(R)])) > 0)
                for o in cmp.outcomes}
-    headline = pick_outcomes(cmp.outcomes, 4, varying)
-    figure_outcomes = pick_outcomes(cmp.outcomes, 6, varying)
+    if outcomes:
+        unknown = [o for o in outcomes if o not in cmp.outcomes]
+        if unknown:
+            raise ValueError(f"unknown outcome(s) {', '.join(unknown)}; the file has: {', '.join(cmp.outcomes)}")
+        headline, figure_outcomes = outcomes[:4], outcomes
+    else:
+        headline = pick_outcomes(cmp.outcomes, 4, varying)
+        figure_outcomes = pick_outcomes(cmp.outcomes, 6, varying)
 
     # Time series with bands.
     weeks = cmp.run(0, 0).weeks
@@ -315,7 +321,7 @@ def sweep_context(sw: SweepResult, outcomes: list[str] | None = None, n_boot: in
                    "source": sch[n]["source"] if n in sch else ""} for i, n in enumerate(names)]
 
     kind = sw.design_kind.lower()
-    method, indices, figs, notes = None, {}, {"sensitivity": [], "response": [], "interaction": [], "fit": []}, []
+    method, indices, figs, notes = None, {}, {"sensitivity": [], "response": [], "interaction": [], "fit": [], "series": []}, []
     if kind == "saltelli":
         method = "sobol"
         try:
@@ -390,6 +396,23 @@ def sweep_context(sw: SweepResult, outcomes: list[str] | None = None, n_boot: in
         if fm is not None:
             figs["fit"].append(_img(plots.fit_plot(runs[o].to_numpy(), fm.result.fittedvalues, o, unit, fm.r2, fm.q2)))
 
+    # Weekly series kept by the sweep: runs split by thirds of the most influential parameter.
+    for o in sw.timeseries_outcomes()[:2]:
+        with __import__("h5py").File(sw.path, "r") as f:
+            arr = np.asarray(f["runs/timeseries"][o][()], dtype=float)
+        top = _importance_order(o, method, indices, linear, names)[0] if o in analysed else names[0]
+        x = runs[top].to_numpy()
+        t1, t2 = np.quantile(x, [1 / 3, 2 / 3])
+        groups = [(f"{top} ≤ {t1:.3g}", x <= t1), (f"{top} middle", (x > t1) & (x <= t2)), (f"{top} > {t2:.3g}", x > t2)]
+        data = {o: {}}
+        for lab, mask in groups:
+            if mask.any():
+                m, lo, hi, _ = stats.band(arr[mask], level=0.8)
+                data[o][lab] = (m, lo, hi)
+        figs["series"].append(_img(plots.timeseries(np.arange(arr.shape[1]), data, sw.units,
+                                                                   "", title=f"{o.replace('_', ' ')} per week, runs grouped by thirds of {top}: "
+                                                                             "mean and central 80% of runs")))
+
     index_tables = []
     for o in focus if indices else []:
         if o in indices:
@@ -431,7 +454,7 @@ def render(path: str, outcomes: list[str] | None = None, n_boot: int = 500) -> s
     name = os.path.basename(path)
     if isinstance(res, SweepResult):
         return env.get_template("sweep.html").render(**sweep_context(res, outcomes, n_boot=n_boot, source_name=name))
-    return env.get_template("compare.html").render(**comparison_context(res, source_name=name))
+    return env.get_template("compare.html").render(**comparison_context(res, source_name=name, outcomes=outcomes))
 
 
 def write_report(path: str, out: str | None = None, force: bool = False, outcomes: list[str] | None = None,

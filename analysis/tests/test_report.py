@@ -111,6 +111,7 @@ def test_sweep_report_lhs_from_simulator(sim_sweep_file, tmp_path):
     assert "Sweep report (lhs)" in html and "squared standardized regression coefficient" in html
     assert "helping.share_willing" in html
     assert len(images(html)) >= 3
+    assert "unmet need share per week, runs grouped by thirds of" in html      # the kept weekly series
     sw = analysis.load(sim_sweep_file)
     k = sw.outcomes.index("unmet_need_share")
     fit = stats.fit_metamodel(sw.runs()[sw.parameter_names].to_numpy(), sw.runs()["unmet_need_share"].to_numpy(), names=sw.parameter_names)
@@ -194,3 +195,11 @@ def test_report_on_real_buurt_sweep(buurt, tmp_path, name, method_heading):
     assert len(images(html)) >= 3
     for p in sw.parameter_names:
         assert p in html
+
+
+def test_comparison_report_chosen_outcomes(compare_file):
+    html = report.render(str(compare_file), outcomes=["informal_hours", "ties_per_resident"])
+    summary = html[html.index('id="summary"'):html.index('id="time"')]
+    assert "informal hours" in summary and "ties per resident" in summary
+    with pytest.raises(ValueError, match="unknown outcome"):
+        report.render(str(compare_file), outcomes=["no_such_outcome"])
