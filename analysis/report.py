@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
-import html
 import math
 import os
 import tempfile
@@ -14,11 +13,10 @@ from pathlib import Path
 
 import jinja2
 import numpy as np
-import pandas as pd
 
 from . import plots, stats
 from .params import is_money, is_price, parameter_table, resolved_parameters
-from .results import CompareResult, ResultError, RunResult, SweepResult, as_comparison, load
+from .results import CompareResult, SweepResult, as_comparison, load
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

@@ -152,7 +152,7 @@ def write_sweep(out: Path, design: np.ndarray, names: list[str], kind: str, fina
         r.create_dataset("replicate", data=np.tile(np.arange(replicates), points).astype(np.int64))
         r.create_dataset("seed", data=(seed + np.tile(np.arange(replicates), points)).astype(np.int64))
         _str_dataset(r, "outcome_names", outcomes)
-        fin = r.create_dataset("final", data=np.asarray(final, dtype=float))
+        r.create_dataset("final", data=np.asarray(final, dtype=float))
         if units:
             _str_dataset(r, "outcome_units", units)
         if descriptions:

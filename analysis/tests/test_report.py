@@ -113,7 +113,6 @@ def test_sweep_report_lhs_from_simulator(sim_sweep_file, tmp_path):
     assert len(images(html)) >= 3
     assert "weekly series by parameter level" in html      # the kept weekly series are drawn
     sw = analysis.load(sim_sweep_file)
-    k = sw.outcomes.index("unmet_need_share")
     fit = stats.fit_metamodel(sw.runs()[sw.parameter_names].to_numpy(), sw.runs()["unmet_need_share"].to_numpy(), names=sw.parameter_names)
     assert f"{fit.r2:.3f}" in html
 

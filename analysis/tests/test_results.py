@@ -3,7 +3,6 @@ import subprocess
 
 import h5py
 import numpy as np
-import pandas as pd
 import pytest
 
 import analysis
