@@ -15,6 +15,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include <sys/resource.h>
+
 #include "ImGuiGlue.h"
 #include "Lang.h"
 #include "MapView.h"
@@ -122,6 +124,19 @@ std::vector<ScriptEntry> parse_script(const std::vector<std::string>& items) {
   }
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.week < b.week; });
   return out;
+}
+
+double process_cpu_ms() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return 1e3 * (static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec));
+}
+
+std::string load_average() {
+  std::ifstream f("/proc/loadavg");
+  std::string a;
+  f >> a;
+  return a.empty() ? "?" : a;
 }
 
 fs::path session_path(const Scenario& s, const std::string& given, const std::string& suffix) {
@@ -794,8 +809,13 @@ void App::frame(double now, bool capture_geometry) {
   window_.resetGLStates();
   window_.clear(kBackground);
   const sf::FloatRect area = map_area();
-  const float w = area.width / static_cast<float>(panes_.size());
-  for (std::size_t k = 0; k < panes_.size(); ++k) {
+  // Two panes: side by side or one above the other, whichever draws the neighbourhood larger.
+  const Layout& lay = panes_[0].src->layout();
+  const std::size_t np = panes_.size();
+  const float fn = static_cast<float>(np);
+  const bool stacked = np > 1 && std::min(area.width / lay.width, area.height / fn / lay.height) > std::min(area.width / fn / lay.width, area.height / lay.height);
+  const float w = stacked ? area.width : area.width / fn, h = stacked ? area.height / fn : area.height;
+  for (std::size_t k = 0; k < np; ++k) {
     Pane& p = panes_[k];
     if (p.src->frame().week != p.seen_week || p.src->version() == 0) {
       p.seen_week = p.src->frame().week;
@@ -808,12 +828,13 @@ void App::frame(double now, bool capture_geometry) {
     // Help lines are this week's: bright when the week starts, fading to a trace.
     mo.line_alpha = static_frame_ ? 0.6f : static_cast<float>(std::max(0.2, 0.7 - (now - p.week_started) * std::max(speed_, 1.0) * 0.5));
     mo.force_rebuild = bench_rebuild_;
+    const float x0 = area.left + (stacked ? 0.0f : w * static_cast<float>(k)), y0 = area.top + (stacked ? h * static_cast<float>(k) : 0.0f);
     // Whole pixels, so the map image maps one to one onto the screen.
-    const sf::FloatRect r(std::floor(area.left + w * static_cast<float>(k) + 4), std::floor(area.top + 4), std::floor(w - 8), std::floor(area.height - 8));
+    const sf::FloatRect r(std::floor(x0 + 4), std::floor(y0 + 4), std::floor(w - 8), std::floor(h - 8));
     p.map.draw(window_, *p.src, r, mo);
     if (k > 0) {
-      sf::RectangleShape sep({2, area.height});
-      sep.setPosition(area.left + w * static_cast<float>(k) - 1, area.top);
+      sf::RectangleShape sep(stacked ? sf::Vector2f(area.width, 2) : sf::Vector2f(2, area.height));
+      sep.setPosition(x0 - (stacked ? 0.0f : 1.0f), y0 - (stacked ? 1.0f : 0.0f));
       sep.setFillColor(sf::Color(90, 96, 110));
       window_.draw(sep);
     }
@@ -822,6 +843,11 @@ void App::frame(double now, bool capture_geometry) {
   draw_titles();
   draw_panel();
   draw_legend(area);
+  if (np > 1)
+    for (std::size_t k = 0; k < np; ++k) {
+      const sf::FloatRect& r = panes_[k].map.rect();
+      ImGui::GetBackgroundDrawList()->AddText(ImGui::GetFont(), 1.6f * font_px_, ImVec2(r.left + 6, r.top + 2), kSeriesColour[k], k == 0 ? "A" : "B");
+    }
   draw_follow();
   if (hovered_ >= 0 && hovered_pane_ < static_cast<int>(panes_.size())) draw_hover(panes_[static_cast<std::size_t>(hovered_pane_)], hovered_);
   gui_->render();
@@ -886,7 +912,9 @@ int App::run() {
     bench_rebuild_ = !opt_.bench_cached && !opt_.bench_step;
     std::vector<double> ms;
     double parts[4] = {0, 0, 0, 0};  // simulate, build + submit, GPU finish, present
+    double cpu0 = 0;
     for (int k = 0; k < opt_.bench_frames + 5; ++k) {
+      if (k == 5) cpu0 = process_cpu_ms();
       sf::Event e;
       while (window_.pollEvent(e)) gui_->process(e);
       using clk = std::chrono::steady_clock;
@@ -911,6 +939,9 @@ int App::run() {
                panes_[0].src->layout().n, ms.size(), opt_.bench_step ? " (one simulated week per frame)" : opt_.bench_cached ? " (no week change)" : " (all vertices rebuilt)", window_.getSize().x, window_.getSize().y, mean,
                ms[ms.size() / 2], ms[ms.size() * 95 / 100], ms.back(), reinterpret_cast<const char*>(glGetString(GL_RENDERER)));
     const double nf = static_cast<double>(ms.size());
+    // CPU time of this process (all threads, llvmpipe's included) per frame: unlike wall time it does not
+    // grow when other programs share the cores, so it bounds the frame time on an idle core.
+    fmt::print("bench: process CPU time per frame {:.2f} ms (load average at start {})\n", (process_cpu_ms() - cpu0) / nf, load_average());
     fmt::print("bench: per frame: simulate {:.2f} ms, build + draw calls {:.2f} ms, GL finish {:.2f} ms, present {:.2f} ms\n", parts[0] / nf, parts[1] / nf,
                parts[2] / nf, parts[3] / nf);
     return 0;
