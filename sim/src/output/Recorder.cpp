@@ -106,6 +106,7 @@ const char* kSnapUnits[NumSnap] = {"need 0..1", "need 0..1", "need 0..1", "need 
 
 RunRecorder::RunRecorder(hid_t group, const Scenario& scenario, const Simulation& sim)
     : group_(group), total_weeks_(static_cast<int>(scenario.params.run_weeks)), every_(static_cast<int>(scenario.params.run_snapshot_every)) {
+  h5::set_attr(group, "kind", std::string("run"));
   write_meta(group, scenario, sim.run());
   const auto& pop = sim.population();
   const std::size_t n = pop.size;
@@ -195,69 +196,71 @@ void RunRecorder::record_week(const Simulation& sim) {
   if (every_ > 0 && sim.week() % every_ == 0) snapshot(sim);
 }
 
-void RunRecorder::finish(const Simulation& sim) {
-  snapshot(sim);
-  {
-    h5::Handle g = h5::open_group(group_, "snapshots");
-    h5::write<std::int32_t>(g.id(), "week", snap_weeks_);
+GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t>& initial_ties, const std::vector<float>& initial_self_reliance) {
+  const auto& pop = sim.population();
+  const float thr = static_cast<float>(sim.params().events_in_need_threshold);
+  GroupTable t;
+  for (auto* s : kIncomeNames) t.labels.push_back(fmt::format("income:{}", s));
+  for (auto* s : kHouseholdNames) t.labels.push_back(fmt::format("household:{}", s));
+  for (auto* s : {"0-2", "3-5", "6+"}) t.labels.push_back(fmt::format("start_ties:{}", s));
+  const std::size_t G = t.labels.size();
+  for (auto* col : {&t.residents, &t.unmet_need_share, &t.severely_lonely_share, &t.mean_self_reliance, &t.self_reliance_gain, &t.mean_active_ties}) col->assign(G, 0.0);
+  for (std::size_t i = 0; i < pop.size; ++i) {
+    bool in_need = false;
+    for (int d = 0; d < kDomains; ++d) in_need |= pop.need[d][i] >= thr;
+    const std::size_t t0 = initial_ties[i];
+    const std::size_t groups[3] = {static_cast<std::size_t>(pop.income[i]), 3 + static_cast<std::size_t>(pop.household_type[i]),
+                                   7 + (t0 <= 2 ? 0u : t0 <= 5 ? 1u : 2u)};
+    for (std::size_t g : groups) {
+      t.residents[g] += 1;
+      t.unmet_need_share[g] += in_need;
+      t.severely_lonely_share[g] += pop.need[Social][i] >= 0.6f;
+      t.mean_self_reliance[g] += pop.self_reliance[i];
+      t.self_reliance_gain[g] += pop.self_reliance[i] - initial_self_reliance[i];
+      t.mean_active_ties[g] += pop.active_ties[i];
+    }
   }
-  h5::Handle ts = h5::create_group(group_, "timeseries");
-  std::vector<std::int32_t> weeks(rows_.size());
-  for (std::size_t w = 0; w < rows_.size(); ++w) weeks[w] = static_cast<std::int32_t>(w);
+  for (std::size_t g = 0; g < G; ++g) {
+    const double c = std::max(1.0, t.residents[g]);
+    for (auto* col : {&t.unmet_need_share, &t.severely_lonely_share, &t.mean_self_reliance, &t.self_reliance_gain, &t.mean_active_ties}) (*col)[g] /= c;
+  }
+  return t;
+}
+
+void write_outcomes(hid_t group, const std::vector<WeekOutcomes>& rows, const GroupTable& groups) {
+  h5::Handle ts = h5::create_group(group, "timeseries");
+  std::vector<std::int32_t> weeks(rows.size());
+  for (std::size_t w = 0; w < rows.size(); ++w) weeks[w] = static_cast<std::int32_t>(w);
   h5::write<std::int32_t>(ts.id(), "week", weeks);
-  std::vector<double> col(rows_.size());
+  std::vector<double> col(rows.size());
   for (int k = 0; k < kNumOutcomes; ++k) {
-    for (std::size_t w = 0; w < rows_.size(); ++w) col[w] = rows_[w].v[k];
+    for (std::size_t w = 0; w < rows.size(); ++w) col[w] = rows[w].v[k];
     const std::string name(kOutcomeSpecs[k].name);
     h5::write<double>(ts.id(), name, col);
     h5::Handle d(H5Dopen2(ts.id(), name.c_str(), H5P_DEFAULT));
     h5::set_attr(d.id(), "unit", std::string(kOutcomeSpecs[k].unit));
     h5::set_attr(d.id(), "description", std::string(kOutcomeSpecs[k].description));
   }
-  h5::Handle fin = h5::create_group(group_, "final");
-  const auto& last = sim.outcomes();
-  for (int k = 0; k < kNumOutcomes; ++k) h5::write_scalar<double>(fin.id(), std::string(kOutcomeSpecs[k].name), last.v[k]);
-
+  h5::Handle fin = h5::create_group(group, "final");
+  for (int k = 0; k < kNumOutcomes; ++k) h5::write_scalar<double>(fin.id(), std::string(kOutcomeSpecs[k].name), rows.back().v[k]);
   // Who is left behind: outcomes by income, household type and starting network size.
-  const auto& pop = sim.population();
-  const float thr = static_cast<float>(sim.params().events_in_need_threshold);
-  std::vector<std::string> labels;
-  for (auto* s : kIncomeNames) labels.push_back(fmt::format("income:{}", s));
-  for (auto* s : kHouseholdNames) labels.push_back(fmt::format("household:{}", s));
-  for (auto* s : {"0-2", "3-5", "6+"}) labels.push_back(fmt::format("start_ties:{}", s));
-  const std::size_t G = labels.size();
-  std::vector<double> cnt(G), unmet(G), lonely(G), sr(G), gain(G), ties(G);
-  for (std::size_t i = 0; i < pop.size; ++i) {
-    bool in_need = false;
-    for (int d = 0; d < kDomains; ++d) in_need |= pop.need[d][i] >= thr;
-    const std::size_t t0 = initial_ties_[i];
-    const std::size_t groups[3] = {static_cast<std::size_t>(pop.income[i]), 3 + static_cast<std::size_t>(pop.household_type[i]),
-                                   7 + (t0 <= 2 ? 0u : t0 <= 5 ? 1u : 2u)};
-    for (std::size_t g : groups) {
-      cnt[g] += 1;
-      unmet[g] += in_need;
-      lonely[g] += pop.need[Social][i] >= 0.6f;
-      sr[g] += pop.self_reliance[i];
-      gain[g] += pop.self_reliance[i] - initial_self_reliance_[i];
-      ties[g] += pop.active_ties[i];
-    }
-  }
-  for (std::size_t g = 0; g < G; ++g) {
-    const double c = std::max(1.0, cnt[g]);
-    unmet[g] /= c;
-    lonely[g] /= c;
-    sr[g] /= c;
-    gain[g] /= c;
-    ties[g] /= c;
-  }
   h5::Handle bg = h5::create_group(fin.id(), "by_group");
-  h5::write_strings(bg.id(), "group", labels);
-  h5::write<double>(bg.id(), "residents", cnt);
-  h5::write<double>(bg.id(), "unmet_need_share", unmet);
-  h5::write<double>(bg.id(), "severely_lonely_share", lonely);
-  h5::write<double>(bg.id(), "mean_self_reliance", sr);
-  h5::write<double>(bg.id(), "self_reliance_gain", gain);
-  h5::write<double>(bg.id(), "mean_active_ties", ties);
+  h5::write_strings(bg.id(), "group", groups.labels);
+  h5::write<double>(bg.id(), "residents", groups.residents);
+  h5::write<double>(bg.id(), "unmet_need_share", groups.unmet_need_share);
+  h5::write<double>(bg.id(), "severely_lonely_share", groups.severely_lonely_share);
+  h5::write<double>(bg.id(), "mean_self_reliance", groups.mean_self_reliance);
+  h5::write<double>(bg.id(), "self_reliance_gain", groups.self_reliance_gain);
+  h5::write<double>(bg.id(), "mean_active_ties", groups.mean_active_ties);
+}
+
+void RunRecorder::finish(const Simulation& sim) {
+  snapshot(sim);
+  {
+    h5::Handle g = h5::open_group(group_, "snapshots");
+    h5::write<std::int32_t>(g.id(), "week", snap_weeks_);
+  }
+  write_outcomes(group_, rows_, group_outcomes(sim, initial_ties_, initial_self_reliance_));
 }
 
 void run_recorded(Simulation& sim, RunRecorder* rec, int weeks, const std::atomic<bool>* stop, const std::function<void(int)>& progress) {

@@ -76,6 +76,15 @@ class RunRecorder {
   std::vector<float> initial_self_reliance_;
 };
 
+/// Outcomes by group (income, household type, ties at the start): who is left behind.
+struct GroupTable {
+  std::vector<std::string> labels;
+  std::vector<double> residents, unmet_need_share, severely_lonely_share, mean_self_reliance, self_reliance_gain, mean_active_ties;
+};
+GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t>& initial_ties, const std::vector<float>& initial_self_reliance);
+/// Write /timeseries (one dataset per outcome, units as attributes) and /final (last week, by group).
+void write_outcomes(hid_t group, const std::vector<WeekOutcomes>& rows, const GroupTable& groups);
+
 /// Write /meta (scenario as given and resolved, seed, version, commit, schema) into `group`.
 void write_meta(hid_t group, const Scenario& scenario, std::uint32_t run);
 /// Write /meta/runtime (wall time, host, threads): kept apart so results compare bit-for-bit.

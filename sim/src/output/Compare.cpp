@@ -1,0 +1,157 @@
+#include "buurt/output/Compare.h"
+
+#include <boost/math/distributions/students_t.hpp>
+#include <cmath>
+#include <fmt/format.h>
+#include <tbb/parallel_for.h>
+
+#include "buurt/core/Simulation.h"
+
+namespace buurt {
+
+std::vector<std::vector<RunSummary>> run_comparison(const std::vector<Scenario>& scenarios, int replicates, const std::atomic<bool>* stop,
+                                                    const std::function<void(long)>& progress) {
+  const std::size_t S = scenarios.size(), R = static_cast<std::size_t>(replicates);
+  std::vector<std::vector<RunSummary>> out(S, std::vector<RunSummary>(R));
+  std::atomic<long> done{0};
+  std::atomic<bool> interrupted{false};
+  // Common random numbers: scenario s, replicate r uses (seed of scenario 0, run r).
+  const std::int64_t seed = scenarios.front().params.run_seed;
+  tbb::parallel_for(std::size_t{0}, S * R, [&](std::size_t job) {
+    if (interrupted.load() || (stop && stop->load())) {
+      interrupted = true;
+      return;
+    }
+    const std::size_t s = job / R, r = job % R;
+    Params p = scenarios[s].params;
+    p.run_seed = seed;
+    Simulation sim(p, static_cast<std::uint32_t>(r));
+    RunSummary& rs = out[s][r];
+    const auto initial_ties = sim.population().active_ties;
+    const auto initial_sr = sim.population().self_reliance;
+    rs.rows.reserve(static_cast<std::size_t>(p.run_weeks) + 1);
+    rs.rows.push_back(sim.outcomes());
+    for (std::int64_t w = 0; w < p.run_weeks; ++w) {
+      if (stop && stop->load()) {
+        interrupted = true;
+        return;
+      }
+      sim.step();
+      rs.rows.push_back(sim.outcomes());
+    }
+    rs.groups = group_outcomes(sim, initial_ties, initial_sr);
+    const long d = ++done;
+    if (progress) progress(d);
+  });
+  if (interrupted.load()) throw Interrupted();
+  return out;
+}
+
+CompareSummary summarise(const std::vector<std::vector<RunSummary>>& runs) {
+  CompareSummary cs;
+  const std::size_t S = runs.size(), R = runs.front().size(), K = kNumOutcomes;
+  cs.scenarios = S;
+  cs.replicates = R;
+  cs.final_values.assign(S * R * K, 0.0);
+  cs.last_year.assign(S * R * K, 0.0);
+  for (std::size_t s = 0; s < S; ++s)
+    for (std::size_t r = 0; r < R; ++r) {
+      const auto& rows = runs[s][r].rows;
+      const std::size_t span = std::min<std::size_t>(52, rows.size() - 1 > 0 ? rows.size() - 1 : 1);
+      for (std::size_t k = 0; k < K; ++k) {
+        double sum = 0.0;
+        for (std::size_t w = rows.size() - span; w < rows.size(); ++w) sum += rows[w].v[k];  // fixed order
+        cs.final_values[(s * R + r) * K + k] = rows.back().v[k];
+        cs.last_year[(s * R + r) * K + k] = sum / static_cast<double>(span);
+      }
+    }
+  for (auto* v : {&cs.mean, &cs.diff_mean, &cs.diff_lo, &cs.diff_hi, &cs.rel_mean, &cs.rel_lo, &cs.rel_hi}) v->assign(S * K, 0.0);
+  const double t = R > 1 ? boost::math::quantile(boost::math::complement(boost::math::students_t(static_cast<double>(R - 1)), 0.025)) : 0.0;
+  for (std::size_t s = 0; s < S; ++s)
+    for (std::size_t k = 0; k < K; ++k) {
+      double m = 0.0, m0 = 0.0, d = 0.0;
+      for (std::size_t r = 0; r < R; ++r) {
+        m += cs.last_year[(s * R + r) * K + k];
+        m0 += cs.last_year[r * K + k];
+        d += cs.last_year[(s * R + r) * K + k] - cs.last_year[r * K + k];
+      }
+      m /= static_cast<double>(R);
+      m0 /= static_cast<double>(R);
+      d /= static_cast<double>(R);
+      double ss = 0.0;
+      for (std::size_t r = 0; r < R; ++r) {
+        const double x = cs.last_year[(s * R + r) * K + k] - cs.last_year[r * K + k] - d;
+        ss += x * x;
+      }
+      const double half = R > 1 ? t * std::sqrt(ss / static_cast<double>(R - 1) / static_cast<double>(R)) : std::nan("");
+      const std::size_t idx = s * K + k;
+      cs.mean[idx] = m;
+      cs.diff_mean[idx] = d;
+      cs.diff_lo[idx] = d - half;
+      cs.diff_hi[idx] = d + half;
+      const double base = std::abs(m0) > 1e-12 ? std::abs(m0) : std::nan("");
+      cs.rel_mean[idx] = d / base;
+      cs.rel_lo[idx] = (d - half) / base;
+      cs.rel_hi[idx] = (d + half) / base;
+    }
+  return cs;
+}
+
+void write_comparison(hid_t file, const std::vector<Scenario>& scenarios, const std::vector<std::vector<RunSummary>>& runs, const CompareSummary& cs,
+                      const std::string& command) {
+  const std::size_t S = cs.scenarios, R = cs.replicates, K = kNumOutcomes;
+  h5::set_attr(file, "kind", std::string("compare"));
+  {
+    h5::Handle meta = h5::create_group(file, "meta");
+    std::vector<std::string> names, given, resolved;
+    for (const auto& s : scenarios) {
+      names.push_back(s.name);
+      given.push_back(s.given_text);
+      resolved.push_back(s.resolved_toml());
+    }
+    h5::write_strings(meta.id(), "scenario_names", names);
+    h5::write_strings(meta.id(), "scenarios_given", given);
+    h5::write_strings(meta.id(), "scenarios_resolved", resolved);
+    h5::write_scalar<std::int64_t>(meta.id(), "replicates", static_cast<std::int64_t>(R));
+    std::vector<std::int64_t> seeds(R, scenarios.front().params.run_seed), run_index(R);
+    for (std::size_t r = 0; r < R; ++r) run_index[r] = static_cast<std::int64_t>(r);
+    h5::write<std::int64_t>(meta.id(), "seeds", seeds);
+    h5::write<std::int64_t>(meta.id(), "run_index", run_index);
+    h5::write_scalar<std::int64_t>(meta.id(), "weeks", scenarios.front().params.run_weeks);
+    h5::write_string(meta.id(), "command", command);
+    h5::write_string(meta.id(), "program_version", Provenance::version());
+    h5::write_string(meta.id(), "git_commit", Provenance::commit());
+    h5::write_scalar<std::int64_t>(meta.id(), "schema_version", kSchemaVersion);
+  }
+  h5::Handle cmp = h5::create_group(file, "compare");
+  std::vector<std::string> outcomes, units;
+  for (const auto& spec : kOutcomeSpecs) {
+    outcomes.emplace_back(spec.name);
+    units.emplace_back(spec.unit);
+  }
+  h5::write_strings(cmp.id(), "outcomes", outcomes);
+  h5::write_strings(cmp.id(), "units", units);
+  h5::write<double>(cmp.id(), "final", cs.final_values, {S, R, K});
+  h5::write<double>(cmp.id(), "last_year_mean", cs.last_year, {S, R, K});
+  h5::Handle sum = h5::create_group(cmp.id(), "summary");
+  h5::set_attr(sum.id(), "note", std::string("[S, K]: mean over replicates of the last-year mean; paired difference against scenario 0 with a 95% t-interval; rel = relative to scenario 0's mean"));
+  h5::write<double>(sum.id(), "mean", cs.mean, {S, K});
+  h5::write<double>(sum.id(), "diff_mean", cs.diff_mean, {S, K});
+  h5::write<double>(sum.id(), "diff_lo", cs.diff_lo, {S, K});
+  h5::write<double>(sum.id(), "diff_hi", cs.diff_hi, {S, K});
+  h5::write<double>(sum.id(), "rel_mean", cs.rel_mean, {S, K});
+  h5::write<double>(sum.id(), "rel_lo", cs.rel_lo, {S, K});
+  h5::write<double>(sum.id(), "rel_hi", cs.rel_hi, {S, K});
+  // One group per run, in scenario then replicate order (a fixed order: the file does not depend on threads).
+  for (std::size_t s = 0; s < S; ++s)
+    for (std::size_t r = 0; r < R; ++r) {
+      h5::Handle g = h5::create_group(file, fmt::format("runs/s{:02}/r{:03}", s, r));
+      h5::set_attr(g.id(), "kind", std::string("run"));
+      Scenario ran = scenarios[s];
+      ran.params.run_seed = scenarios.front().params.run_seed;  // the seed it actually ran with
+      write_meta(g.id(), ran, static_cast<std::uint32_t>(r));
+      write_outcomes(g.id(), runs[s][r].rows, runs[s][r].groups);
+    }
+}
+
+}  // namespace buurt
