@@ -203,6 +203,24 @@ TEST(Store, DifferentDefinitionIsRefused) {
   EXPECT_THROW((void)PartialFile::create(partial, plan, false), OutputError);            // exists
 }
 
+TEST(Store, WorkingFileOfAnotherProgramVersionIsRefused) {
+  TempDir d;
+  const Plan plan = make(kSweep);
+  const auto partial = d.p / "x.h5.partial";
+  { auto f = PartialFile::create(partial, plan, false); }
+  {
+    h5::Handle f = h5::open_file(partial, true);
+    H5Ldelete(f.id(), "/sweep/git_commit", H5P_DEFAULT);
+    h5::write_string(f.id(), "/sweep/git_commit", "0123456789ab");
+  }
+  try {
+    (void)PartialFile::open(partial, plan);
+    FAIL() << "no error";
+  } catch (const OutputError& e) {
+    EXPECT_NE(std::string(e.what()).find("would mix two versions of the model"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Merge, ShardsMergeToTheOneWayFileAndMistakesAreCaught) {
   TempDir d;
   run_all(make(kSweep), d.p / "one.h5");

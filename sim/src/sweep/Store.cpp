@@ -260,8 +260,26 @@ std::uint64_t row_checksum(std::int64_t run_index, const std::vector<double>& fi
   return h == 0 ? 1 : h;
 }
 
+namespace {
+/// Process holding the writer lock of a working file (0 = none).
+long writer_of(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return 0;
+  struct flock lk {};
+  lk.l_type = F_WRLCK;
+  lk.l_whence = SEEK_SET;
+  lk.l_start = 0;
+  lk.l_len = 1;
+  const int rc = ::fcntl(fd, F_GETLK, &lk);
+  ::close(fd);
+  return rc == 0 && lk.l_type != F_UNLCK ? static_cast<long>(lk.l_pid) : 0;
+}
+}  // namespace
+
 PartialFile PartialFile::create(const fs::path& path, const Plan& plan, bool force) {
   check_output_path(path, force);
+  if (const long pid = writer_of(path))
+    throw OutputError(fmt::format("'{}' is being written by another buurt sweep (process {}); stop it before starting over", path.string(), pid));
   fs::path tmp = path;
   tmp += fmt::format(".tmp-{}", ::getpid());
   try {
@@ -345,6 +363,10 @@ void PartialFile::load(const Plan& plan) {
     throw OutputError(fmt::format("'{}' belongs to a different sweep definition (fingerprint {} vs {}): {}. "
                                   "Resume it with the sweep file and options it was started with, or pass --force to start over.",
                                   path_.string(), h.fingerprint, plan.fingerprint(), first_difference(h.normalised, plan.normalised())));
+  if (h.program_version != Provenance::version() || h.git_commit != Provenance::commit())
+    throw OutputError(fmt::format("'{}' was started by buurt {} ({}), this is buurt {} ({}): a resumed sweep would mix two versions of the "
+                                  "model. Finish it with the program that started it, or pass --force to start over.",
+                                  path_.string(), h.program_version, h.git_commit, Provenance::version(), Provenance::commit()));
   if (h.shard_index != plan.shard().index || h.shard_count != plan.shard().count)
     throw OutputError(fmt::format("'{}' holds shard {}/{}, not {}/{}", path_.string(), h.shard_index, h.shard_count, plan.shard().index, plan.shard().count));
   const std::int64_t slots = plan.slots();
@@ -547,6 +569,9 @@ std::int64_t merge(const std::vector<fs::path>& shards, const fs::path& out, boo
     if (!hs.empty()) {
       if (h.fingerprint != hs[0].fingerprint)
         throw OutputError(fmt::format("merge: '{}' belongs to a different sweep than '{}' ({})", p.string(), shards[0].string(), first_difference(hs[0].normalised, h.normalised)));
+      if (h.git_commit != hs[0].git_commit || h.program_version != hs[0].program_version)
+        throw OutputError(fmt::format("merge: '{}' was written by buurt {} ({}), '{}' by buurt {} ({}): shards of two program versions", p.string(),
+                                      h.program_version, h.git_commit, shards[0].string(), hs[0].program_version, hs[0].git_commit));
       if (h.shard_count != hs[0].shard_count)
         throw OutputError(fmt::format("merge: '{}' is shard {}/{} but '{}' is one of {}", p.string(), h.shard_index, h.shard_count, shards[0].string(), hs[0].shard_count));
     }
