@@ -35,22 +35,28 @@ run() { # label, command...: prints wall, summed run time
   out=$("$@" 2>/dev/null | grep '^wrote')
   t1=$(date +%s.%N)
   local summed=$(echo "$out" | sed -n 's/.*summed run time \([0-9.]*\) s.*/\1/p')
-  printf "%-28s wall %7.2f s   summed run time %7.2f s\n" "$label" "$(calc "$t1 - $t0")" "$summed"
-  echo "$(calc "$t1 - $t0") $summed" > "$T/last"
+  local loop=$(echo "$out" | sed -n 's/.* in \([0-9.]*\) s wall.*/\1/p')
+  printf "%-16s process wall %7.2f s   run loop %7.2f s   summed run time %7.2f s\n" "$label" "$(calc "$t1 - $t0")" "$loop" "$summed"
+  echo "$(calc "$t1 - $t0") $summed $loop" > "$T/last"
 }
+# Parallel capacity of the machine right now: a CPU-bound loop, one copy vs two at once. On an idle
+# 2-core machine this is 2.0x; on a shared or oversubscribed one it shows how much 2 cores can give.
+spin() { awk 'BEGIN { for (i = 0; i < 3e7; i++) x += i * 1e-9 }'; }
+t0=$(date +%s.%N); spin; t1=$(date +%s.%N); spin & spin; wait; t2=$(date +%s.%N)
+echo "capacity: two CPU-bound loops at once run $(calc "2 * ($t1 - $t0) / ($t2 - $t1)")x the throughput of one"
 echo "--- 1. overhead ($RUNS runs of 2,000 residents x 52 weeks, all outcomes and time series kept)"
 run "1 thread" "$BUURT" sweep "$T/b.toml" --out "$T/t1.h5" --threads 1 -q
-read w1 s1 < "$T/last"
-echo "overhead: $(calc "100 * ($w1 - $s1) / $s1") % of the summed run time (whole process: start-up, plan, files, merge into the final file)"
+read w1 s1 l1 < "$T/last"
+echo "overhead: $(calc "100 * ($l1 - $s1) / $s1") % of the summed run time in the run loop (storing results); $(calc "100 * ($w1 - $s1) / $s1") % for the whole process (start-up, plan, working file, building the final file)"
 echo "--- 2. speed-up"
 run "2 threads" "$BUURT" sweep "$T/b.toml" --out "$T/t2.h5" --threads 2 -q
-read w2 s2 < "$T/last"
+read w2 s2 l2 < "$T/last"
 echo "2 threads vs 1: $(calc "$w1 / $w2")x"
 if command -v mpirun > /dev/null; then
   run "MPI, 1 rank" mpirun --oversubscribe -np 1 "$BUURT" sweep "$T/b.toml" --out "$T/m1.h5" --threads 1 -q
-  read m1 _ < "$T/last"
+  read m1 _ _ < "$T/last"
   run "MPI, 2 ranks" mpirun --oversubscribe -np 2 "$BUURT" sweep "$T/b.toml" --out "$T/m2.h5" -q
-  read m2 _ < "$T/last"
+  read m2 _ _ < "$T/last"
   echo "2 MPI ranks vs 1: $(calc "$m1 / $m2")x"
   h5diff "$T/t1.h5" "$T/m2.h5" && echo "results identical (h5diff)"
 fi
