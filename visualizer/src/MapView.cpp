@@ -90,6 +90,23 @@ void MapView::fill(std::vector<std::uint8_t>& px, float x0, float y0, float x1, 
   }
 }
 
+void MapView::blend_line(float x0, float y0, float x1, float y1, sf::Color c, float alpha) {
+  // DDA in image pixels, one blended pixel per step along the longer axis (like a 1-px GL line).
+  const float ax = ox_ - rect_.left, ay = oy_ - rect_.top;
+  const float px0 = ax + x0 * scale_, py0 = ay + y0 * scale_, px1 = ax + x1 * scale_, py1 = ay + y1 * scale_;
+  const int steps = static_cast<int>(std::ceil(std::max(std::abs(px1 - px0), std::abs(py1 - py0))));
+  const float a = std::clamp(alpha, 0.0f, 1.0f), b = 1.0f - a;
+  for (int k = 0; k <= steps; ++k) {
+    const float t = steps ? static_cast<float>(k) / static_cast<float>(steps) : 0.0f;
+    const int i = static_cast<int>(px0 + t * (px1 - px0)), j = static_cast<int>(py0 + t * (py1 - py0));
+    if (i < 0 || j < 0 || i >= static_cast<int>(iw_) || j >= static_cast<int>(ih_)) continue;
+    std::uint8_t* q = pixels_.data() + (static_cast<std::size_t>(j) * iw_ + static_cast<std::size_t>(i)) * 4;
+    q[0] = static_cast<std::uint8_t>(a * c.r + b * q[0]);
+    q[1] = static_cast<std::uint8_t>(a * c.g + b * q[1]);
+    q[2] = static_cast<std::uint8_t>(a * c.b + b * q[2]);
+  }
+}
+
 void MapView::build_static(const Layout& l) {
   base_.assign(static_cast<std::size_t>(iw_) * ih_ * 4, 0);
   for (std::size_t k = 0; k < base_.size(); k += 4) {
@@ -119,18 +136,25 @@ void MapView::build_dynamic(const Source& src, const Options& opt) {
     if (f.flags[i] & kInTeam) fill(pixels_, l.vx[i] - r - pad, l.vy[i] - rv - pad, l.vx[i] + r + pad, l.vy[i] + rv + pad, kColTeamCase);
   }
   for (std::size_t i = 0; i < n; ++i) fill(pixels_, l.vx[i] - r, l.vy[i] - rv, l.vx[i] + r, l.vy[i] + rv, scale_colour(scale_value(f, i, opt.measure)));
-  texture_.update(pixels_.data());
 
   lines_.clear();
+  // Big neighbourhoods have thousands of help lines a week: drawn into the image (no fading) they cost
+  // nothing per frame; small ones keep them as a vertex array that fades during the week.
+  const bool bake = n > kBakeLinesAbove;
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t h = f.helper[i];
     if (h == kNone || h >= n) continue;
     const int d = f.ask_domain[i];
     sf::Color c = d >= 0 && d < kDomains ? kDomainColours[static_cast<std::size_t>(d)] : sf::Color(200, 200, 200);
+    if (bake) {
+      blend_line(l.vx[h], l.vy[h], l.vx[i], l.vy[i], c, kBakedLineAlpha);
+      continue;
+    }
     c.a = static_cast<std::uint8_t>(std::lround(255.0f * std::clamp(opt.line_alpha, 0.0f, 1.0f)));
     lines_.append({{l.vx[h], l.vy[h]}, c});
     lines_.append({{l.vx[i], l.vy[i]}, c});
   }
+  texture_.update(pixels_.data());
 
   symbols_.clear();
   const float s = std::max(0.34f, 5.0f * px);  // symbol radius

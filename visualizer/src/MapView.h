@@ -12,6 +12,9 @@ namespace buurt::view {
 
 class MapView {
  public:
+  /// Above this many residents help lines are drawn into the map image (no fading) instead of as lines.
+  static constexpr std::size_t kBakeLinesAbove = 20000;
+  static constexpr float kBakedLineAlpha = 0.6f;
   struct Options {
     Measure measure = Measure::TotalNeed;
     int hovered = -1;
@@ -33,6 +36,7 @@ class MapView {
  private:
   void build_static(const Layout& l);
   void build_dynamic(const Source& src, const Options& opt);
+  void blend_line(float x0, float y0, float x1, float y1, sf::Color c, float alpha);
   void fill(std::vector<std::uint8_t>& px, float x0, float y0, float x1, float y1, sf::Color c) const;
 
   sf::FloatRect rect_;
