@@ -393,7 +393,12 @@ int cmd_sweep_mpi() {
     MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
     if (code == -1) return kExitOk;                                   // already complete
     if (code != 0 || err) return code != 0 ? code : kExitBadInput;  // rank 0 reports the error
-    worker(*plan);
+    try {
+      worker(*plan);
+    } catch (const std::exception& e) {  // never leave rank 0 waiting for this rank
+      fmt::print(stderr, "error on MPI rank {}: {}\n", rank, e.what());
+      MPI_Abort(MPI_COMM_WORLD, kExitInternal);
+    }
     return kExitOk;
   }
   // Rank 0: set up the working file, then tell the others whether to go on.
@@ -425,7 +430,14 @@ int cmd_sweep_mpi() {
     fmt::print("{} is already complete\n", out.string());
     return kExitOk;
   }
-  return master(*plan, *file, out, partial, size, threads);
+  try {
+    return master(*plan, *file, out, partial, size, threads);
+  } catch (const std::exception& e) {  // e.g. disk full: stop the workers too (the working file keeps what is done)
+    fmt::print(stderr, "error: {}\n", e.what());
+    file->close();
+    MPI_Abort(MPI_COMM_WORLD, kExitOutput);
+    return kExitOutput;
+  }
 }
 #endif
 
