@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <optional>
+#include <tuple>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
@@ -27,6 +28,7 @@ struct Row {
   Outcome o;
   const char* label;
   bool share;
+  bool absolute = false;  ///< show the change in units, not in % (small or count-like baselines)
 };
 constexpr Row kRows[] = {
     {Outcome::unmet_need_share, "unmet need", true},
@@ -35,14 +37,19 @@ constexpr Row kRows[] = {
     {Outcome::ties_per_resident, "active ties per resident", false},
     {Outcome::informal_hours, "informal help hours/week", false},
     {Outcome::volunteer_hours, "volunteer hours/week", false},
-    {Outcome::team_mean_wait, "team waiting time (weeks)", false},
-    {Outcome::reentries, "re-entries per week", false},
+    {Outcome::team_mean_wait, "team waiting time (weeks)", false, true},
+    {Outcome::reentries, "re-entries per week", false, true},
     {Outcome::mean_dependency, "dependency on professionals", false},
     {Outcome::cost_total, "public cost (euro/week)", false},
     {Outcome::mkba_balance, "social balance MKBA (euro/week)", false},
 };
 
 std::string value(double v, bool share) { return share ? fmt::format("{:.1f}%", 100 * v) : std::abs(v) >= 1000 ? fmt::format("{:.0f}", v) : fmt::format("{:.2f}", v); }
+
+std::string signed_abs(double v) {
+  if (!std::isfinite(v)) return "n/a";
+  return fmt::format("{}{:.2f}", v < -0.005 ? "\u2212" : v > 0.005 ? "+" : "", std::abs(v) < 0.005 ? 0.0 : std::abs(v));
+}
 
 std::string signed_pct(double v) {
   if (!std::isfinite(v)) return "n/a";
@@ -53,16 +60,18 @@ std::string signed_pct(double v) {
 void print_table(const std::vector<Scenario>& sc, const CompareSummary& cs) {
   fmt::print("\nComparison over {} replicates (common random numbers), mean of the last year; change vs '{}' with 95% interval\n\n", cs.replicates, sc[0].name);
   fmt::print("{:<32}", "outcome");
-  for (std::size_t s = 0; s < sc.size(); ++s) fmt::print(" {:>12}{}", sc[s].name.substr(0, 12), s == 0 ? "" : std::string(26, ' '));
+  for (std::size_t s = 0; s < sc.size(); ++s) fmt::print(" {:>12}{:<29}", sc[s].name.substr(0, 12), s == 0 ? "" : "  change (95% interval)");
   fmt::print("\n");
   for (const auto& row : kRows) {
     fmt::print("{:<32}", row.label);
     for (std::size_t s = 0; s < sc.size(); ++s) {
       fmt::print(" {:>12}", value(cs.at(cs.mean, s, row.o), row.share));
       if (s == 0) continue;
-      const double rel = cs.at(cs.rel_mean, s, row.o), lo = cs.at(cs.rel_lo, s, row.o), hi = cs.at(cs.rel_hi, s, row.o);
-      const std::string ci = cs.replicates > 1 && std::isfinite(lo) ? fmt::format("({} to {})", signed_pct(lo), signed_pct(hi)) : "";
-      fmt::print(" {:>6} {:<19}", signed_pct(rel), ci);
+      const auto& [mid, low, high] = row.absolute ? std::tuple{&cs.diff_mean, &cs.diff_lo, &cs.diff_hi} : std::tuple{&cs.rel_mean, &cs.rel_lo, &cs.rel_hi};
+      auto fmt_change = row.absolute ? signed_abs : signed_pct;
+      const double lo = cs.at(*low, s, row.o), hi = cs.at(*high, s, row.o);
+      const std::string ci = cs.replicates > 1 && std::isfinite(lo) ? fmt::format("({} to {})", fmt_change(lo), fmt_change(hi)) : "";
+      fmt::print(" {:>7} {:<20}", fmt_change(cs.at(*mid, s, row.o)), ci);
     }
     fmt::print("\n");
   }
@@ -70,9 +79,13 @@ void print_table(const std::vector<Scenario>& sc, const CompareSummary& cs) {
   for (std::size_t s = 1; s < sc.size(); ++s) {
     std::vector<std::string> parts;
     for (const auto& row : kRows) {
-      const double lo = cs.at(cs.rel_lo, s, row.o), hi = cs.at(cs.rel_hi, s, row.o);
+      const auto& [mid, low, high] = row.absolute ? std::tuple{&cs.diff_mean, &cs.diff_lo, &cs.diff_hi} : std::tuple{&cs.rel_mean, &cs.rel_lo, &cs.rel_hi};
+      auto fmt_change = row.absolute ? signed_abs : signed_pct;
+      const double lo = cs.at(*low, s, row.o), hi = cs.at(*high, s, row.o);
       if (cs.replicates < 2 || !std::isfinite(lo) || (lo <= 0 && hi >= 0)) continue;  // not distinguishable from no change
-      parts.push_back(fmt::format("{} {} ({} to {})", row.label, signed_pct(cs.at(cs.rel_mean, s, row.o)), signed_pct(lo), signed_pct(hi)));
+      // Changes that round to zero are not worth a policymaker's attention.
+      if (!row.absolute && std::abs(cs.at(*mid, s, row.o)) < 0.005) continue;
+      parts.push_back(fmt::format("{} {} ({} to {})", row.label, fmt_change(cs.at(*mid, s, row.o)), fmt_change(lo), fmt_change(hi)));
     }
     fmt::print("- {}: {}\n", sc[s].name, parts.empty() ? "no difference beyond chance" : fmt::format("{}", fmt::join(parts, "; ")));
   }

@@ -17,6 +17,7 @@ inline Params small_params(std::int64_t residents = 2000, std::int64_t seed = 7)
   Params p;
   p.population_residents = residents;
   p.run_seed = seed;
+  p.run_burn_in = 0;  // unit tests start from the blank state
   return p;
 }
 

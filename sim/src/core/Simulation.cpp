@@ -73,7 +73,11 @@ Simulation::Simulation(const Params& params, std::uint32_t run)
     team_.y = 0.5f * (*y0 + *y1);
   }
   count_active_ties();
-  accounting();  // week-0 state: need mask, active ties and outcomes before anything happens
+  accounting();  // need mask, active ties and outcomes before anything happens
+  // Burn-in: run until needs, ties and loneliness have settled; week 0 is the state after it.
+  burn_in_ = static_cast<int>(p_.run_burn_in);
+  week_ = -burn_in_;
+  while (week_ < 0) step();
 }
 
 void Simulation::refresh() {
@@ -100,7 +104,7 @@ double Simulation::bytes_per_resident() const {
 }
 
 void Simulation::step() {
-  cur_ = static_cast<std::uint32_t>(week_);
+  cur_ = static_cast<std::uint32_t>(week_ + burn_in_);
   life_events();
   self_help();
   asking();

@@ -176,7 +176,9 @@ void Simulation::run_initiatives() {
 
 void Simulation::community_phase() {
   const auto week = static_cast<std::int32_t>(cur_);
-  manage_community_managers();
+  // Programmes (community managers, initiatives) start at week 0, after the burn-in.
+  const bool programmes = week_ >= 0;
+  if (programmes) manage_community_managers();
   // Street outreach: managers meet residents who never ask, help on the spot, lower the threshold,
   // introduce people to each other, recruit volunteers, refer severe cases to the team (seed 001).
   const double eff = p_.community_training ? 1.0 : 0.6;
@@ -221,7 +223,7 @@ void Simulation::community_phase() {
       previous = j;
     }
   }
-  run_initiatives();
+  if (programmes) run_initiatives();
   // Volunteers: a steady inflow keeps the initial share; dropout rises when initiatives lose ownership.
   const double own = initiatives_.empty() ? 1.0 : pc_.ownership;
   const double out = p_.volunteers_dropout * (1.0 + p_.initiatives_dropout_multiplier * (1.0 - own) * (initiatives_.empty() ? 0.0 : 1.0));

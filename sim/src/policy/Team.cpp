@@ -45,7 +45,8 @@ void Simulation::team_phase() {
   pc_ = PolicyCounters{};
   const auto week = static_cast<std::int32_t>(cur_);
   // Attunement: a new team needs one to two years to find its way in the neighbourhood (seed 003).
-  team_.attunement = std::min(1.0, p_.team_attunement_start + static_cast<double>(week) / static_cast<double>(p_.team_attunement_weeks));
+  // The attunement ramp starts at week 0; during burn-in the neighbourhood had an attuned team.
+  team_.attunement = week_ < 0 ? 1.0 : std::min(1.0, p_.team_attunement_start + static_cast<double>(week_) / static_cast<double>(p_.team_attunement_weeks));
   team_.fte = p_.team_enabled ? p_.team_fte : 0.0;
   if (!p_.team_enabled) {
     team_.queue = queue_.size();
@@ -182,8 +183,15 @@ void Simulation::team_phase() {
     caseload_.push_back(i);
   }
   // Waiting erodes trust in professionals beyond four weeks (Wmo practice: 4-6 weeks to a first talk).
+  // Residents whose problem has become smaller than what brought them to the team leave the queue.
   for (auto i : queue_)
     if (week - pop_.team_since[i] > 4) pop_.trust_professionals[i] = std::max(0.0f, pop_.trust_professionals[i] - static_cast<float>(p_.team_trust_loss));
+  std::erase_if(queue_, [&](std::uint32_t i) {
+    if (top_team_need(pop_, i) >= ask_need) return false;
+    pop_.team_state[i] = static_cast<std::uint8_t>(TeamStage::None);
+    pop_.team_wait[i] = static_cast<std::uint16_t>(std::min(week - pop_.team_since[i], 65535));
+    return true;
+  });
 
   // 5. Second line: its own waiting time, then treatment at a much higher cost per hour.
   for (auto i : secondline_) {

@@ -42,7 +42,7 @@ class Simulation {
   /// Advance one week.
   void step();
 
-  int week() const { return week_; }  ///< weeks completed
+  int week() const { return week_; }  ///< weeks completed since week 0 (negative during burn-in)
   std::uint32_t run() const { return run_; }
   const Params& params() const { return p_; }
   /// Change parameters of a running simulation (policy sliders). Population size and layout keys are ignored.
@@ -109,6 +109,7 @@ class Simulation {
   Network net_;
   WeekOutcomes out_;
   int week_ = 0;
+  int burn_in_ = 0;                         ///< weeks run before week 0 (random numbers use week + burn_in)
   std::uint32_t cur_ = 0;                   ///< week being simulated (week_ before increment)
   std::vector<std::uint64_t> offer_;        ///< matching: highest proposal key per helper
   std::vector<std::uint32_t> meet_;         ///< tie formation proposals per resident
