@@ -974,8 +974,10 @@ int App::run() {
     last = now;
     if (!paused_) {
       acc_ += dt * speed_;
-      // At most a few weeks per frame so the window stays responsive with big neighbourhoods.
-      for (int k = 0; acc_ >= 1.0 && k < 4; ++k) {
+      // At most a few weeks and about 25 ms of simulation per frame, so the window stays responsive
+      // with big neighbourhoods (the simulation then sets the pace, one week per frame).
+      sf::Clock budget;
+      for (int k = 0; acc_ >= 1.0 && k < 4 && (k == 0 || budget.getElapsedTime().asMilliseconds() < 25); ++k) {
         acc_ -= 1.0;
         if (replay_mode_) {
           if (replay_week_ < replay_last_) ++replay_week_;
