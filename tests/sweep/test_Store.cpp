@@ -19,10 +19,11 @@ namespace fs = std::filesystem;
 namespace {
 const fs::path kScenarios = fs::path(BUURT_SOURCE_DIR) / "scenarios";
 
-const std::string kSweep = R"(base = "baseline.toml"
+const std::string kSweep = std::string(R"(base = "baseline.toml"
 [fixed]
 population.residents = 200
 run.weeks = 6
+)") + (find_param("run.burn_in") ? "run.burn_in = 0\n" : "") + R"(
 [design]
 kind = "grid"
 replicates = 2

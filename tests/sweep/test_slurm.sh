@@ -97,6 +97,7 @@ wait_jobs() { # job ids...; polls squeue until none is left (at most ~3 minutes)
 cat > "$T/s.toml" <<TOML
 base = "$SRC/scenarios/baseline.toml"
 [fixed]
+$BURN
 population.residents = 500
 run.weeks = 12
 [design]

@@ -8,6 +8,7 @@ T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 cat > "$T/s.toml" <<TOML
 base = "$SRC/scenarios/baseline.toml"
 [fixed]
+$BURN
 population.residents = 400
 run.weeks = 10
 [design]
