@@ -772,7 +772,9 @@ void App::draw_charts() {
       len = std::max(len, hist.size());
       for (const auto& r : hist) lo = std::min(lo, r.v[oi]), hi = std::max(hi, r.v[oi]);
     }
-    if (is_share(o)) lo = std::min(lo, 0.0);
+    // Axes from zero (for positive series), so week-to-week noise does not look like a trend.
+    lo = std::min(lo, 0.0);
+    hi = hi > 0 ? hi * 1.05 : hi;
     if (hi - lo < 1e-9) hi = lo + (std::abs(lo) > 0 ? std::abs(lo) * 0.1 : 1.0);
     const float xs = w / static_cast<float>(std::max<std::size_t>(len - 1, 1));
     for (std::size_t k = 0; k < panes_.size(); ++k) {
