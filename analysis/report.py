@@ -162,6 +162,16 @@ def scenario_paragraphs(cmp: CompareResult, summ: dict, headline: list[str]) -> 
     return out
 
 
+def _seeds_text(cmp: CompareResult) -> str:
+    """'20261123 (runs 0-7)' when every replicate shares the seed and differs by run index, else the list."""
+    seeds = [int(x) for x in cmp.seeds[:cmp.replicates]]
+    runs = cmp.meta.get("run_index")
+    if len(set(seeds)) == 1 and runs is not None and len(np.atleast_1d(runs)) == len(seeds):
+        r = [int(x) for x in np.atleast_1d(runs)]
+        return f"{seeds[0]} (replicate r is run {r[0]}..{r[-1]}: random numbers keyed by seed and run)"
+    return ", ".join(str(s) for s in seeds)
+
+
 def comparison_context(res, source_name: str = "", outcomes: list[str] | None = None) -> dict:
     cmp = as_comparison(res)
     S, R = len(cmp.scenario_names), cmp.replicates
@@ -279,7 +289,7 @@ def comparison_context(res, source_name: str = "", outcomes: list[str] | None = 
             "command": cmp.meta.get("command", "") or "buurt run",
             "program_version": cmp.meta.get("program_version") or first_meta.get("program_version", ""),
             "git_commit": cmp.meta.get("git_commit") or first_meta.get("git_commit", ""),
-            "seeds": ", ".join(str(int(x)) for x in cmp.seeds[:R]), "replicates": R, "weeks": cmp.weeks,
+            "seeds": _seeds_text(cmp), "replicates": R, "weeks": cmp.weeks,
             "residents": residents, "schema_origin": schema.attrs.get("origin", ""),
             "generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
     return {"title": "Scenario comparison" if S > 1 else f"Run report: {cmp.scenario_names[0]}",
@@ -425,7 +435,9 @@ def sweep_context(sw: SweepResult, outcomes: list[str] | None = None, n_boot: in
             "points": sw.n_points, "runs": len(sw.run_index), "replicates": sw.replicates, "seed": sw.seed,
             "program_version": sw.meta.get("program_version", sw.sweep_meta.get("program_version", "")),
             "git_commit": sw.meta.get("git_commit", sw.sweep_meta.get("git_commit", "")),
-            "command": sw.meta.get("command", sw.sweep_meta.get("command", "")), "schema_origin": schema.attrs.get("origin", ""),
+            "command": sw.meta.get("command") or sw.sweep_meta.get("command")
+            or f"buurt sweep (sweep '{sw.sweep_meta.get('name', '')}', definition below)",
+            "schema_origin": schema.attrs.get("origin", ""),
             "generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
     return {"title": f"Sweep report ({sw.design_kind})", "prov": prov, "param_rows": param_rows, "names": names,
             "method": method, "measure": measure, "matrix": matrix, "figs": figs, "index_tables": index_tables,

@@ -303,6 +303,9 @@ class CompareResult:
         self._runs: dict[tuple[int, int], RunResult] = {}
         first = self.run(0, 0)
         self.units = {o: first.units.get(o, "") for o in self.outcomes}
+        with _open(self.path) as f:
+            if "units" in f["compare"]:  # written by `buurt compare`; the run groups carry the same
+                self.units.update(dict(zip(self.outcomes, _texts(f["compare/units"]))))
         self.descriptions = {o: first.descriptions.get(o, "") for o in self.outcomes}
         self.weeks = int(self.meta.get("weeks", first.weeks.max() if len(first.weeks) else 0))
 

@@ -95,7 +95,10 @@ def test_compare_round_trip(compare_file):
         assert len(ts) == S * R * arr.shape[2]
         bg = res.by_group()
         assert set(bg["scenario"]) == set(res.scenario_names) and set(bg["replicate"]) == set(range(R))
-        assert len(res.run(1, 2).population()) == 1500
+        if "population" in f["runs/s01/r002"]:
+            assert len(res.run(1, 2).population()) == 1500
+        if "units" in f["compare"]:
+            assert [res.units[o] for o in res.outcomes] == [u.decode() if isinstance(u, bytes) else u for u in f["compare/units"][()]]
     # The last-year mean is the mean of the last 52 weekly values.
     lym = res.array("last_year_mean")
     k = res.outcomes.index(o)
