@@ -3,6 +3,7 @@ import subprocess
 
 import h5py
 import numpy as np
+import pandas as pd
 import pytest
 
 import analysis
@@ -171,3 +172,26 @@ def test_parameter_table_matches_describe(buurt):
     assert {"section", "unit", "source"} <= set(tab.columns)
     row = tab[tab.name == "population.residents"].iloc[0]
     assert row["unit"] == "residents" and row["source"]
+
+
+def test_sweep_shards_and_merged_file(buurt, tmp_path):
+    """Shards of a sweep load on their own; `buurt merge` of them loads like the whole sweep."""
+    from analysis.tests import fixtures
+    if not (fixtures.has_subcommand(buurt, "sweep") and fixtures.has_subcommand(buurt, "merge")):
+        pytest.skip("this buurt has no sweep/merge commands")
+    grid = str(fixtures.REPO / "scenarios" / "sweeps" / "grid.toml")
+
+    def sh(*args):
+        r = subprocess.run([buurt, *args], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+
+    sh("sweep", grid, "--out", str(tmp_path / "whole.h5"), "-q", "--threads", "1")
+    sh("sweep", grid, "--shard", "0/2", "--out", str(tmp_path / "s0.h5"), "-q", "--threads", "1")
+    sh("sweep", grid, "--shard", "1/2", "--out", str(tmp_path / "s1.h5"), "-q", "--threads", "1")
+    sh("merge", str(tmp_path / "s0.h5"), str(tmp_path / "s1.h5"), "--out", str(tmp_path / "merged.h5"))
+    whole, merged = analysis.load(tmp_path / "whole.h5"), analysis.load(tmp_path / "merged.h5")
+    shards = [analysis.load(tmp_path / f"s{i}.h5") for i in range(2)]
+    pd.testing.assert_frame_equal(whole.runs(), merged.runs())
+    assert sum(len(s.runs()) for s in shards) == len(whole.runs())
+    both = pd.concat([s.runs() for s in shards]).sort_values("run_index").reset_index(drop=True)
+    pd.testing.assert_frame_equal(both, whole.runs())
