@@ -709,7 +709,7 @@ void App::draw_sliders() {
           } else if constexpr (std::is_same_v<M, std::int64_t>) {
             int v = static_cast<int>(cur.*member);
             const int lo = static_cast<int>(spec->min);
-            const int hi = static_cast<int>(def.ui_max > 0 ? std::min(def.ui_max, spec->max) : std::min(spec->max, 1e6));
+            const int hi = std::max(v, static_cast<int>(def.ui_max > 0 ? std::min(def.ui_max, spec->max) : std::min(spec->max, 1e6)));
             ImGui::SliderInt(label, &v, lo, hi);
             if (ImGui::IsItemDeactivatedAfterEdit()) {
               next.*member = v;
@@ -719,7 +719,7 @@ void App::draw_sliders() {
             }
           } else {
             float v = static_cast<float>(cur.*member);
-            const float hi = static_cast<float>(def.ui_max > 0 ? std::min(def.ui_max, spec->max) : spec->max);
+            const float hi = std::max(v, static_cast<float>(def.ui_max > 0 ? std::min(def.ui_max, spec->max) : spec->max));
             ImGui::SliderFloat(label, &v, static_cast<float>(spec->min), hi, "%.2f");
             if (ImGui::IsItemDeactivatedAfterEdit()) {
               next.*member = static_cast<double>(v);
@@ -986,6 +986,8 @@ int App::run() {
           else paused_ = true;
         } else {
           step_live();
+          // Pause at the scenario's horizon (run.weeks); Play continues beyond it.
+          if (panes_[0].sim && panes_[0].sim->sim().week() == static_cast<int>(panes_[0].sim->scenario().params.run_weeks)) paused_ = true;
         }
       }
       acc_ = std::min(acc_, 1.0);
