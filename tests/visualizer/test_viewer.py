@@ -191,6 +191,12 @@ def test_bad_input(tmp):
     assert open("taken.h5", "rb").read() == b"precious", "existing file was touched"
     p = run(["--replay", "taken.h5", "--screenshot", "x.png"], expect=2)
     assert "taken.h5" in p.stderr
+    with h5py.File("other.h5", "w") as f:
+        f["something"] = 1
+    p = run(["--replay", "other.h5", "--screenshot", "x.png"], expect=2)
+    assert "/population/x" in p.stderr
+    p = run([BASE, "--steer", "3:team.ftee=2", "--no-record", "--screenshot", "x.png"], expect=2)
+    assert "team.fte" in p.stderr, "no 'did you mean' hint for a misspelt --steer key"
 
 
 def test_record_video(tmp):

@@ -29,16 +29,16 @@ void row(const std::vector<T>& all, std::size_t s, std::size_t n, std::vector<T>
 ReplaySource::ReplaySource(const std::filesystem::path& file) : path_(file) {
   h5::quiet();
   std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) throw std::runtime_error(fmt::format("'{}' does not exist", file.string()));
+  if (!std::filesystem::exists(file, ec)) throw std::invalid_argument(fmt::format("'{}' does not exist", file.string()));
   h5::Handle f;
   try {
     f = h5::open_file(file);
   } catch (const h5::Error& e) {
-    throw std::runtime_error(fmt::format("'{}' is not a readable HDF5 result file: {}", file.string(), e.what()));
+    throw std::invalid_argument(fmt::format("'{}' is not a readable HDF5 result file: {}", file.string(), e.what()));
   }
   const hid_t root = f.id();
   for (const char* need : {"population/x", "population/y", "population/street", "population/household", "snapshots/week"})
-    if (!h5::exists(root, need)) throw std::runtime_error(fmt::format("'{}' has no /{}: not a run result with snapshots (see docs/output.md)", file.string(), need));
+    if (!h5::exists(root, need)) throw std::invalid_argument(fmt::format("'{}' has no /{}: not a run result with snapshots (see docs/output.md)", file.string(), need));
   std::string name = h5::exists(root, "meta/scenario_name") ? h5::read_string(root, "meta/scenario_name") : file.stem().string();
   title_ = fmt::format("{} ({})", name, file.filename().string());
   if (h5::exists(root, "meta/scenario_resolved")) {
