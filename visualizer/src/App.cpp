@@ -411,6 +411,7 @@ void App::draw_titles() {
     }
     std::string title = p.src->title();
     if (opt_.workshop && prepared_.size() > 1) title = fmt::format("[{}/{}] {}", current_ + 1, prepared_.size(), title);
+    if (replay_mode_ && p.sim) title = fmt::format("{} {} - {}", tr("replay"), fs::path(opt_.replay).filename().string(), title);
     ImGui::Text("%s %d  -  %s  -  %zu %s", tr("week"), p.src->frame().week, title.c_str(), p.src->layout().n, tr("residents"));
     ImGui::End();
   }
