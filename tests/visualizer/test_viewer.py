@@ -164,6 +164,19 @@ def test_snapshot_replay(tmp):
     assert not diff.any(), f"snapshot replay differs from live in {int(diff.sum())} map pixels"
 
 
+def test_replay_detects_other_kernel(tmp):
+    # A session file whose outcomes this kernel does not reproduce (here: one value edited) is not
+    # re-simulated silently: the viewer says so and shows the file's snapshots instead.
+    run([BASE, *SMALL, "--steer", "2:team.fte=9", "--weeks", "10", "--screenshot", "l.png", "--out", "s.h5"])
+    with h5py.File("s.h5", "r+") as f:
+        f["timeseries/unmet_need_share"][4] += 0.01
+    p = run(["--replay", "s.h5", "--weeks", "10", "--screenshot", "r.png", "--geometry", "g.json"])
+    assert "week 4 differs from the file" in p.stderr, p.stderr
+    run(["--replay", "s.h5", "--replay-snapshots", "--weeks", "10", "--screenshot", "rs.png"])
+    g = geometry("g.json")["panes"][0]
+    assert np.array_equal(pane_pixels(png("r.png"), g), pane_pixels(png("rs.png"), g)), "fallback does not show the snapshots"
+
+
 def test_side_by_side(tmp):
     a, b = os.path.join(DEMO, "directive.toml"), os.path.join(DEMO, "facilitating.toml")
     run([a, b, *SMALL, "--seed", "7", "--weeks", "10", "--screenshot", "s.png", "--geometry", "g.json", "--out", "ws.h5"])

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -162,6 +163,9 @@ class App {
   void frame(double now, bool capture_geometry);
   void draw_panel();
   void draw_controls();
+  /// Re-simulated replay: compare the weeks simulated so far with the file's /timeseries; on the first
+  /// difference (a different kernel wrote the file) fall back to the file's snapshots.
+  void verify_replay();
   void draw_sliders();
   void draw_charts();
   void draw_legend(const sf::FloatRect& map_rect);
@@ -193,6 +197,9 @@ class App {
   FILE* ffmpeg_ = nullptr;
   float legend_bar_[4] = {0, 0, 0, 0};
   float legend_h_ = 110;
+  std::vector<WeekOutcomes> file_rows_;  // session replay: the file's outcomes per week
+  std::size_t verified_rows_ = 0;
+  std::string replay_note_;
   bool static_frame_ = false;  // headless: no fading, deterministic pixels
   bool bench_rebuild_ = false;
 };
@@ -232,6 +239,14 @@ void App::setup_sources() {
       p.sim = s.get();
       p.owned = std::move(s);
       replay_last_ = std::max(file_weeks, 0);
+      h5::Handle f = h5::open_file(opt_.replay);
+      file_rows_.assign(static_cast<std::size_t>(replay_last_) + 1, WeekOutcomes{});
+      for (int k = 0; k < kNumOutcomes; ++k) {
+        const std::string path = fmt::format("timeseries/{}", kOutcomeSpecs[k].name);
+        if (!h5::exists(f.id(), path)) continue;
+        const auto col = h5::read<double>(f.id(), path);
+        for (std::size_t w = 0; w < std::min(col.size(), file_rows_.size()); ++w) file_rows_[w].v[k] = col[w];
+      }
     } else {
       auto r = std::make_unique<ReplaySource>(opt_.replay);
       p.replay = r.get();
@@ -243,6 +258,7 @@ void App::setup_sources() {
     replay_week_ = opt_.weeks >= 0 ? std::min(opt_.weeks, replay_last_) : (opt_.screenshot.empty() ? 0 : replay_last_);
     if (panes_[0].sim) panes_[0].sim->seek(replay_week_);
     else panes_[0].replay->seek(replay_week_);
+    verify_replay();
     return;
   }
   if (opt_.scenarios.empty()) throw std::invalid_argument("give a scenario file (live), two (side by side) or --replay FILE.h5; see --help");
@@ -279,6 +295,32 @@ void App::setup_sources() {
       p.src = p.sim;
       panes_.push_back(std::move(p));
     }
+  }
+}
+
+void App::verify_replay() {
+  Pane& p = panes_[0];
+  if (!p.sim || file_rows_.empty()) return;
+  const auto& h = p.sim->history();
+  if (h.size() < verified_rows_) verified_rows_ = 0;  // rebuilt from week 0
+  for (; verified_rows_ < std::min(h.size(), file_rows_.size()); ++verified_rows_) {
+    const auto& a = h[verified_rows_].v;
+    const auto& b = file_rows_[verified_rows_].v;
+    // Exact comparison: the same kernel reproduces every outcome bit for bit.
+    if (std::memcmp(a.data(), b.data(), sizeof(double) * a.size()) == 0) continue;
+    replay_note_ = fmt::format("week {} differs from the file: this program's kernel is not the one that wrote it; showing the file's snapshots",
+                               verified_rows_);
+    fmt::print(stderr, "buurt-view: {}\n", replay_note_);
+    auto r = std::make_unique<ReplaySource>(opt_.replay);
+    p.replay = r.get();
+    p.sim = nullptr;
+    p.src = r.get();
+    p.owned = std::move(r);
+    p.map = MapView{};
+    p.replay->seek(replay_week_);
+    followed_ = hovered_ = -1;
+    file_rows_.clear();
+    return;
   }
 }
 
@@ -644,6 +686,7 @@ void App::draw_follow() {
 void App::draw_controls() {
   if (replay_mode_) {
     ImGui::TextUnformatted(tr("replay"));
+    if (!replay_note_.empty()) ImGui::TextWrapped("%s", replay_note_.c_str());
     if (ImGui::Button(paused_ ? tr("play") : tr("pause"))) paused_ = !paused_;
     ImGui::SameLine();
     if (ImGui::Button(tr("step"))) replay_week_ = std::min(replay_week_ + 1, replay_last_);
@@ -1001,6 +1044,7 @@ int App::run() {
         rs->seek(rs->sim().week() > replay_week_ ? std::min(replay_week_, 8) : target);
       }
       if (panes_[0].replay && panes_[0].src->history().size() != static_cast<std::size_t>(replay_week_) + 1) panes_[0].replay->seek(replay_week_);
+      verify_replay();
     }
     frame(now, false);
     if (ffmpeg_) {
