@@ -614,7 +614,7 @@ void Simulation::accounting() {
   o[Outcome::intensive_carer_hours] = ratio(s[IntensiveHours], s[Intensive]);
   o[Outcome::burdened_helper_share] = ratio(s[Burdened], s[Helpers]);
   o[Outcome::ties_per_resident] = s[ActiveTies] / n;
-  o[Outcome::ties_formed] = static_cast<double>(ties_formed_);
+  o[Outcome::ties_formed] = static_cast<double>(ties_formed_) + pc_.ties_formed;
   o[Outcome::ties_broken] = static_cast<double>(ties_broken_);
   // Imbalance over ties: a separate deterministic reduce over edges.
   using Pair = std::array<double, 3>;

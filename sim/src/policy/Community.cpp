@@ -162,7 +162,8 @@ void Simulation::run_initiatives() {
     if (!pop_.member_of[i] || apply_[i] != 2) continue;
     const auto& list = members[pop_.member_of[i] - 1u];
     const std::uint32_t j = list[rng_.words(i, cur_, Stream::Initiative, 1)[0] % list.size()];
-    if (j != i && pop_.household[j] != pop_.household[i]) net_.add(i, j, TieKind::Brokered, 0.4f, static_cast<std::int32_t>(cur_));
+    if (j != i && pop_.household[j] != pop_.household[i] && net_.add(i, j, TieKind::Brokered, 0.4f, static_cast<std::int32_t>(cur_)) != kNone)
+      pc_.ties_formed += 1;
   }
   double own = 0.0, active = 0.0;
   for (const auto& ini : initiatives_)
@@ -214,7 +215,7 @@ void Simulation::community_phase() {
       }
       if ((pop_.need[Social][j] >= 0.3f || pop_.active_ties[j] < 3) && u[1] < p_.community_broker_probability * eff) {
         const std::uint32_t other = previous != kNone && previous != j ? previous : c;
-        net_.add(j, other, TieKind::Brokered, 0.4f, week);
+        if (net_.add(j, other, TieKind::Brokered, 0.4f, week) != kNone) pc_.ties_formed += 1;
       }
       if (pop_.has(j, kWilling) && !pop_.has(j, kVolunteer) && u[2] < p_.community_recruit_probability * eff) {
         pop_.flags[j] |= kVolunteer;

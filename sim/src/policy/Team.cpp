@@ -102,7 +102,9 @@ void Simulation::team_phase() {
     }
     const auto u = rng_.uniforms(i, cur_, Stream::Team, 1);
     // Facilitating: self-reliance and self-direction grow; the network is mobilised.
-    const float grow = static_cast<float>(m * p_.team_facilitating_growth * effectiveness);
+    // It works through the resident's own network: with few active ties there is little to build on.
+    const float network = std::min(1.0f, static_cast<float>(pop_.active_ties[i]) / static_cast<float>(p_.ties_protective_ties));
+    const float grow = static_cast<float>(m * p_.team_facilitating_growth * effectiveness) * network;
     pop_.self_reliance[i] += grow * (1.0f - pop_.self_reliance[i]);
     pop_.self_direction[i] += grow * (1.0f - pop_.self_direction[i]);
     const bool hides = pop_.has(i, kHidesNetwork);
@@ -126,7 +128,7 @@ void Simulation::team_phase() {
         const std::uint32_t st = pop_.street[i];
         const std::uint32_t lo = pop_.street_begin[st], hi = pop_.street_begin[st + 1];
         const auto j = lo + static_cast<std::uint32_t>(u[1] * (hi - lo));
-        if (j < hi && pop_.household[j] != pop_.household[i]) net_.add(i, j, TieKind::Brokered, 0.4f, week);
+        if (j < hi && pop_.household[j] != pop_.household[i] && net_.add(i, j, TieKind::Brokered, 0.4f, week) != kNone) pc_.ties_formed += 1;
       }
     }
     // Directive: problems are taken over; dependency grows.

@@ -88,6 +88,7 @@ class Simulation {
   /// Per-week counters of the policy phases, read by accounting().
   struct PolicyCounters {
     double intakes = 0, wait_sum = 0, referrals = 0, reentries = 0, professional_hours = 0, secondline_hours = 0;
+    double ties_formed = 0;  ///< by team mobilisation, managers and initiatives (street meetings: ties_formed_)
     double cm_hours = 0, cm_active = 0, cm_burned_out = 0, initiative_members = 0, ownership = 0;
   };
 

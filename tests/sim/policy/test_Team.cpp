@@ -1,0 +1,137 @@
+// Unit tests of the social team, the second line and the social services (phase 6).
+#include <gtest/gtest.h>
+
+#include "../test_support.h"
+#include "buurt/core/Simulation.h"
+
+using namespace buurt;
+
+namespace {
+/// Only the team acts: residents in need go straight to it; nothing else changes needs.
+Params team_only(double fte = 40) {
+  Params p = test::small_params(3000);
+  p.events_enabled = p.asking_enabled = p.selfhelp_enabled = p.adaptation_enabled = false;
+  p.ties_dynamics = false;
+  p.volunteers_share = 0;
+  p.team_fte = fte;
+  p.team_ask_probability = 1.0;
+  return p;
+}
+Simulation with_cases(const Params& p, std::size_t every = 10) {
+  Simulation sim(p);
+  auto& pop = sim.population_mut();
+  for (std::size_t i = 0; i < pop.size; i += every) {
+    pop.need[Income][i] = 0.8f;
+    pop.need[Mental][i] = 0.7f;
+  }
+  return sim;
+}
+}  // namespace
+
+TEST(Team, IntakesAreLimitedByCapacityAndWaitingGrowsWhenShort) {
+  Params small = team_only(1.0), large = team_only(40.0);
+  Simulation a = with_cases(small), b = with_cases(large);
+  for (int w = 0; w < 4; ++w) a.step(), b.step();
+  // 1 FTE * 36 h * 0.6 direct * (1 - 2 * 0.06) * (1 - 0.15 * 0.3) ~ 18 h: at most 6 intakes of 3 h a week.
+  EXPECT_LE(a.outcomes()[Outcome::team_intakes], 6.0);
+  EXPECT_GT(a.outcomes()[Outcome::team_queue], 100.0);
+  EXPECT_EQ(b.outcomes()[Outcome::team_queue], 0.0);
+  EXPECT_GT(a.outcomes()[Outcome::team_mean_wait], b.outcomes()[Outcome::team_mean_wait]);
+}
+
+TEST(Team, DirectiveBuildsDependencyFacilitatingBuildsSelfRelianceThroughTheNetwork) {
+  Params p = team_only();
+  p.team_mode = 0.0;
+  Simulation dir = with_cases(p);
+  p.team_mode = 1.0;
+  Simulation fac = with_cases(p);
+  for (int w = 0; w < 6; ++w) dir.step(), fac.step();
+  EXPECT_GT(dir.outcomes()[Outcome::mean_dependency], 2 * fac.outcomes()[Outcome::mean_dependency] + 0.001);
+  EXPECT_GT(fac.outcomes()[Outcome::mean_self_reliance], dir.outcomes()[Outcome::mean_self_reliance]);
+  EXPECT_GT(fac.outcomes()[Outcome::mean_self_direction], dir.outcomes()[Outcome::mean_self_direction]);
+}
+
+TEST(Team, ReferralsWaitForTheSecondLineThenCostMore) {
+  Params p = team_only();
+  p.team_generalist_share = 0.0;  // every case is referred
+  p.secondline_wait_weeks = 5;
+  Simulation sim = with_cases(p);
+  double referred = 0, early_hours = 0;
+  for (int w = 0; w < 5; ++w) {
+    sim.step();
+    referred += sim.outcomes()[Outcome::referrals];
+    early_hours += sim.outcomes()[Outcome::secondline_hours];
+  }
+  EXPECT_GT(referred, 150.0);
+  EXPECT_EQ(early_hours, 0.0);  // still waiting
+  EXPECT_GT(sim.outcomes()[Outcome::secondline_waiting], 150.0);
+  for (int w = 0; w < 2; ++w) sim.step();
+  const auto& o = sim.outcomes();
+  EXPECT_GT(o[Outcome::secondline_hours], 0.0);
+  EXPECT_DOUBLE_EQ(o[Outcome::cost_secondline], o[Outcome::secondline_hours] * p.costs_secondline_hour);
+}
+
+TEST(Team, MoreParentOrganisationsAndANewTeamMeanFewerIntakes) {
+  auto intakes = [](Params p) {
+    Simulation sim = with_cases(p, 3);
+    double t = 0;
+    for (int w = 0; w < 4; ++w) {
+      sim.step();
+      t += sim.outcomes()[Outcome::team_intakes];
+    }
+    return t;
+  };
+  Params base = team_only(3.0);
+  Params fragmented = base;
+  fragmented.team_organisations = 8;
+  Params fresh = base;
+  fresh.team_attunement_start = 0.0;
+  EXPECT_LT(intakes(fragmented), intakes(base));
+  EXPECT_LT(intakes(fresh), intakes(base));
+}
+
+TEST(Team, NetworkFirstIntakeMakesResidentsHideTheirNetworkAndCostsTrust) {
+  Params p = team_only();
+  Simulation plain = with_cases(p);
+  p.team_network_first = true;
+  Simulation first = with_cases(p);
+  for (int w = 0; w < 4; ++w) plain.step(), first.step();
+  std::size_t hiding = 0;
+  for (std::size_t i = 0; i < first.population().size; ++i) hiding += first.population().has(i, kHidesNetwork);
+  EXPECT_GT(hiding, 50u);
+  EXPECT_LT(first.outcomes()[Outcome::mean_trust_professionals], plain.outcomes()[Outcome::mean_trust_professionals]);
+  EXPECT_LT(first.outcomes()[Outcome::team_caseload], plain.outcomes()[Outcome::team_caseload]);  // some sent back
+}
+
+TEST(Team, OutputSteeringClosesCasesEarlier) {
+  Params p = team_only();
+  p.team_case_hours = 4.0;
+  p.team_output_steering = 0.0;
+  Simulation trust = with_cases(p);
+  p.team_output_steering = 1.0;
+  Simulation output = with_cases(p);
+  for (int w = 0; w < 6; ++w) trust.step(), output.step();
+  EXPECT_LT(output.outcomes()[Outcome::team_caseload], trust.outcomes()[Outcome::team_caseload]);
+  // Closed earlier, so more need is left at closure.
+  EXPECT_GT(output.outcomes()[Outcome::mean_need], trust.outcomes()[Outcome::mean_need]);
+}
+
+TEST(Services, IntegratedServicesRelieveIncomeNeedSooner) {
+  Params p = team_only();
+  p.services_integrated = false;
+  Simulation separate = with_cases(p);
+  p.services_integrated = true;
+  Simulation integrated = with_cases(p);
+  for (int w = 0; w < 4; ++w) separate.step(), integrated.step();
+  EXPECT_LT(integrated.outcomes()[Outcome::mean_need], separate.outcomes()[Outcome::mean_need]);
+  EXPECT_GT(separate.outcomes()[Outcome::professional_hours], 0.0);
+}
+
+TEST(Costs, ProfessionalCostIsPaidHoursTimesPrice) {
+  Params p = team_only(6.5);
+  Simulation sim(p);
+  sim.step();
+  const auto& o = sim.outcomes();
+  EXPECT_DOUBLE_EQ(o[Outcome::cost_professional], 6.5 * p.team_hours_per_fte * p.costs_professional_hour);
+  EXPECT_DOUBLE_EQ(o[Outcome::cost_total], o[Outcome::cost_professional] + o[Outcome::cost_secondline] + o[Outcome::cost_allowances]);
+}
