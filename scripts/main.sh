@@ -6,4 +6,5 @@ bash scripts/setup.sh core
 cmake --preset release > /dev/null
 cmake --build build/release -j"$(nproc)"
 mkdir -p results
-build/release/buurt run scenarios/baseline.toml --out results/baseline.h5 --force
+build/release/buurt compare scenarios/baseline.toml scenarios/team_facilitating.toml scenarios/community_managers.toml \
+  --weeks 260 --replicates 10 --out results/main_comparison.h5 --force
