@@ -275,7 +275,7 @@ void Simulation::matching() {
           // Residents avoid asking where they already owe much (seed 001).
           // Beyond ten times less attractive (owed > owe_scale * ln 10) they do not ask at all.
           const double owed = std::max(0.0f, -net_.balance_of(e, static_cast<std::uint32_t>(i)));
-          const double reluctance = std::exp(-owed / owe_scale);
+          const double reluctance = owed > 0.0 ? std::exp(-owed / owe_scale) : 1.0;
           if (reluctance < 0.1) continue;
           const double score = (0.2 + pop_.skill[d][j]) * (0.5 + net_.strength[e]) * reluctance;
           if (score > best) {
