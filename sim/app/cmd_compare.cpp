@@ -7,6 +7,7 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include "buurt/core/Preflight.h"
 #include "buurt/output/Compare.h"
 #include "commands.h"
 
@@ -106,6 +107,7 @@ int run() {
   std::unique_ptr<tbb::global_control> ctl;
   if (g.threads > 0) ctl = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(g.threads));
   const int threads = g.threads > 0 ? g.threads : tbb::info::default_concurrency();
+  for (const auto& s : scenarios) check_memory(s, std::min<int>(threads, static_cast<int>(scenarios.size()) * g.replicates));
   const auto t0 = std::chrono::steady_clock::now();
   Progress progress("compare", static_cast<long>(scenarios.size()) * g.replicates, g.quiet);
   const auto runs = run_comparison(scenarios, g.replicates, &stop_flag(), [&](long d) { progress.update(d); });

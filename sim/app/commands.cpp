@@ -10,6 +10,7 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include "buurt/core/Preflight.h"
 #include "buurt/core/Simulation.h"
 #include "buurt/output/Recorder.h"
 #include "buurt/scenario/Scenario.h"
@@ -90,6 +91,7 @@ int cmd_run() {
   const Scenario s = load_with(g_run.scenario, g_run.sets, g_run.seed, g_run.weeks);
   const std::string out = g_run.out.empty() ? default_out(s) : g_run.out;
   check_output_path(out, g_run.force);  // before any work: never touch an existing file
+  check_memory(s);                      // clear error before allocating a too-large neighbourhood
   auto ctl = limit_threads(g_run.threads);
   const int threads = g_run.threads > 0 ? g_run.threads : tbb::info::default_concurrency();
   const auto t0 = std::chrono::steady_clock::now();
