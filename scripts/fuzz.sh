@@ -39,12 +39,15 @@ for t in "${targets[@]}"; do
   [ "$t" = results ] && extra=(-fork=1 -ignore_timeouts=1 -ignore_ooms=1)
   if ! build/fuzz/fuzz_$t "${extra[@]}" -max_total_time="$secs" -rss_limit_mb=2048 -max_len=262144 -timeout=10 \
        -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/$t/ \
-       -dict=tests/fuzz/$t.dict build/fuzz/corpus/$t tests/fuzz/corpus/$t 2>build/fuzz/fuzz_$t.log; then
+       -dict=tests/fuzz/$t.dict build/fuzz/corpus/$t tests/fuzz/corpus/$t 2>build/fuzz/fuzz_$t.log \
+     || { [ "$t" = results ] && ! ls build/fuzz/artifacts/$t | grep -qv '^timeout-' && ! grep -qE 'ERROR: |unexpected exception' build/fuzz/fuzz_$t.log; }; then
     status=1
     echo "!! fuzz_$t found a problem: see build/fuzz/fuzz_$t.log and build/fuzz/artifacts/$t/"
     grep -A30 -m1 'ERROR\|unexpected exception\|runtime error' build/fuzz/fuzz_$t.log || tail -40 build/fuzz/fuzz_$t.log
   fi
   grep -E '^(#[0-9]+.*DONE|stat::)' build/fuzz/fuzz_$t.log | sed "s/^/   /" || true
   grep -E 'cov: ' build/fuzz/fuzz_$t.log | tail -1 | sed "s/^/   last: /" || true
+  n=$(ls build/fuzz/artifacts/$t | grep -c '^timeout-' || true)
+  [ "$n" -eq 0 ] || echo "   $n input(s) hang inside libhdf5 (build/fuzz/artifacts/$t/timeout-*; known upstream issue, docs/hardening.md)"
 done
 exit $status
