@@ -44,8 +44,9 @@ constexpr SliderDef kSliders[] = {{"team.fte", 20},
                                   {"community.managers", 30},
                                   {"volunteers.training", 0},
                                   {"initiatives.municipal_control", 0},
-                                  {"helping.share_willing", 0},
-                                  {"asking.shame_mean", 0}};
+                                  {"team.output_steering", 0},
+                                  {"services.integrated", 0},
+                                  {"initiatives.count", 10}};
 
 /// Key outcomes in the side panel.
 constexpr Outcome kCharts[] = {Outcome::unmet_need_share, Outcome::severely_lonely_share, Outcome::mean_self_reliance, Outcome::informal_hours,
