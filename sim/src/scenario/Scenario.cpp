@@ -1,5 +1,7 @@
 #include "buurt/scenario/Scenario.h"
 
+#include "buurt/scenario/TomlText.h"
+
 #include <cmath>
 #include <fmt/format.h>
 #include <fstream>
@@ -20,17 +22,6 @@ std::string read_file(const std::filesystem::path& path, const std::string& from
   return ss.str();
 }
 
-std::string describe_node(const toml::node& n) {
-  switch (n.type()) {
-    case toml::node_type::string: return fmt::format("the string \"{}\"", *n.value<std::string>());
-    case toml::node_type::integer: return fmt::format("the integer {}", *n.value<std::int64_t>());
-    case toml::node_type::floating_point: return fmt::format("the number {}", *n.value<double>());
-    case toml::node_type::boolean: return fmt::format("the boolean {}", *n.value<bool>() ? "true" : "false");
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    default: return "a date/time";
-  }
-}
 
 std::string expected_text(const ParamSpec& s) {
   if (s.type == ParamType::Bool) return "a boolean (true or false)";
@@ -44,7 +35,7 @@ void assign(Params& p, const ParamSpec& spec, const toml::node& n, const std::st
   const auto& src = n.source();
   const int line = static_cast<int>(src.begin.line), col = static_cast<int>(src.begin.column);
   auto fail = [&]() {
-    throw ScenarioError(file, line, col, spec.full_name(), fmt::format("expected {}, found {}", expected_text(spec), describe_node(n)));
+    throw ScenarioError(file, line, col, spec.full_name(), fmt::format("expected {}, found {}", expected_text(spec), describe_toml_value(n)));
   };
   switch (spec.type) {
     case ParamType::Bool: {
@@ -81,7 +72,7 @@ void apply_table(Scenario& s, const toml::table& tbl, const std::filesystem::pat
   if (auto base = tbl.get("base")) {
     const int line = static_cast<int>(base->source().begin.line), col = static_cast<int>(base->source().begin.column);
     auto b = base->value_exact<std::string>();
-    if (!b) throw ScenarioError(file_label, line, col, "base", fmt::format("expected a file name string, found {}", describe_node(*base)));
+    if (!b) throw ScenarioError(file_label, line, col, "base", fmt::format("expected a file name string, found {}", describe_toml_value(*base)));
     std::filesystem::path bp = path.parent_path() / *b;
     std::error_code ec;
     auto canon = std::filesystem::weakly_canonical(bp, ec);
@@ -108,13 +99,13 @@ void apply_table(Scenario& s, const toml::table& tbl, const std::filesystem::pat
     if (key == "name" || key == "description") {
       if (!allow_top_level) throw ScenarioError(file_label, line, col, key, "only allowed in scenario files");
       auto v = node.value_exact<std::string>();
-      if (!v) throw ScenarioError(file_label, line, col, key, fmt::format("expected a string, found {}", describe_node(node)));
+      if (!v) throw ScenarioError(file_label, line, col, key, fmt::format("expected a string, found {}", describe_toml_value(node)));
       (key == "name" ? s.name : s.description) = *v;
       continue;
     }
     const auto* sect = node.as_table();
     if (!sect) {
-      if (is_section(key)) throw ScenarioError(file_label, line, col, key, fmt::format("expected a table [{}], found {}", key, describe_node(node)));
+      if (is_section(key)) throw ScenarioError(file_label, line, col, key, fmt::format("expected a table [{}], found {}", key, describe_toml_value(node)));
       std::string msg = fmt::format("unknown top-level key '{}' (allowed: base, name, description and [section] tables)", key);
       if (auto sug = suggest_param(key)) msg += fmt::format("; did you mean '{}'?", *sug);
       throw ScenarioError(file_label, line, col, key, msg);
@@ -158,6 +149,18 @@ Scenario parse_impl(std::string_view text, const std::filesystem::path& path, co
 }
 
 }  // namespace
+
+std::string describe_toml_value(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::string: return fmt::format("the string \"{}\"", *n.value<std::string>());
+    case toml::node_type::integer: return fmt::format("the integer {}", *n.value<std::int64_t>());
+    case toml::node_type::floating_point: return fmt::format("the number {}", *n.value<double>());
+    case toml::node_type::boolean: return fmt::format("the boolean {}", *n.value<bool>() ? "true" : "false");
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    default: return "a date/time";
+  }
+}
 
 ScenarioError::ScenarioError(std::string file, int line, int column, std::string key, std::string message)
     : std::runtime_error(fmt::format("{}:{}:{}: {}{}", file, line, column, key.empty() ? "" : fmt::format("key '{}': ", key), message)),

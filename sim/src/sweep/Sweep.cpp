@@ -8,6 +8,8 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "buurt/scenario/TomlText.h"
+
 #include "buurt/sweep/Design.h"
 
 namespace buurt::sweep {
@@ -51,17 +53,6 @@ std::string hint(std::string_view name, const Range& candidates) {
   return fmt::format(" (allowed: {})", all);
 }
 
-std::string describe(const toml::node& n) {
-  switch (n.type()) {
-    case toml::node_type::string: return fmt::format("the string \"{}\"", *n.value<std::string>());
-    case toml::node_type::integer: return fmt::format("the integer {}", *n.value<std::int64_t>());
-    case toml::node_type::floating_point: return fmt::format("the number {}", *n.value<double>());
-    case toml::node_type::boolean: return fmt::format("the boolean {}", *n.value<bool>() ? "true" : "false");
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    default: return "a date/time";
-  }
-}
 
 struct Ctx {
   std::string file;
@@ -92,7 +83,7 @@ double param_value(const Ctx& c, const ParamSpec& spec, const std::string& key, 
       break;
   }
   if (!v || !std::isfinite(*v) || (spec.type != ParamType::Bool && (*v < spec.min || *v > spec.max)))
-    c.fail(n.source(), key, fmt::format("expected {}, found {}", expected(spec), describe(n)));
+    c.fail(n.source(), key, fmt::format("expected {}, found {}", expected(spec), describe_toml_value(n)));
   return *v;
 }
 
@@ -102,25 +93,25 @@ double range_value(const Ctx& c, const ParamSpec& spec, const std::string& key, 
   if (n.is_integer()) v = static_cast<double>(*n.value_exact<std::int64_t>());
   else if (auto d = n.value_exact<double>()) v = *d;
   if (!v || !std::isfinite(*v) || *v < spec.min || *v > spec.max)
-    c.fail(n.source(), key, fmt::format("expected a number in [{}, {}], found {}", spec.min, spec.max, describe(n)));
+    c.fail(n.source(), key, fmt::format("expected a number in [{}, {}], found {}", spec.min, spec.max, describe_toml_value(n)));
   return *v;
 }
 
 std::int64_t get_int(const Ctx& c, const toml::node& n, const std::string& key, std::int64_t lo, std::int64_t hi) {
   auto v = n.value_exact<std::int64_t>();
-  if (!v || *v < lo || *v > hi) c.fail(n.source(), key, fmt::format("expected an integer in [{}, {}], found {}", lo, hi, describe(n)));
+  if (!v || *v < lo || *v > hi) c.fail(n.source(), key, fmt::format("expected an integer in [{}, {}], found {}", lo, hi, describe_toml_value(n)));
   return *v;
 }
 
 std::string get_string(const Ctx& c, const toml::node& n, const std::string& key) {
   auto v = n.value_exact<std::string>();
-  if (!v) c.fail(n.source(), key, fmt::format("expected a string, found {}", describe(n)));
+  if (!v) c.fail(n.source(), key, fmt::format("expected a string, found {}", describe_toml_value(n)));
   return *v;
 }
 
 const toml::table& get_table(const Ctx& c, const toml::node& n, const std::string& key) {
   const auto* t = n.as_table();
-  if (!t) c.fail(n.source(), key, fmt::format("expected a table [{}], found {}", key, describe(n)));
+  if (!t) c.fail(n.source(), key, fmt::format("expected a table [{}], found {}", key, describe_toml_value(n)));
   return *t;
 }
 
@@ -174,15 +165,15 @@ std::vector<int> outcome_list(const Ctx& c, const toml::node& n, const std::stri
       return out;
     }
     if (*s == "none") return out;
-    c.fail(n.source(), key, fmt::format("expected \"all\", \"none\" or a list of outcome names, found {}", describe(n)));
+    c.fail(n.source(), key, fmt::format("expected \"all\", \"none\" or a list of outcome names, found {}", describe_toml_value(n)));
   }
   const auto* arr = n.as_array();
-  if (!arr) c.fail(n.source(), key, fmt::format("expected \"all\", \"none\" or a list of outcome names, found {}", describe(n)));
+  if (!arr) c.fail(n.source(), key, fmt::format("expected \"all\", \"none\" or a list of outcome names, found {}", describe_toml_value(n)));
   std::vector<std::string_view> names;
   for (const auto& o : kOutcomeSpecs) names.push_back(o.name);
   for (const auto& e : *arr) {
     auto s = e.value_exact<std::string>();
-    if (!s) c.fail(e.source(), key, fmt::format("expected an outcome name (string), found {}", describe(e)));
+    if (!s) c.fail(e.source(), key, fmt::format("expected an outcome name (string), found {}", describe_toml_value(e)));
     const int idx = find_outcome(*s);
     if (idx < 0) c.fail(e.source(), key, fmt::format("unknown outcome '{}'{}", *s, hint(*s, names)));
     if (std::find(out.begin(), out.end(), idx) != out.end()) c.fail(e.source(), key, fmt::format("outcome '{}' listed twice", *s));
@@ -279,7 +270,7 @@ SweepSpec parse_impl(std::string_view text, const std::string& label, const std:
     else if (key == "max_replicates") s.max_replicates = get_int(c, node, full, 1, 1000000);
     else if (key == "centered") {
       auto b = node.value_exact<bool>();
-      if (!b) c.fail(node.source(), full, fmt::format("expected a boolean, found {}", describe(node)));
+      if (!b) c.fail(node.source(), full, fmt::format("expected a boolean, found {}", describe_toml_value(node)));
       s.centered = *b;
     }
   }
@@ -313,7 +304,7 @@ SweepSpec parse_impl(std::string_view text, const std::string& label, const std:
       if (arr->empty()) c.fail(leaf.where, f.name, "expected at least one level, found an empty list");
       for (const auto& e : *arr) {
         const double v = param_value(c, spec, f.name, e);
-        if (std::find(f.levels.begin(), f.levels.end(), v) != f.levels.end()) c.fail(e.source(), f.name, fmt::format("level {} listed twice", describe(e)));
+        if (std::find(f.levels.begin(), f.levels.end(), v) != f.levels.end()) c.fail(e.source(), f.name, fmt::format("level {} listed twice", describe_toml_value(e)));
         f.levels.push_back(v);
       }
     } else if (const auto* rt = leaf.node->as_table()) {
@@ -343,7 +334,7 @@ SweepSpec parse_impl(std::string_view text, const std::string& label, const std:
         c.fail(leaf.where, f.name, "a grid design needs levels [a, b, ...] or a range with steps { min = ..., max = ..., steps = n }");
       }
     } else {
-      c.fail(leaf.where, f.name, fmt::format("expected levels [a, b, ...] or a range {{ min = ..., max = ... }}, found {}", describe(*leaf.node)));
+      c.fail(leaf.where, f.name, fmt::format("expected levels [a, b, ...] or a range {{ min = ..., max = ... }}, found {}", describe_toml_value(*leaf.node)));
     }
     s.factors.push_back(std::move(f));
   }
