@@ -38,6 +38,33 @@ if mount -t tmpfs -o size=256k tmpfs "$T/small" 2>/dev/null; then
   grep -q "result.h5" "$T/err.txt"; check "disk full: message names the file" $?
   [ "$(md5 "$T/small/result.h5")" = "$sum" ]; check "disk full: earlier result under the final name undamaged" $?
   no_temp "$T/small"; check "disk full: temp file removed" $?
+  # A sweep into the same full disk: its working file does not fit.
+  cat > "$T/tiny_sweep.toml" <<TOML
+name = "tiny"
+base = "$BASE"
+[fixed]
+population.residents = 200
+run.weeks = 5
+run.burn_in = 0
+[design]
+kind = "grid"
+replicates = 2
+seed = 3
+[parameters]
+helping.share_willing = [0.3, 0.4, 0.5, 0.6]
+[outcomes]
+final = "all"
+timeseries = "all"
+TOML
+  umount "$T/small" && mount -t tmpfs -o size=160k tmpfs "$T/small"
+  "$BUURT" run "$BASE" --set population.residents=40 --weeks 2 --set run.burn_in=0 --set run.snapshot_every=0 --out "$T/small/result.h5" -q > /dev/null 2>&1
+  sum_small=$(md5 "$T/small/result.h5")
+  "$BUURT" sweep "$T/tiny_sweep.toml" --out "$T/small/result.h5" --force --threads 1 -q > /dev/null 2> "$T/err.txt"
+  rc=$?
+  [ $rc -eq 3 ]; check "sweep on a full disk: exit 3 (got $rc)" $?
+  grep -q "result.h5" "$T/err.txt" && grep -qiE "disk full|no space|cannot" "$T/err.txt"; check "sweep on a full disk: message: $(head -c 160 "$T/err.txt")" $?
+  [ "$(md5 "$T/small/result.h5")" = "$sum_small" ]; check "sweep on a full disk: earlier result undamaged" $?
+  no_temp "$T/small"; check "sweep on a full disk: temp file removed" $?
 else
   skip "disk full: mounting a small tmpfs is not permitted here (needs root); not tested"
 fi
