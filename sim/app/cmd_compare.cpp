@@ -61,7 +61,10 @@ std::string signed_pct(double v) {
 void print_table(const std::vector<Scenario>& sc, const CompareSummary& cs) {
   fmt::print("\nComparison over {} replicates (common random numbers), mean of the last year; change vs '{}' with 95% interval\n\n", cs.replicates, sc[0].name);
   fmt::print("{:<32}", "outcome");
-  for (std::size_t s = 0; s < sc.size(); ++s) fmt::print(" {:>12}{:<29}", sc[s].name.substr(0, 12), s == 0 ? "" : "  change (95% interval)");
+  for (std::size_t s = 0; s < sc.size(); ++s) {
+    fmt::print(" {:>12}", sc[s].name.substr(0, 12));
+    if (s > 0) fmt::print(" {:<28}", "  change (95% interval)");
+  }
   fmt::print("\n");
   for (const auto& row : kRows) {
     fmt::print("{:<32}", row.label);
