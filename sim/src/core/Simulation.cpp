@@ -133,7 +133,10 @@ void Simulation::life_events() {
     const auto u = rng_.uniforms(id, cur_, Stream::Events, 0);
     const auto v = rng_.uniforms(id, cur_, Stream::Events, 1);
     const std::array<double, kDomains> uo = {u[0], u[1], u[2], u[3], v[0]};
-    const auto r = rng_.uniforms(id, cur_, Stream::Recovery, 0);
+    // Recovery draws are only read for domains in need; most residents have none, so skip the draw.
+    bool any_in_need = false;
+    for (int d = 0; d < kDomains; ++d) any_in_need |= pop_.need[d][i] >= thr;
+    const auto r = any_in_need ? rng_.uniforms(id, cur_, Stream::Recovery, 0) : std::array<double, 4>{1.0, 1.0, 1.0, 1.0};
     const std::array<double, kDomains> ur = {r[0], r[1], r[2], r[3], v[1]};
     const bool poor = pop_.income[i] != IncomeGroup::Middle;
     const bool elderly = pop_.age[i] == AgeGroup::Elderly;
