@@ -18,7 +18,8 @@ if [ "$what" = all ] || [ "$what" = tidy ]; then
   echo "== clang-tidy ($(clang-tidy --version | grep -o 'version [0-9.]*'))"
   # run-clang-tidy exits non-zero when a check fires (WarningsAsErrors: '*')
   run-clang-tidy -quiet -p build/lint -j "$jobs" '/(sim|visualizer)/(src|app)/.*\.cpp$' > build/lint-tidy.log 2>&1 || status=1
-  grep -E 'warning:|error:' build/lint-tidy.log | sort -u || true
+  sed -i 's/\x1b\[[0-9;]*m//g' build/lint-tidy.log  # no colour codes in the log
+  grep -E '^/.*(warning|error):' build/lint-tidy.log | sort -u || true
   [ $status -eq 0 ] && echo "clang-tidy: clean" || echo "clang-tidy: findings above (full log build/lint-tidy.log)"
 fi
 if [ "$what" = all ] || [ "$what" = cppcheck ]; then
