@@ -38,6 +38,7 @@ struct BenchArgs {
   std::vector<std::int64_t> sizes{10000, 100000, 1000000};
   std::vector<int> threads{1, 2};
   int weeks = 52;
+  std::int64_t burn_in = 26;
   std::string scenario;
 };
 
@@ -150,6 +151,7 @@ int cmd_bench() {
       auto ctl = limit_threads(t);
       Params p = base;
       p.population_residents = n;
+      p.run_burn_in = g_bench.burn_in;  // a settled neighbourhood, without waiting two simulated years at 1M
       Simulation sim(p, 0);
       for (int w = 0; w < 2; ++w) sim.step();  // warm-up: first-touch of pages
       const auto t0 = std::chrono::steady_clock::now();
@@ -204,6 +206,7 @@ void register_commands(CLI::App& app) {
   bench->add_option("--threads", g_bench.threads, "Thread counts (list)")->delimiter(',');
   bench->add_option("--weeks", g_bench.weeks, "Timed weeks per case");
   bench->add_option("--scenario", g_bench.scenario, "Scenario to benchmark (default: built-in defaults)");
+  bench->add_option("--burn-in", g_bench.burn_in, "Untimed weeks before timing starts");
   for (const auto& def : registry()) {
     auto runner = def.setup(app);
     runners().push_back(std::move(runner));
