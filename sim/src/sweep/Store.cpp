@@ -1,4 +1,5 @@
 #include "buurt/sweep/Store.h"
+#include "buurt/scenario/Schema.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -238,6 +239,10 @@ Header Header::read(hid_t file) {
   h.seed = read_i64(s, "seed");
   h.weeks = read_i64(s, "weeks");
   h.schema_version = read_i64(s, "schema_version");
+  // Values from a file are checked against the schema's bounds before they size anything.
+  const auto* weeks_spec = find_param("run.weeks");
+  if (h.weeks < 1 || static_cast<double>(h.weeks) > weeks_spec->max || h.replicates < 1 || h.stride < 1)
+    throw h5::Error(fmt::format("sweep header is damaged: weeks {}, replicates {}, max_replicates {}", h.weeks, h.replicates, h.stride));
   if (h5::exists(s, "shard_count")) {
     h.shard_index = read_i64(s, "shard_index");
     h.shard_count = read_i64(s, "shard_count");
