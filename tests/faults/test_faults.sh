@@ -152,7 +152,7 @@ name = "faults"
 base = "$BASE"
 [fixed]
 population.residents = 4000
-run.weeks = 150
+run.weeks = 1000   # long enough (~7 s on 2 idle cores) that the signal lands mid-sweep
 run.burn_in = 0
 [design]
 kind = "grid"
