@@ -9,3 +9,9 @@ ctest --test-dir build/release --output-on-failure -j"$(nproc)"
 if [ -d analysis/tests ]; then
   BUURT=$PWD/build/release/buurt /usr/bin/python3 -m pytest -q analysis/tests
 fi
+# Hardening (docs/hardening.md): the fuzzers for a minute each, an ASan + UBSan subset of the suite and
+# the determinism and sweep tests under TSan, each in its own clang build. About 8 minutes on 2 cores.
+# BUURT_QUICK=1 skips this stage for a quick local check; CI (.ci/run) always runs it.
+if [ "${BUURT_QUICK:-0}" != 1 ]; then
+  bash scripts/sanitize.sh ci 60
+fi

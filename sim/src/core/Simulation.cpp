@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-#include <tbb/parallel_reduce.h>
+
+#include "buurt/core/Parallel.h"
 
 namespace buurt {
 namespace {
@@ -15,21 +14,13 @@ constexpr float kResolved = 0.02f;  // need below this is gone
 
 template <class F>
 void for_each_index(std::size_t n, F&& f) {
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain), [&](const tbb::blocked_range<std::size_t>& r) {
-    for (std::size_t i = r.begin(); i != r.end(); ++i) f(i);
-  });
+  par::for_each_index(n, kGrain, std::forward<F>(f));
 }
 
 /// Integer count over [0, n): integer sums are exact, so any reduction order gives the same result.
 template <class F>
 std::size_t count_if_index(std::size_t n, F&& f) {
-  return tbb::parallel_reduce(
-      tbb::blocked_range<std::size_t>(0, n, kGrain), std::size_t{0},
-      [&](const tbb::blocked_range<std::size_t>& r, std::size_t acc) {
-        for (std::size_t i = r.begin(); i != r.end(); ++i) acc += f(i) ? 1 : 0;
-        return acc;
-      },
-      std::plus<>());
+  return par::count_if_index(n, kGrain, std::forward<F>(f));
 }
 
 HelpSource source_of(TieKind k) {
@@ -498,10 +489,10 @@ void Simulation::accounting() {
            InformalHours, VolunteerHours, Volunteers, Adults, HelperAdults, Intensive, IntensiveHours, CarerHours, Helpers, Burdened, ActiveTies, N };
   using Sums = std::array<double, N>;
   const float thr = static_cast<float>(p_.events_in_need_threshold);
-  const Sums s = tbb::parallel_deterministic_reduce(
-      tbb::blocked_range<std::size_t>(0, pop_.size, kGrain), Sums{},
-      [&](const tbb::blocked_range<std::size_t>& r, Sums acc) {
-        for (std::size_t i = r.begin(); i != r.end(); ++i) {
+  const Sums s = par::deterministic_reduce(
+      pop_.size, kGrain, Sums{},
+      [&](std::size_t begin, std::size_t end, Sums acc) {
+        for (std::size_t i = begin; i != end; ++i) {
           std::uint8_t mask = 0;
           float depth = 0.0f, total = 0.0f;
           for (int d = 0; d < kDomains; ++d) {
@@ -622,10 +613,10 @@ void Simulation::accounting() {
   // Imbalance over ties: a separate deterministic reduce over edges.
   using Pair = std::array<double, 3>;
   const float limit = static_cast<float>(p_.ties_imbalance_limit);
-  const Pair imb = tbb::parallel_deterministic_reduce(
-      tbb::blocked_range<std::size_t>(0, net_.edges(), kGrain), Pair{},
-      [&](const tbb::blocked_range<std::size_t>& r, Pair acc) {
-        for (std::size_t e = r.begin(); e != r.end(); ++e)
+  const Pair imb = par::deterministic_reduce(
+      net_.edges(), kGrain, Pair{},
+      [&](std::size_t begin, std::size_t end, Pair acc) {
+        for (std::size_t e = begin; e != end; ++e)
           if (net_.strength[e] > 0.0f && net_.kind[e] != TieKind::Household) {
             acc[0] += std::abs(net_.balance[e]);
             acc[1] += 1;

@@ -3,8 +3,8 @@
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <fmt/format.h>
-#include <tbb/parallel_for.h>
 
+#include "buurt/core/Parallel.h"
 #include "buurt/core/Simulation.h"
 
 namespace buurt {
@@ -17,7 +17,7 @@ std::vector<std::vector<RunSummary>> run_comparison(const std::vector<Scenario>&
   std::atomic<bool> interrupted{false};
   // Common random numbers: scenario s, replicate r uses (seed of scenario 0, run r).
   const std::int64_t seed = scenarios.front().params.run_seed;
-  tbb::parallel_for(std::size_t{0}, S * R, [&](std::size_t job) {
+  par::for_each_job(S * R, [&](std::size_t job) {
     if (interrupted.load() || (stop && stop->load())) {
       interrupted = true;
       return;

@@ -4,9 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
 
+#include "buurt/core/Parallel.h"
 #include "buurt/core/Simulation.h"
 
 namespace buurt {
@@ -14,9 +13,7 @@ namespace {
 
 template <class F>
 void for_each_resident(std::size_t n, F&& f) {
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096), [&](const tbb::blocked_range<std::size_t>& r) {
-    for (std::size_t i = r.begin(); i != r.end(); ++i) f(i);
-  });
+  par::for_each_index(n, 4096, std::forward<F>(f));
 }
 
 }  // namespace

@@ -3,9 +3,8 @@
 // per-resident decision to apply is drawn in parallel from the counter-based generator.
 #include <algorithm>
 #include <cmath>
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
 
+#include "buurt/core/Parallel.h"
 #include "buurt/core/Simulation.h"
 
 namespace buurt {
@@ -55,8 +54,8 @@ void Simulation::team_phase() {
   }
   const float ask_need = static_cast<float>(p_.team_ask_need);
   // 1. Who applies: in need, not helped this week, not already with the team.
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pop_.size, 4096), [&](const tbb::blocked_range<std::size_t>& r) {
-    for (std::size_t i = r.begin(); i != r.end(); ++i) {
+  par::for_chunks(pop_.size, 4096, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i != end; ++i) {
       apply_[i] = 0;
       if (pop_.team_state[i] != 0 || pop_.help_source[i] != 0 || pop_.age[i] == AgeGroup::Child) continue;
       if (top_team_need(pop_, i) < ask_need) continue;

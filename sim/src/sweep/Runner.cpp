@@ -1,14 +1,11 @@
 #include "buurt/sweep/Runner.h"
 
-#include <tbb/parallel_for.h>
-#include <tbb/partitioner.h>
-#include <tbb/task_arena.h>
-
 #include <chrono>
 #include <cmath>
 #include <limits>
 #include <mutex>
 
+#include "buurt/core/Parallel.h"
 #include "buurt/core/Simulation.h"
 
 namespace buurt::sweep {
@@ -93,28 +90,20 @@ std::int64_t run_local(const Plan& plan, PartialFile& file, const std::atomic<bo
   while (!(stop && stop->load())) {
     const auto todo = pending(plan, file);
     if (todo.empty()) break;
-    tbb::parallel_for(
-        tbb::blocked_range<std::size_t>(0, todo.size(), 1),
-        [&](const tbb::blocked_range<std::size_t>& r) {
-          for (std::size_t i = r.begin(); i != r.end(); ++i) {
-            if (stop && stop->load()) return;
-            RunResult res;
-            bool ok = false;
-            // Isolated: while this run waits for its own inner loops, the thread does not start another run.
-            tbb::this_task_arena::isolate([&] { ok = run_one(plan, todo[i], res, stop); });
-            if (!ok) return;
-            file.write(res);
-            std::lock_guard lock(mu);
-            ++total;
-            if (on_done) on_done(res);
-            const auto now = std::chrono::steady_clock::now();
-            if (now - last_sync > std::chrono::seconds(2)) {
-              file.sync();
-              last_sync = now;
-            }
-          }
-        },
-        tbb::simple_partitioner());
+    par::for_each_job(todo.size(), [&](std::size_t i) {
+      if (stop && stop->load()) return;
+      RunResult res;
+      if (!run_one(plan, todo[i], res, stop)) return;
+      file.write(res);
+      std::lock_guard lock(mu);
+      ++total;
+      if (on_done) on_done(res);
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_sync > std::chrono::seconds(2)) {
+        file.sync();
+        last_sync = now;
+      }
+    });
   }
   file.sync();
   return total;
