@@ -56,6 +56,7 @@ Simulation::Simulation(const Params& params, std::uint32_t run)
     : p_(params), run_(run), rng_(static_cast<std::uint64_t>(params.run_seed), run), pop_(build_population(params, run)), net_(build_network(params, pop_, run)) {
   offer_.assign(pop_.size, 0);
   meet_.assign(pop_.size, kNone);
+  care_weight_.assign(pop_.size, 0.0f);
   apply_.assign(pop_.size, 0);
   if (pop_.size > 0) {  // the team's office sits in the middle of the neighbourhood
     const auto [x0, x1] = std::minmax_element(pop_.x.begin(), pop_.x.end());
@@ -91,7 +92,8 @@ void Simulation::steer(const Params& p) {
 double Simulation::bytes_per_resident() const {
   const double n = static_cast<double>(pop_.size);
   const double ties = static_cast<double>(net_.other.size()) * 8.0 + static_cast<double>(net_.a.capacity()) * (net_.bytes_per_tie() - 16.0);
-  return pop_.bytes_per_resident() + 8.0 /*offer*/ + 4.0 /*meet*/ + ties / n;
+  const double care = static_cast<double>(care_to_a_.capacity() + care_to_b_.capacity()) * 4.0;
+  return pop_.bytes_per_resident() + 8.0 /*offer*/ + 4.0 /*meet*/ + 4.0 /*care weight*/ + (ties + care) / n;
 }
 
 void Simulation::step() {
@@ -99,6 +101,7 @@ void Simulation::step() {
   life_events();
   self_help();
   asking();
+  care_circles();
   matching();
   helping();
   team_phase();
@@ -176,14 +179,15 @@ void Simulation::life_events() {
 // come to depend on professionals).
 void Simulation::self_help() {
   if (!p_.selfhelp_enabled) return;
-  const float rate = static_cast<float>(p_.selfhelp_rate);
+  const float rate = static_cast<float>(p_.selfhelp_rate), care = static_cast<float>(p_.selfhelp_care_factor);
   if (rate <= 0.0f) return;
   for_each_index(pop_.size, [&](std::size_t i) {
     const float gain = rate * pop_.self_reliance[i] * (1.0f - 0.5f * pop_.dependency[i]);
     for (int d = 0; d < kDomains; ++d) {
       if (d == Social) continue;  // loneliness is relieved by contact (phase 8), not alone
       float& need = pop_.need[d][i];
-      if (need > 0.0f) need = need - gain < kResolved ? 0.0f : need - gain;
+      const float g = (d == Health || d == HouseholdCare) ? gain * care : gain;  // chronic conditions stay
+      if (need > 0.0f) need = need - g < kResolved ? 0.0f : need - g;
     }
   });
 }
@@ -212,7 +216,10 @@ void Simulation::asking() {
     int top = 0;
     for (int d = 1; d < kDomains; ++d)
       if (pop_.need[d][i] > pop_.need[top][i]) top = d;
-    if (pop_.need[care_domain][i] >= pop_.threshold[i]) {
+    // With the care circle, care starts at `care.threshold` (given, not asked); without it, at the
+    // resident's own asking threshold.
+    const float care_from = p_.care_circle ? static_cast<float>(p_.care_threshold) : pop_.threshold[i];
+    if (pop_.need[care_domain][i] >= care_from) {
       pop_.ask_channel[i] = 3;
       top = care_domain;
     } else {
@@ -240,11 +247,94 @@ void Simulation::asking() {
 // untried candidate (a tie, or the block's volunteer for this round); a helper takes the proposal
 // with the highest key (need, then a keyed hash), which an atomic max finds whatever the thread
 // order. Winners take hours; losers try their next candidate in the next round.
+// Phase 3b. Informal care (mantelzorg) by the care circle. A resident whose health or household-care
+// need is above its threshold (ask channel 3) is cared for week after week by every adult of its
+// household and kin with an active tie; each carer takes a share of the hours by weight (household
+// members `care.household_weight`, relatives 1), from its care hours first and then its helping
+// budget, and gives nothing below `care.min_share`. Carers write only their own hours and their own
+// direction of each tie; receivers then sum their carers in row order, so no two threads write the
+// same value and the sums do not depend on the thread count.
+void Simulation::care_circles() {
+  if (!p_.asking_enabled || !p_.care_circle) return;
+  const float w_home = static_cast<float>(p_.care_household_weight), min_share = static_cast<float>(p_.care_min_share);
+  const float effect = static_cast<float>(p_.helping_effect * p_.helping_care_effect_factor);
+  const float gain = p_.ties_dynamics ? static_cast<float>(p_.ties_contact_gain) : 0.0f;
+  auto weight = [&](std::uint32_t e) { return net_.kind[e] == TieKind::Household ? w_home : net_.kind[e] == TieKind::Kin ? 1.0f : 0.0f; };
+  auto carer = [&](std::uint32_t k) {  // the tie entry k leads to an adult of the circle
+    const std::uint32_t j = net_.other[k];
+    return j != kNone && net_.active(net_.edge[k]) && pop_.age[j] != AgeGroup::Child && weight(net_.edge[k]) > 0.0f;
+  };
+  const std::size_t edges = net_.edges();
+  care_to_a_.assign(edges, 0.0f);
+  care_to_b_.assign(edges, 0.0f);
+  // 1. Each receiver's circle.
+  for_each_index(pop_.size, [&](std::size_t i) {
+    care_weight_[i] = 0.0f;
+    if (pop_.ask_channel[i] != 3) return;
+    for (std::uint32_t k = net_.row_begin[i]; k < net_.row_begin[i + 1]; ++k)
+      if (carer(k)) care_weight_[i] += weight(net_.edge[k]);
+  });
+  // 2. Each carer gives its shares, in the order of its row, while its hours last.
+  for_each_index(pop_.size, [&](std::size_t jj) {
+    const auto j = static_cast<std::uint32_t>(jj);
+    if (pop_.age[j] == AgeGroup::Child) return;
+    for (std::uint32_t k = net_.row_begin[j]; k < net_.row_begin[j + 1]; ++k) {
+      const std::uint32_t i = net_.other[k];
+      if (i == kNone || pop_.ask_channel[i] != 3 || !net_.active(net_.edge[k])) continue;
+      const std::uint32_t e = net_.edge[k];
+      const float w = weight(e);
+      if (w <= 0.0f || care_weight_[i] <= 0.0f) continue;
+      const float want = pop_.ask_hours[i] * w / care_weight_[i];
+      const float from_care = std::min(want, pop_.household_remaining[j]);
+      const float from_budget = std::min(want - from_care, pop_.remaining[j]);
+      if (from_care + from_budget < min_share) continue;
+      pop_.household_remaining[j] -= from_care;
+      pop_.remaining[j] -= from_budget;
+      (net_.a[e] == j ? care_to_b_ : care_to_a_)[e] = from_care + from_budget;
+    }
+  });
+  // 3. Receivers: hours and their effect summed over the circle; the main carer is recorded.
+  for_each_index(pop_.size, [&](std::size_t i) {
+    if (pop_.ask_channel[i] != 3) return;
+    const int d = pop_.ask_domain[i];
+    float hours = 0.0f, skilled = 0.0f, most = 0.0f;
+    for (std::uint32_t k = net_.row_begin[i]; k < net_.row_begin[i + 1]; ++k) {
+      const std::uint32_t j = net_.other[k];
+      if (j == kNone) continue;
+      const std::uint32_t e = net_.edge[k];
+      const float g = net_.a[e] == i ? care_to_a_[e] : care_to_b_[e];
+      if (g <= 0.0f) continue;
+      hours += g;
+      skilled += g * pop_.skill[d][j];
+      if (g > most) {
+        most = g;
+        pop_.helper[i] = j;
+        pop_.help_entry[i] = k;
+      }
+    }
+    pop_.hours_received[i] = hours;
+    if (hours <= 0.0f) return;
+    float& need = pop_.need[d][i];
+    need = std::max(0.0f, need - effect * skilled);
+    if (need < kResolved) need = 0.0f;
+    pop_.help_source[i] = static_cast<std::uint8_t>(source_of(net_.kind[net_.edge[pop_.help_entry[i]]]));
+  });
+  // 4. The ties: care counts in the reciprocity balance and keeps the tie warm.
+  for_each_index(edges, [&](std::size_t e) {
+    const float to_b = care_to_b_[e], to_a = care_to_a_[e];
+    if (to_b <= 0.0f && to_a <= 0.0f) return;
+    net_.balance[e] += to_b - to_a;  // balance: hours given by a
+    net_.strength[e] += gain * (1.0f - net_.strength[e]);
+    net_.last_help[e] = static_cast<std::int32_t>(cur_);
+  });
+}
+
 void Simulation::matching() {
   if (!p_.asking_enabled) return;
   constexpr std::uint32_t kVolunteerSlot = 63;  // bit of `tried` for the volunteer candidate
   const int rounds = static_cast<int>(p_.asking_rounds);
   const double owe_scale = p_.asking_owe_scale;
+  const bool circle = p_.care_circle;  // care receivers were served by their circle (care_circles)
   std::vector<std::uint32_t> prop_helper(pop_.size, kNone), prop_entry(pop_.size, kNone);
   for (int round = 0; round < rounds; ++round) {
     const std::uint64_t stamp = static_cast<std::uint64_t>(cur_) * static_cast<std::uint64_t>(rounds) + static_cast<std::uint64_t>(round) + 1;
@@ -252,7 +342,7 @@ void Simulation::matching() {
     for_each_index(pop_.size, [&](std::size_t i) {
       prop_helper[i] = kNone;
       const int d = pop_.ask_domain[i];
-      if (d < 0 || pop_.helper[i] != kNone) return;
+      if (d < 0 || pop_.helper[i] != kNone || (circle && pop_.ask_channel[i] == 3)) return;
       double best = 0.0;
       std::uint32_t best_k = kNone, best_j = kNone;
       if (pop_.ask_channel[i] == 1 || pop_.ask_channel[i] == 3) {
@@ -348,9 +438,10 @@ void Simulation::helping() {
   if (!p_.asking_enabled) return;
   const float effect = static_cast<float>(p_.helping_effect);
   const float gain = p_.ties_dynamics ? static_cast<float>(p_.ties_contact_gain) : 0.0f;
+  const bool circle = p_.care_circle;  // circle care was given, and its ties updated, in care_circles()
   for_each_index(pop_.size, [&](std::size_t i) {
     const std::uint32_t j = pop_.helper[i];
-    if (j == kNone) return;
+    if (j == kNone || (circle && pop_.ask_channel[i] == 3)) return;
     const int d = pop_.ask_domain[i];
     float& need = pop_.need[d][i];
     const float care = (d == Health || d == HouseholdCare) ? static_cast<float>(p_.helping_care_effect_factor) : 1.0f;
@@ -365,7 +456,7 @@ void Simulation::helping() {
   for (int pass = 0; pass < 2; ++pass) {
     for_each_index(pop_.size, [&](std::size_t i) {
       const std::uint32_t j = pop_.helper[i];
-      if (j == kNone || pop_.help_entry[i] == kNone || ((i < j) != (pass == 0))) return;
+      if (j == kNone || pop_.help_entry[i] == kNone || ((i < j) != (pass == 0)) || (circle && pop_.ask_channel[i] == 3)) return;
       const std::uint32_t e = net_.edge[pop_.help_entry[i]];
       const float h = pop_.hours_received[i];
       net_.balance[e] += (net_.a[e] == j) ? h : -h;  // balance: hours given by a
@@ -486,7 +577,7 @@ void Simulation::adaptation() {
 // Phase 10. Outcomes, reduced in a fixed order (deterministic reduce over fixed ranges).
 void Simulation::accounting() {
   enum S { InNeed, Dom0, Depth = Dom0 + kDomains, NeedSum, Severe, NoTie, SelfReliant, SR, SD, TrustN, TrustP, Dep, Requests, Informal, Unanswered,
-           InformalHours, VolunteerHours, Volunteers, Adults, HelperAdults, Intensive, IntensiveHours, CarerHours, Helpers, Burdened, ActiveTies, N };
+           InformalHours, VolunteerHours, Volunteers, Adults, HelperAdults, Intensive, IntensiveHours, CarerHours, Burdened, ActiveTies, N };
   using Sums = std::array<double, N>;
   const float thr = static_cast<float>(p_.events_in_need_threshold);
   const Sums s = par::deterministic_reduce(
@@ -541,11 +632,8 @@ void Simulation::accounting() {
               const bool long_or_intensive = given >= 8.0f || pop_.help_streak[i] >= 13;
               acc[Intensive] += long_or_intensive;
               acc[IntensiveHours] += long_or_intensive ? given : 0.0f;
+              acc[Burdened] += pop_.fatigue[i] >= 0.5f;  // CBS: heavily burdened carers
             }
-          }
-          if (pop_.has(i, kWilling)) {
-            acc[Helpers] += 1;
-            acc[Burdened] += pop_.fatigue[i] >= 0.5f;
           }
         }
         return acc;
@@ -606,7 +694,7 @@ void Simulation::accounting() {
   o[Outcome::intensive_carer_share_adults] = ratio(s[Intensive], s[Adults]);
   o[Outcome::mean_carer_hours] = ratio(s[CarerHours], s[HelperAdults]);
   o[Outcome::intensive_carer_hours] = ratio(s[IntensiveHours], s[Intensive]);
-  o[Outcome::burdened_helper_share] = ratio(s[Burdened], s[Helpers]);
+  o[Outcome::burdened_helper_share] = ratio(s[Burdened], s[HelperAdults]);
   o[Outcome::ties_per_resident] = s[ActiveTies] / n;
   o[Outcome::ties_formed] = static_cast<double>(ties_formed_) + pc_.ties_formed;
   o[Outcome::ties_broken] = static_cast<double>(ties_broken_);

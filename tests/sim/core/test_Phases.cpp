@@ -109,12 +109,16 @@ TEST(SelfHelp, NeedFallsBySelfRelianceTimesRate) {
   auto& pop = sim.population_mut();
   for (std::size_t i = 0; i < pop.size; ++i) {
     pop.need[Income][i] = 0.8f;
+    pop.need[Health][i] = 0.8f;
     pop.need[Social][i] = 0.8f;
     pop.dependency[i] = (i % 2) ? 0.6f : 0.0f;
   }
   sim.step();
   for (std::size_t i = 0; i < pop.size; ++i) {
-    ASSERT_NEAR(pop.need[Income][i], 0.8f - static_cast<float>(p.selfhelp_rate) * pop.self_reliance[i] * (1.0f - 0.5f * pop.dependency[i]), 1e-5);
+    const float gain = static_cast<float>(p.selfhelp_rate) * pop.self_reliance[i] * (1.0f - 0.5f * pop.dependency[i]);
+    ASSERT_NEAR(pop.need[Income][i], 0.8f - gain, 1e-5);
+    // chronic conditions: health and household care resolve at selfhelp.care_factor of that
+    ASSERT_NEAR(pop.need[Health][i], 0.8f - gain * static_cast<float>(p.selfhelp_care_factor), 1e-5);
     ASSERT_EQ(pop.need[Social][i], 0.8f);  // loneliness needs contact, not self-help
   }
 }

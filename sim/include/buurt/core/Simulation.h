@@ -65,6 +65,7 @@ class Simulation {
   void life_events();     // 1
   void self_help();       // 2
   void asking();          // 3
+  void care_circles();    // 3b
   void matching();        // 4
   void helping();         // 5
   void team_phase();      // 6  (policy/Team.cpp)
@@ -114,6 +115,8 @@ class Simulation {
   std::uint32_t cur_ = 0;                   ///< week being simulated (week_ before increment)
   std::vector<std::uint64_t> offer_;        ///< matching: highest proposal key per helper
   std::vector<std::uint32_t> meet_;         ///< tie formation proposals per resident
+  std::vector<float> care_weight_;          ///< care circle: summed weight of each receiver's carers
+  std::vector<float> care_to_a_, care_to_b_;  ///< care hours given this week on each tie, per direction
   std::size_t ties_formed_ = 0, ties_broken_ = 0;
 };
 

@@ -1,0 +1,131 @@
+// Informal care by the care circle (Simulation::care_circles, MODEL.md phase 3, docs/ODD.md 7.3b).
+#include <gtest/gtest.h>
+
+#include "../model_support.h"
+#include "../test_support.h"
+#include "buurt/core/Simulation.h"
+
+using namespace buurt;
+
+namespace {
+
+/// Only asking and care: no events, self-help, tie dynamics, team or adaptation.
+Params care_only(std::int64_t residents = 4000) {
+  Params p = test::small_params(residents);
+  p.events_enabled = false;
+  p.selfhelp_enabled = false;
+  p.ties_dynamics = false;
+  p.ties_contact_relief = 0;
+  p.ties_isolation_drift = 0;
+  p.adaptation_enabled = false;
+  p.team_enabled = false;
+  p.volunteers_share = 0;
+  p.asking_enabled = true;
+  p.care_circle = true;
+  p.care_min_share = 0;
+  p.asking_care_hours_factor = 1;  // small shares: no carer runs out of hours
+  return p;
+}
+
+bool in_circle(const Network& net, std::uint32_t e) { return net.kind[e] == TieKind::Household || net.kind[e] == TieKind::Kin; }
+
+}  // namespace
+
+TEST(CareCircle, EveryAdultOfHouseholdAndKinSharesTheCareByWeight) {
+  Params p = care_only();
+  p.care_household_weight = 3;
+  Simulation sim(p);
+  auto& pop = sim.population_mut();
+  for (std::size_t i = 0; i < pop.size; i += 7)
+    if (pop.age[i] != AgeGroup::Child) pop.need[Health][i] = 0.8f;
+  sim.step();
+  const auto& net = sim.network();
+  std::size_t receivers = 0, shared = 0, weighed = 0;
+  for (std::uint32_t i = 0; i < pop.size; ++i) {
+    if (pop.ask_channel[i] != 3) continue;
+    ++receivers;
+    double total = 0, home = -1, kin = -1;
+    int carers = 0;
+    for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k) {
+      const std::uint32_t j = net.other[k], e = net.edge[k];
+      if (j == kNone || pop.ask_channel[j] == 3) continue;  // both receivers: the balance mixes two flows
+      const double gave = net.balance_of(e, j);
+      if (!in_circle(net, e) || pop.age[j] == AgeGroup::Child) {
+        ASSERT_EQ(gave, 0.0) << "only adults of the household and kin care";
+        continue;
+      }
+      if (!net.active(e)) continue;
+      ASSERT_GT(gave, 0.0) << "every adult of the circle gives a share";
+      total += gave;
+      ++carers;
+      (net.kind[e] == TieKind::Household ? home : kin) = gave;
+    }
+    ASSERT_LE(total, pop.hours_received[i] + 1e-3);
+    ASSERT_LE(pop.hours_received[i], pop.ask_hours[i] + 1e-3);
+    shared += carers >= 2;
+    if (home > 0 && kin > 0) {  // a household member takes household_weight times a relative's share
+      ++weighed;
+      ASSERT_NEAR(home / kin, 3.0, 1e-3);
+    }
+  }
+  EXPECT_GT(receivers, 300u);
+  EXPECT_GT(shared, receivers / 4);
+  EXPECT_GT(weighed, 20u);
+}
+
+TEST(CareCircle, CareIsGivenWithoutAskingFromTheCareThreshold) {
+  Params p = care_only();
+  p.care_threshold = 0.4;
+  Simulation sim(p);
+  auto& pop = sim.population_mut();
+  for (std::size_t i = 0; i < pop.size; ++i) {
+    pop.shame[i] = 1.0f;       // would never ask
+    pop.threshold[i] = 0.95f;  // would not ask below 0.95
+    pop.need[HouseholdCare][i] = (i % 2) ? 0.5f : 0.3f;
+  }
+  sim.step();
+  std::size_t cared_above = 0, cared_below = 0;
+  for (std::size_t i = 0; i < pop.size; ++i) {
+    if (pop.age[i] == AgeGroup::Child || pop.hours_received[i] <= 0.0f) continue;
+    ((i % 2) ? cared_above : cared_below) += 1;
+  }
+  EXPECT_GT(cared_above, pop.size / 5);
+  EXPECT_EQ(cared_below, 0u);
+}
+
+TEST(CareCircle, CircleMakesMoreCarersThanOneHelperPerWeek) {
+  auto carers = [](bool circle) {
+    Params p = care_only();
+    p.care_circle = circle;
+    p.care_threshold = 0.3;
+    Simulation sim(p);
+    auto& pop = sim.population_mut();
+    for (std::size_t i = 0; i < pop.size; i += 5) {
+      pop.need[Health][i] = 0.8f;
+      pop.threshold[i] = 0.3f;  // the matching path asks at the resident's own threshold
+    }
+    sim.step();
+    std::size_t n = 0;
+    for (std::uint32_t i = 0; i < pop.size; ++i) {
+      if (pop.ask_channel[i] != 3) continue;
+      std::size_t helpers = 0;
+      for (std::uint32_t k = sim.network().row_begin[i]; k < sim.network().row_begin[i + 1]; ++k)
+        if (sim.network().other[k] != kNone && sim.network().balance_of(sim.network().edge[k], i) < 0.0f) ++helpers;
+      if (!circle) EXPECT_LE(helpers, 1u) << "matching: one helper per receiver per week";
+      n += helpers;
+    }
+    return n;
+  };
+  const std::size_t one = carers(false), circle = carers(true);
+  EXPECT_GT(one, 100u);
+  EXPECT_GT(static_cast<double>(circle), 1.5 * static_cast<double>(one));
+}
+
+// Model level: with the circle, long or intensive carers are common (CBS 13%); with one helper per
+// receiver per week they are rare. Library baseline, 3 years, 2 replicates.
+TEST(CareCircle, LongOrIntensiveCaringIsCommonOnlyWithTheCircle) {
+  const double with = test::mean_outcome("baseline.toml", {"run.weeks=156"}, Outcome::intensive_carer_share_adults, 104, 157);
+  const double without = test::mean_outcome("baseline.toml", {"run.weeks=156", "care.circle=false"}, Outcome::intensive_carer_share_adults, 104, 157);
+  EXPECT_GT(with, 0.08);
+  EXPECT_GT(with, 2.0 * without);
+}
