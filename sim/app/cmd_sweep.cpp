@@ -120,6 +120,9 @@ std::optional<PartialFile> open_working_file(const Plan& plan, const fs::path& o
   if (fs::exists(out, ec) && !g_sweep.force) {
     if (g_sweep.resume) {  // nothing left to do, if it is this sweep's result
       h5::Handle f = h5::open_file(out, false);
+      if (!h5::exists(f.id(), "sweep"))
+        throw OutputError(fmt::format("'{}' exists and is not a sweep result (no /sweep group): --resume will not touch it; choose another --out, "
+                                      "move the file away, or pass --force to replace it", out.string()));
       const Header h = Header::read(f.id());
       if (h.fingerprint != plan.fingerprint())
         throw OutputError(fmt::format("'{}' is the result of a different sweep definition (fingerprint {} vs {}); choose another --out or pass --force",

@@ -184,6 +184,7 @@ for sig in KILL INT; do
     # resume does not replace the unrelated earlier file under the final name: it must say so
     # cleanly (exit 2/3, not a crash); move that file away, then resume
     { [ $rc -eq 3 ] || [ $rc -eq 2 ]; }; check "sweep $sig: --resume refuses the unrelated file under the final name (exit $rc: $(head -c 120 "$T/err.txt"))" $?
+    grep -q "is not a sweep result (no /sweep group): --resume will not touch it" "$T/err.txt"; check "sweep $sig: ... and says why" $?
     [ "$(md5 "$T/sw_$sig.h5")" = "$sum" ]; check "sweep $sig: ... and leaves it undamaged" $?
     mv "$T/sw_$sig.h5" "$T/sw_${sig}_earlier.h5"
     "$BUURT" sweep "$T/sweep.toml" --out "$T/sw_$sig.h5" --resume --threads 2 -q > /dev/null 2> "$T/err.txt"
