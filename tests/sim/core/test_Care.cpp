@@ -129,3 +129,26 @@ TEST(CareCircle, LongOrIntensiveCaringIsCommonOnlyWithTheCircle) {
   EXPECT_GT(with, 0.08);
   EXPECT_GT(with, 2.0 * without);
 }
+
+TEST(CareCircle, SharesBelowTheMinimumAreNotGiven) {
+  auto carers_and_smallest = [](double min_share) {
+    Params p = care_only();
+    p.care_min_share = min_share;
+    Simulation sim(p);
+    auto& pop = sim.population_mut();
+    for (std::size_t i = 0; i < pop.size; i += 7) pop.need[Health][i] = 0.8f;
+    sim.step();
+    std::size_t carers = 0;
+    float smallest = 1e9f;
+    for (std::size_t j = 0; j < pop.size; ++j)
+      if (pop.hours_given[j] > 0.0f) ++carers, smallest = std::min(smallest, pop.hours_given[j]);
+    return std::pair{carers, smallest};
+  };
+  const auto [all, small] = carers_and_smallest(0.0);
+  const auto [some, at_least] = carers_and_smallest(2.0);
+  EXPECT_LT(small, 2.0f);
+  EXPECT_GE(at_least, 2.0f - 1e-4f);
+  EXPECT_LT(some, all);
+  EXPECT_GT(some, 0u);
+  EXPECT_EQ(carers_and_smallest(1000.0).first, 0u);
+}
