@@ -34,7 +34,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 where() {  # $1 target, $2 saved input: prints "libhdf5" or the innermost frame of ours
   local frame
   frame=$(timeout 120 $B/fuzz_$1 -timeout=5 -rss_limit_mb=2048 "$2" 2>&1 | grep -E '^ +#[0-9]+ ' \
-          | grep -vE ' in (__interceptor_|__asan|__lsan|__ubsan|__sanitizer|fuzzer::|__libc_|malloc|calloc|realloc|free|operator new|main|start_thread|clone)( |$)|sysdeps/|libc\.so|\(<unknown module>\)|in _start ' \
+          | grep -vE ' in (__interceptor_|__asan|__lsan|__ubsan|__sanitizer|fuzzer::|__libc_)| in (malloc|calloc|realloc|free|operator new|main|start_thread|clone|_start)[ (]|sysdeps/|libc\.so|\(<unknown module>\)' \
           | head -1 || true)
   case $frame in
     *libhdf5*) echo libhdf5 ;;
