@@ -57,6 +57,7 @@ Simulation::Simulation(const Params& params, std::uint32_t run)
   offer_.assign(pop_.size, 0);
   meet_.assign(pop_.size, kNone);
   care_weight_.assign(pop_.size, 0.0f);
+  care_flag_.assign(pop_.size, 0);
   apply_.assign(pop_.size, 0);
   if (pop_.size > 0) {  // the team's office sits in the middle of the neighbourhood
     const auto [x0, x1] = std::minmax_element(pop_.x.begin(), pop_.x.end());
@@ -93,7 +94,7 @@ double Simulation::bytes_per_resident() const {
   const double n = static_cast<double>(pop_.size);
   const double ties = static_cast<double>(net_.other.size()) * 8.0 + static_cast<double>(net_.a.capacity()) * (net_.bytes_per_tie() - 16.0);
   const double care = static_cast<double>(care_to_a_.capacity() + care_to_b_.capacity()) * 4.0;
-  return pop_.bytes_per_resident() + 8.0 /*offer*/ + 4.0 /*meet*/ + 4.0 /*care weight*/ + (ties + care) / n;
+  return pop_.bytes_per_resident() + 8.0 /*offer*/ + 4.0 /*meet*/ + 5.0 /*care weight, flag*/ + (ties + care) / n;
 }
 
 void Simulation::step() {
@@ -265,19 +266,26 @@ void Simulation::care_circles() {
     return j != kNone && net_.active(net_.edge[k]) && pop_.age[j] != AgeGroup::Child && weight(net_.edge[k]) > 0.0f;
   };
   const std::size_t edges = net_.edges();
-  care_to_a_.assign(edges, 0.0f);
-  care_to_b_.assign(edges, 0.0f);
-  // 1. Each receiver's circle.
+  care_to_a_.reserve(net_.a.capacity());  // as the tie arrays grow, not geometrically
+  care_to_b_.reserve(net_.a.capacity());
+  care_to_a_.resize(edges, 0.0f);  // zero: step 4 clears what it used, ties formed since are new
+  care_to_b_.resize(edges, 0.0f);
+  // 1. Each receiver's circle; its carers are flagged (every writer writes 1, so the order of the
+  //    writes does not matter).
   for_each_index(pop_.size, [&](std::size_t i) {
     care_weight_[i] = 0.0f;
     if (pop_.ask_channel[i] != 3) return;
     for (std::uint32_t k = net_.row_begin[i]; k < net_.row_begin[i + 1]; ++k)
-      if (carer(k)) care_weight_[i] += weight(net_.edge[k]);
+      if (carer(k)) {
+        care_weight_[i] += weight(net_.edge[k]);
+        std::atomic_ref<std::uint8_t>(care_flag_[net_.other[k]]).store(1, std::memory_order_relaxed);
+      }
   });
-  // 2. Each carer gives its shares, in the order of its row, while its hours last.
+  // 2. Each flagged carer gives its shares, in the order of its row, while its hours last.
   for_each_index(pop_.size, [&](std::size_t jj) {
     const auto j = static_cast<std::uint32_t>(jj);
-    if (pop_.age[j] == AgeGroup::Child) return;
+    if (!care_flag_[j]) return;
+    care_flag_[j] = 0;
     for (std::uint32_t k = net_.row_begin[j]; k < net_.row_begin[j + 1]; ++k) {
       const std::uint32_t i = net_.other[k];
       if (i == kNone || pop_.ask_channel[i] != 3 || !net_.active(net_.edge[k])) continue;
@@ -323,6 +331,7 @@ void Simulation::care_circles() {
   for_each_index(edges, [&](std::size_t e) {
     const float to_b = care_to_b_[e], to_a = care_to_a_[e];
     if (to_b <= 0.0f && to_a <= 0.0f) return;
+    care_to_b_[e] = care_to_a_[e] = 0.0f;
     net_.balance[e] += to_b - to_a;  // balance: hours given by a
     net_.strength[e] += gain * (1.0f - net_.strength[e]);
     net_.last_help[e] = static_cast<std::int32_t>(cur_);

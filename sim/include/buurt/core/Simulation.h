@@ -116,6 +116,7 @@ class Simulation {
   std::vector<std::uint64_t> offer_;        ///< matching: highest proposal key per helper
   std::vector<std::uint32_t> meet_;         ///< tie formation proposals per resident
   std::vector<float> care_weight_;          ///< care circle: summed weight of each receiver's carers
+  std::vector<std::uint8_t> care_flag_;     ///< care circle: carer of some receiver this week
   std::vector<float> care_to_a_, care_to_b_;  ///< care hours given this week on each tie, per direction
   std::size_t ties_formed_ = 0, ties_broken_ = 0;
 };
