@@ -21,6 +21,23 @@ inline Params small_params(std::int64_t residents = 2000, std::int64_t seed = 7)
   return p;
 }
 
+/// Everything off: no events, no self-help, no asking, no tie dynamics, no adaptation, no drift.
+inline Params all_off(std::int64_t residents = 4000) {
+  Params p = small_params(residents);
+  p.events_enabled = false;
+  p.events_cascades = false;
+  p.events_poverty_loneliness = false;
+  p.selfhelp_enabled = false;
+  p.asking_enabled = false;
+  p.ties_dynamics = false;
+  p.ties_contact_relief = 0;
+  p.ties_isolation_drift = 0;
+  p.adaptation_enabled = false;
+  p.team_enabled = false;
+  p.volunteers_share = 0;
+  return p;
+}
+
 /// A fresh, empty temporary directory for one test.
 inline std::filesystem::path temp_dir(const std::string& name) {
   auto d = std::filesystem::temp_directory_path() / ("buurt_test_" + name + "_" + std::to_string(::getpid()));

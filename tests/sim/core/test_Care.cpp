@@ -9,17 +9,9 @@ using namespace buurt;
 
 namespace {
 
-/// Only asking and care: no events, self-help, tie dynamics, team or adaptation.
+/// Only asking and care (test::all_off with asking on): no events, self-help, ties, team or adaptation.
 Params care_only(std::int64_t residents = 4000) {
-  Params p = test::small_params(residents);
-  p.events_enabled = false;
-  p.selfhelp_enabled = false;
-  p.ties_dynamics = false;
-  p.ties_contact_relief = 0;
-  p.ties_isolation_drift = 0;
-  p.adaptation_enabled = false;
-  p.team_enabled = false;
-  p.volunteers_share = 0;
+  Params p = test::all_off(residents);
   p.asking_enabled = true;
   p.care_circle = true;
   p.care_min_share = 0;

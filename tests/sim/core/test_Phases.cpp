@@ -10,22 +10,7 @@ using namespace buurt;
 
 namespace {
 
-/// Everything off: no events, no self-help, no asking, no tie dynamics, no adaptation, no drift.
-Params all_off(std::int64_t residents = 4000) {
-  Params p = test::small_params(residents);
-  p.events_enabled = false;
-  p.events_cascades = false;
-  p.events_poverty_loneliness = false;
-  p.selfhelp_enabled = false;
-  p.asking_enabled = false;
-  p.ties_dynamics = false;
-  p.ties_contact_relief = 0;
-  p.ties_isolation_drift = 0;
-  p.adaptation_enabled = false;
-  p.team_enabled = false;
-  p.volunteers_share = 0;
-  return p;
-}
+using test::all_off;
 
 /// Only adults living alone (no children, no elderly): group multipliers do not apply.
 void singles_only(Params& p) {
