@@ -80,13 +80,9 @@ void Simulation::refresh() {
 
 void Simulation::steer(const Params& p) {
   Params q = p;
-  // Structure cannot change mid-run.
-  q.run_seed = p_.run_seed;
-  q.population_residents = p_.population_residents;
-  q.population_households_per_street = p_.population_households_per_street;
-  q.population_streets_per_block = p_.population_streets_per_block;
-  q.network_slack_per_resident = p_.network_slack_per_resident;
-  q.asking_rounds = p_.asking_rounds;
+  // Run and structure keys (Params.def role) cannot change once the neighbourhood is built.
+  for (const auto& spec : schema())
+    if (!spec.steerable()) std::visit([&](auto m) { q.*m = p_.*m; }, spec.member);
   p_ = q;
 }
 

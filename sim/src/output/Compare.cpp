@@ -1,10 +1,10 @@
 #include "buurt/output/Compare.h"
 
-#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <fmt/format.h>
 
 #include "buurt/core/Parallel.h"
+#include "buurt/experiment/Stats.h"
 #include "buurt/core/Simulation.h"
 
 namespace buurt {
@@ -66,7 +66,7 @@ CompareSummary summarise(const std::vector<std::vector<RunSummary>>& runs) {
       }
     }
   for (auto* v : {&cs.mean, &cs.diff_mean, &cs.diff_lo, &cs.diff_hi, &cs.rel_mean, &cs.rel_lo, &cs.rel_hi}) v->assign(S * K, 0.0);
-  const double t = R > 1 ? boost::math::quantile(boost::math::complement(boost::math::students_t(static_cast<double>(R - 1)), 0.025)) : 0.0;
+  const double t = R > 1 ? t975(static_cast<std::int64_t>(R) - 1) : 0.0;
   for (std::size_t s = 0; s < S; ++s)
     for (std::size_t k = 0; k < K; ++k) {
       double m = 0.0, m0 = 0.0, d = 0.0;

@@ -14,10 +14,15 @@ constexpr ParamType param_type_bool = ParamType::Bool;
 
 const std::vector<ParamSpec>& table() {
   static const std::vector<ParamSpec> specs = {
-#define X(type, sec, key, def, lo, hi, unit, desc, src) \
-  ParamSpec{#sec, #key, param_type_##type, static_cast<double>(def), static_cast<double>(lo), static_cast<double>(hi), unit, desc, src, &Params::sec##_##key},
+#define slider(lo, hi) Slider{true, lo, hi}
+#define no_slider Slider{}
+#define X(type, sec, key, def, lo, hi, unit, desc, src, role, sl)                                                                            \
+  ParamSpec{#sec, #key, param_type_##type, static_cast<double>(def), static_cast<double>(lo), static_cast<double>(hi), unit, desc, src, \
+            &Params::sec##_##key, ParamRole::role, sl},
 #include "buurt/scenario/Params.def"
 #undef X
+#undef slider
+#undef no_slider
   };
   return specs;
 }

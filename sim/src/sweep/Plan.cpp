@@ -32,18 +32,6 @@ Shard parse_shard(std::string_view arg) {
   return s;
 }
 
-double t975(std::int64_t df) {
-  static const double table[] = {12.706204736, 4.302652730, 3.182446305, 2.776445105, 2.570581836, 2.446911851, 2.364624252, 2.306004135,
-                                 2.262157163, 2.228138852, 2.200985160, 2.178812830, 2.160368656, 2.144786688, 2.131449546, 2.119905299,
-                                 2.109815578, 2.100922040, 2.093024054, 2.085963447, 2.079613845, 2.073873068, 2.068657610, 2.063898562,
-                                 2.059538553, 2.055529439, 2.051830516, 2.048407142, 2.045229642, 2.042272456};
-  if (df < 1) return std::numeric_limits<double>::infinity();
-  if (df <= 30) return table[df - 1];
-  // Cornish-Fisher expansion around the normal quantile (error < 1e-5 beyond 30 df).
-  const double z = 1.959963984540054, z3 = z * z * z, z5 = z3 * z * z, z7 = z5 * z * z, n = static_cast<double>(df);
-  return z + (z3 + z) / (4 * n) + (5 * z5 + 16 * z3 + 3 * z) / (96 * n * n) + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * n * n * n);
-}
-
 Plan::Plan(SweepSpec spec, TargetCi target, Shard shard) : spec_(std::move(spec)), target_(target), shard_(shard) {
   base_ = load_scenario(spec_.base);
   apply_overrides(base_, spec_.fixed);

@@ -1,29 +1,72 @@
 #pragma once
-/// The weekly outcome vector and its declaration (name, unit, description).
+/// The weekly outcome vector and its declaration (Outcomes.def: name, unit, label, format, kind, direction...).
 #include <array>
+#include <cstddef>
 #include <string_view>
 
 namespace buurt {
 
 enum class Outcome : int {
-#define X(name, unit, desc) name,
+#define X(name, unit, desc, label, format, kind, direction, adults, reference, headline) name,
 #include "buurt/core/Outcomes.def"
 #undef X
   Count
 };
 inline constexpr int kNumOutcomes = static_cast<int>(Outcome::Count);
 
+/// How a value is shown: a share as a percentage, two decimals, a whole number, whole euros.
+enum class OutcomeFormat { pct, dec, int_, eur };
+/// What a value measures; decides e.g. whether a relative change is meaningful (never for money).
+enum class OutcomeKind { share, index, count, hours, weeks, ties, money };
+/// Which way is better for residents and the municipality.
+enum class Direction { up, down, neither };
+
 struct OutcomeSpec {
   std::string_view name;
   std::string_view unit;
   std::string_view description;
+  std::string_view label;      ///< short English label
+  OutcomeFormat format;
+  OutcomeKind kind;
+  Direction direction;
+  bool adults_only;
+  std::string_view reference;  ///< reference-figure key in docs/references.md, empty if none
+  int headline;                ///< rank among headline outcomes (1 first), 0 if not a headline
+  Outcome id;
 };
 
 inline constexpr std::array<OutcomeSpec, kNumOutcomes> kOutcomeSpecs = {{
-#define X(name, unit, desc) {#name, unit, desc},
+#define X(name, unit, desc, label, format, kind, direction, adults, reference, headline) \
+  {#name, unit, desc, label, OutcomeFormat::format##_fmt_, OutcomeKind::kind, Direction::direction, adults, reference, headline, Outcome::name},
+#define pct_fmt_ pct
+#define dec_fmt_ dec
+#define int_fmt_ int_
+#define eur_fmt_ eur
 #include "buurt/core/Outcomes.def"
+#undef pct_fmt_
+#undef dec_fmt_
+#undef int_fmt_
+#undef eur_fmt_
 #undef X
 }};
+
+inline constexpr const OutcomeSpec& spec(Outcome o) { return kOutcomeSpecs[static_cast<std::size_t>(o)]; }
+
+/// Number of headline outcomes (headline > 0 in Outcomes.def).
+inline constexpr int kNumHeadlines = [] {
+  int n = 0;
+  for (const auto& s : kOutcomeSpecs) n += s.headline > 0;
+  return n;
+}();
+
+/// The headline outcomes in rank order: what `buurt run`, `buurt compare`, the viewer and the report show.
+inline constexpr std::array<Outcome, kNumHeadlines> kHeadlines = [] {
+  std::array<Outcome, kNumHeadlines> h{};
+  for (int rank = 1, k = 0; k < kNumHeadlines && rank < 1000; ++rank)
+    for (const auto& s : kOutcomeSpecs)
+      if (s.headline == rank) h[static_cast<std::size_t>(k++)] = s.id;
+  return h;
+}();
 
 /// One week's outcomes, indexed by Outcome.
 struct WeekOutcomes {

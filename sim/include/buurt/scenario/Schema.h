@@ -17,12 +17,27 @@ using ctype_bool = bool;
 
 /// Every model parameter as a plain field named `<section>_<key>`; defaults from Params.def.
 struct Params {
-#define X(type, sec, key, def, lo, hi, unit, desc, src) detail::ctype_##type sec##_##key = def;
+#define X(type, sec, key, def, lo, hi, unit, desc, src, role, slider) detail::ctype_##type sec##_##key = def;
 #include "buurt/scenario/Params.def"
 #undef X
 };
 
 enum class ParamType { Int, Real, Bool };
+
+/// What a parameter is to the model (Params.def column `role`).
+enum class ParamRole {
+  run,        ///< how the run is made (weeks, burn-in, snapshots)
+  structure,  ///< fixed once the neighbourhood is built; steering keeps the running value
+  behaviour,  ///< a behavioural rate or rule of residents and professionals
+  policy,     ///< a lever a scenario switches on at week 0
+  price,      ///< a valuation used in costs and the MKBA; no behaviour reads it
+};
+
+/// The viewer's policy slider for a parameter (Params.def column `slider`).
+struct Slider {
+  bool shown = false;
+  double lo = 0, hi = 0;
+};
 
 /// One parameter's declaration.
 struct ParamSpec {
@@ -36,6 +51,10 @@ struct ParamSpec {
   std::string_view description;
   std::string_view source;
   std::variant<std::int64_t Params::*, double Params::*, bool Params::*> member;
+  ParamRole role;
+  Slider slider;
+  /// May change in a running simulation (viewer sliders, --steer): everything but run and structure keys.
+  bool steerable() const { return role != ParamRole::run && role != ParamRole::structure; }
 
   std::string full_name() const;
   std::string type_name() const;

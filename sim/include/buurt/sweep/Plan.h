@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "buurt/experiment/Stats.h"
 #include "buurt/scenario/Scenario.h"
 #include "buurt/sweep/Design.h"
 #include "buurt/sweep/Sweep.h"
@@ -75,7 +76,5 @@ class Plan {
   std::string normalised_, fingerprint_;
 };
 
-/// Two-sided 95% Student-t quantile for `df` degrees of freedom.
-double t975(std::int64_t df);
 
 }  // namespace buurt::sweep

@@ -1,0 +1,20 @@
+#pragma once
+/// Outcome values and changes as a reader sees them, following Outcomes.def (format, kind, unit).
+#include <string>
+
+#include "buurt/core/Outcomes.h"
+
+namespace buurt {
+
+/// "11.2%" (pct), "0.45" (dec), "1234" (int), "EUR 12,345" style whole euros (eur); `with_unit` appends the unit
+/// for dec/int values ("8.9 weeks").
+std::string format_outcome(Outcome o, double v, bool with_unit = false);
+/// A difference of two values of the outcome: percentage points for shares, the value's format otherwise; signed.
+std::string format_difference(Outcome o, double d);
+/// A relative change (0.12 -> "+12%"), signed.
+std::string format_relative(double r);
+/// Whether a relative (percentage) change of this outcome is meaningful: its level is never negative and it is
+/// not money or a waiting time. Otherwise compare and report show differences in the outcome's unit.
+bool relative_change_meaningful(Outcome o);
+
+}  // namespace buurt
