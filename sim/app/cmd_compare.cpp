@@ -7,8 +7,8 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
-#include "buurt/core/Preflight.h"
-#include "buurt/output/Compare.h"
+#include "Preflight.h"
+#include "buurt/experiment/Compare.h"
 #include "commands.h"
 
 namespace buurt::cli {

@@ -10,7 +10,7 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
-#include "buurt/core/Preflight.h"
+#include "Preflight.h"
 #include "buurt/core/Simulation.h"
 #include "buurt/output/Recorder.h"
 #include "buurt/scenario/Scenario.h"

@@ -4,7 +4,8 @@
 #include <vector>
 
 #include "buurt/core/Simulation.h"
-#include "buurt/output/Recorder.h"
+#include "buurt/scenario/Scenario.h"
+#include "buurt/core/RunLoop.h"
 #include "test_support.h"
 
 namespace buurt::test {

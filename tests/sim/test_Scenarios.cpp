@@ -3,6 +3,7 @@
 
 #include "test_support.h"
 #include "buurt/core/Simulation.h"
+#include "buurt/scenario/Scenario.h"
 
 using namespace buurt;
 namespace fs = std::filesystem;

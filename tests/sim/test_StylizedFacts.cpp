@@ -1,10 +1,10 @@
-// Model tests: one named test per stylized fact in MODEL.md, plus monotone responses.
+// Model tests: one named test per stylized fact in docs/ODD.md, plus monotone responses.
 // Fixed seeds (deterministic); differences are paired by common random numbers.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "buurt/output/Compare.h"
+#include "buurt/experiment/Compare.h"
 #include "model_support.h"
 
 using namespace buurt;
@@ -128,7 +128,7 @@ TEST(StylizedFacts, GainsConcentrateAmongResidentsWhoAlreadyHadTies) {
 }
 
 TEST(StylizedFacts, GainsConcentrateAmongResidentsWhoAlreadyHadTiesAcrossThePopulation) {
-  // MODEL.md: "strengthening self-reliance of the most vulnerable (small networks, low income) is
+  // docs/ODD.md: "strengthening self-reliance of the most vulnerable (small networks, low income) is
   // hard: gains concentrate in residents who already had ties". Whole neighbourhood, 5 years, paired
   // replicates: in every scenario the change in self-reliance over the run rises with the number of
   // ties at the start (0-2 < 3-5 < 6+). The facilitating team and community managers help the poorly
@@ -173,4 +173,12 @@ TEST(Monotone, MoreWillingHelpersNeverRaiseUnmetNeed) {
     EXPECT_LE(unmet, last + 0.002) << share;
     last = unmet;
   }
+}
+
+// Moved from the care-circle unit tests: a population-level pattern over the library baseline.
+TEST(CareCircle, LongOrIntensiveCaringIsCommonOnlyWithTheCircle) {
+  const double with = mean_outcome("baseline.toml", {"run.weeks=156"}, Outcome::intensive_carer_share_adults, 104, 157);
+  const double without = mean_outcome("baseline.toml", {"run.weeks=156", "care.circle=false"}, Outcome::intensive_carer_share_adults, 104, 157);
+  EXPECT_GT(with, 0.08);
+  EXPECT_GT(with, 2.0 * without);
 }

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-#include "buurt/scenario/Scenario.h"
+#include "buurt/scenario/Schema.h"
 
 namespace buurt::test {
 

@@ -57,6 +57,14 @@ std::size_t count_if_index(std::size_t n, std::size_t grain, F&& f) {
       std::plus<>());
 }
 
+/// Sum of body(begin, end) -> count over chunks of [0, n): for loops that update their own indices and
+/// count what happened to them. Integer sums are exact, so the split of the range does not matter.
+template <class Body>
+std::size_t sum_chunks(std::size_t n, std::size_t grain, Body&& body) {
+  return tbb::parallel_reduce(
+      Range(0, n, grain), std::size_t{0}, [&](const Range& r, std::size_t acc) { return acc + body(r.begin(), r.end()); }, std::plus<>());
+}
+
 /// Reduction over [0, n) that gives the same floating-point result at any thread count: the split of
 /// the range and the order of the joins depend only on n and grain (tbb::parallel_deterministic_reduce).
 /// body(begin, end, acc) -> acc; join(a, b) -> a (+) b.

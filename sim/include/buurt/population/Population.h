@@ -18,6 +18,21 @@ enum class AgeGroup : std::uint8_t { Child = 0, Adult = 1, Elderly = 2 };
 enum class IncomeGroup : std::uint8_t { Benefits = 0, Low = 1, Middle = 2 };
 inline constexpr std::array<const char*, 3> kIncomeNames = {"benefits", "low", "middle"};
 
+/// Who helped a resident this week.
+enum class HelpSource : std::uint8_t { None = 0, Household, Kin, Neighbour, Friend, Brokered, Volunteer, CommunityManager, Team, SecondLine };
+inline constexpr std::array<const char*, 10> kHelpSourceNames = {"none", "household", "kin", "neighbour", "friend", "brokered", "volunteer", "community_manager", "team", "second_line"};
+
+/// How a resident seeks help this week.
+enum class AskChannel : std::uint8_t {
+  None = 0,
+  Ties = 1,        ///< asks its ties, and the block's volunteers
+  Volunteers = 2,  ///< shame keeps it from its ties: only a low-threshold volunteer
+  Care = 3,        ///< a care need met by household and kin without asking (mantelzorg)
+};
+
+/// Where a resident is with the social team.
+enum class TeamStage : std::uint8_t { None = 0, Queued = 1, Case = 2, Referred = 3, Treatment = 4 };
+
 /// Resident role flags (bits).
 enum ResidentFlag : std::uint8_t { kIsolated = 1, kWilling = 2, kVolunteer = 4, kCommunityManager = 8, kInTeam = 16, kHidesNetwork = 32 };
 
@@ -52,21 +67,21 @@ struct Population {
   std::vector<std::uint8_t> shocks;         ///< bit d set when a life event hit domain d this week
   std::vector<std::uint16_t> team_wait;     ///< weeks waited for the team in the current or last episode
   std::vector<std::uint8_t> referrals;      ///< times referred to the second line (saturates at 255)
-  std::vector<std::uint8_t> team_state;     ///< TeamStage: none, queued, case, referred (waiting), in treatment
+  std::vector<TeamStage> team_state;        ///< none, queued, case, referred (waiting), in treatment
   std::vector<std::int32_t> team_since;     ///< week the current team stage began
   std::vector<std::int32_t> team_closed;    ///< week the last team case closed, -1 never
   std::vector<std::uint16_t> member_of;     ///< initiative index + 1, 0 none
 
   // per-week scratch (rewritten every week)
   std::vector<std::int8_t> ask_domain;      ///< -1: not asking
-  std::vector<std::uint8_t> ask_channel;    ///< 1: ties and volunteers, 2: volunteers only (low threshold), 3: care from household and kin
+  std::vector<AskChannel> ask_channel;
   std::vector<float> ask_hours;
   std::vector<std::uint32_t> helper;        ///< matched helper or kNone
   std::vector<std::uint32_t> help_entry;    ///< CSR entry of the tie used
   std::vector<float> hours_received, hours_given, remaining;
   std::vector<float> household_remaining;  ///< hours left this week for the own household
   std::vector<std::uint64_t> tried;         ///< bitmask of tie entries already tried this week
-  std::vector<std::uint8_t> help_source;    ///< HelpSource of this week's help (0 none)
+  std::vector<std::uint8_t> help_source;    ///< HelpSource of this week's help (0: nobody; bytes, as written to snapshots)
 
   bool has(std::size_t i, ResidentFlag f) const { return (flags[i] & f) != 0; }
   float total_need(std::size_t i) const {
@@ -79,9 +94,6 @@ struct Population {
 };
 
 inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
-
-/// Where a resident is with the social team.
-enum class TeamStage : std::uint8_t { None = 0, Queued = 1, Case = 2, Referred = 3, Treatment = 4 };
 
 /// Build the population (households, streets, blocks, groups, traits). Deterministic, single-threaded.
 Population build_population(const Params& p, std::uint32_t run);

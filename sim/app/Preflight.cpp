@@ -1,4 +1,4 @@
-#include "buurt/core/Preflight.h"
+#include "Preflight.h"
 
 #include <fmt/format.h>
 #include <sys/resource.h>

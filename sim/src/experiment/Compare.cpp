@@ -1,4 +1,4 @@
-#include "buurt/output/Compare.h"
+#include "buurt/experiment/Compare.h"
 
 #include <cmath>
 #include <fmt/format.h>

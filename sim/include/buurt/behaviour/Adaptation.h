@@ -1,0 +1,11 @@
+#pragma once
+/// Phase 9 of the week: solving needs oneself or with one's network builds self-reliance; unmet need erodes it.
+#include "buurt/core/WeekContext.h"
+
+namespace buurt::phase {
+
+/// Self-reliance grows when a domain is resolved without professionals and erodes while in need without
+/// help; informal help builds trust in neighbours; resolved domains leave lived experience (skill).
+void adaptation(WeekContext& ctx);
+
+}  // namespace buurt::phase

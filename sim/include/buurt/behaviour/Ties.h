@@ -1,0 +1,25 @@
+#pragma once
+/// Phase 8 of the week: ties decay, break and form; loneliness follows contact.
+#include <cstdint>
+#include <vector>
+
+#include "buurt/core/WeekContext.h"
+
+namespace buurt::phase {
+
+/// Ties decay without contact, break when weak or (neighbours) lastingly imbalanced, form when street
+/// neighbours meet; then active ties are counted and relieve loneliness up to a protective number.
+class TieDynamics {
+ public:
+  void resize(std::size_t residents) { meet_.assign(residents, kNone); }
+  void week(WeekContext& ctx);
+  double bytes_per_resident() const { return 4.0; }
+
+ private:
+  std::vector<std::uint32_t> meet_;  ///< tie formation proposal per resident
+};
+
+/// Active ties (strength >= ties.active_strength) per resident, into Population::active_ties.
+void count_active_ties(Population& pop, const Network& net, const Params& p);
+
+}  // namespace buurt::phase

@@ -1,0 +1,41 @@
+#pragma once
+/// What every phase of the week works on: residents, ties, parameters, random numbers, the week and its counters.
+#include <cstddef>
+#include <cstdint>
+
+#include "buurt/core/Rng.h"
+#include "buurt/network/Network.h"
+#include "buurt/population/Population.h"
+#include "buurt/scenario/Schema.h"
+
+namespace buurt {
+
+/// Counters of one week, written by the phases and read by accounting. `Simulation::step()` resets them
+/// before the first phase, so no phase depends on another phase's position in the week.
+struct WeekCounters {
+  double intakes = 0, wait_sum = 0, referrals = 0, reentries = 0;  ///< the team (residents, weeks)
+  double professional_hours = 0, secondline_hours = 0;             ///< hours of the team and the second line
+  double programme_ties = 0;    ///< ties formed by team mobilisation, managers and initiatives
+  double meeting_ties = 0;      ///< ties formed when street neighbours meet (tie dynamics)
+  double ties_broken = 0;       ///< ties that ended (tie dynamics)
+  double cm_hours = 0, cm_active = 0, cm_burned_out = 0;           ///< community managers
+  double initiative_members = 0, ownership = 0;                    ///< citizen initiatives
+};
+
+struct WeekContext {
+  Population& pop;
+  Network& net;
+  const Params& p;
+  const Rng& rng;
+  std::uint32_t tick;  ///< weeks since the start of the burn-in: the week key of every random draw
+  int week;            ///< weeks since week 0 (negative during the burn-in)
+  std::uint32_t run;   ///< replicate
+  WeekCounters& counters;
+
+  /// Block (buurt-part) of resident i.
+  std::uint32_t block_of(std::size_t i) const { return pop.street[i] / static_cast<std::uint32_t>(p.population_streets_per_block); }
+  /// Whether programmes (community managers, initiatives) run: from week 0, after the burn-in.
+  bool programmes() const { return week >= 0; }
+};
+
+}  // namespace buurt

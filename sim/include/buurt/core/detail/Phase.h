@@ -1,0 +1,62 @@
+#pragma once
+// Helpers shared by the phases of the week (kernel-internal).
+#include <algorithm>
+#include <cstddef>
+#include <utility>
+
+#include "buurt/core/Parallel.h"
+#include "buurt/network/Network.h"
+#include "buurt/population/Population.h"
+
+namespace buurt::detail {
+
+/// Grain of the per-resident and per-tie loops.
+inline constexpr std::size_t kGrain = 2048;
+/// Need below this is gone: a domain is resolved, not just relieved.
+inline constexpr float kResolved = 0.02f;
+
+template <class F>
+void for_each_index(std::size_t n, F&& f) {
+  par::for_each_index(n, kGrain, std::forward<F>(f));
+}
+
+/// Lower `need` by `amount`; what falls below kResolved is gone.
+inline void reduce_need(float& need, float amount) {
+  need = std::max(0.0f, need - amount);
+  if (need < kResolved) need = 0.0f;
+}
+
+/// Top need in the domains the team works on: loneliness is left to contact, managers and initiatives.
+inline float top_team_need(const Population& pop, std::size_t i) {
+  float m = 0.0f;
+  for (int d = 0; d < kDomains; ++d)
+    if (d != Social) m = std::max(m, pop.need[d][i]);
+  return m;
+}
+
+/// Team and second-line cases close when every team need is below this (output steering closes sooner).
+inline float closure_need(const Params& p) { return static_cast<float>(p.team_closure_need + 0.25 * p.team_output_steering); }
+
+/// Remove `amount` of need, spread over the domains in proportion to their need.
+inline void relieve(Population& pop, std::size_t i, float amount) {
+  const float total = pop.total_need(i);
+  if (total <= 0.0f || amount <= 0.0f) return;
+  for (int d = 0; d < kDomains; ++d) reduce_need(pop.need[d][i], amount * pop.need[d][i] / total);
+}
+
+/// Who helped, by the kind of tie that carried the help.
+inline HelpSource source_of(TieKind k) {
+  switch (k) {
+    case TieKind::Household: return HelpSource::Household;
+    case TieKind::Kin: return HelpSource::Kin;
+    case TieKind::Neighbour: return HelpSource::Neighbour;
+    case TieKind::Friend: return HelpSource::Friend;
+    case TieKind::Brokered: return HelpSource::Brokered;
+  }
+  return HelpSource::None;
+}
+
+/// Informal help: household, kin, neighbours, friends and brokered ties (not volunteers or professionals).
+inline bool is_informal(HelpSource s) { return s != HelpSource::None && s <= HelpSource::Brokered; }
+
+}  // namespace buurt::detail

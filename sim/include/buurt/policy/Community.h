@@ -1,0 +1,55 @@
+#pragma once
+/// Phase 7 of the week: community managers (outreach on the street) and volunteers.
+#include <cstdint>
+#include <vector>
+
+#include "buurt/core/WeekContext.h"
+
+namespace buurt {
+
+class Team;
+class Initiatives;
+
+/// Community managers: residents with a connecting talent, recruited among adults on benefits or low
+/// income (seed 001), who meet residents who never ask, help on the spot, lower the threshold to ask,
+/// introduce people, recruit volunteers and refer severe cases to the team. Burnout takes them out.
+class CommunityManagers {
+ public:
+  /// Recruitment, burnout and replacement (from week 0), then this week's street outreach.
+  void week(WeekContext& ctx, Team& team);
+  /// Active (not burned out, not replaced) managers' residents, in recruitment order.
+  template <class F>
+  void for_each_active(F&& f) const {
+    for (const auto& m : managers_)
+      if (!m.replaced && m.inactive_until < 0) f(m.resident);
+  }
+  /// Managers in the programme (active or burned out), in recruitment order.
+  template <class F>
+  void for_each_in_programme(F&& f) const {
+    for (const auto& m : managers_)
+      if (!m.replaced) f(m.resident);
+  }
+
+ private:
+  struct Manager {
+    std::uint32_t resident = kNone;
+    std::int32_t inactive_until = -1;  ///< burned out until this week
+    bool replaced = false;             ///< left the programme; a replacement was recruited
+  };
+  void manage(WeekContext& ctx);
+  bool recruit(WeekContext& ctx);
+  void outreach(WeekContext& ctx, Team& team);
+
+  std::vector<Manager> managers_;
+  std::vector<std::int32_t> replacements_due_;  ///< weeks at which replacement managers start
+  std::uint32_t next_recruit_ = 0;              ///< position in the recruitment order
+  std::vector<std::uint32_t> recruit_order_;    ///< candidates in an order fixed by the seed
+};
+
+/// Volunteers: a steady inflow keeps the initial share; dropout rises when initiatives lose ownership.
+class Volunteers {
+ public:
+  void week(WeekContext& ctx, const Initiatives& initiatives);
+};
+
+}  // namespace buurt

@@ -1,0 +1,43 @@
+#pragma once
+/// Phase 7 of the week (continued): citizen initiatives (e.g. Buren helpen buren) with members and an owner.
+#include <cstdint>
+#include <vector>
+
+#include "buurt/core/WeekContext.h"
+
+namespace buurt {
+
+class CommunityManagers;
+
+/// A citizen initiative: a meeting place with members and an owner.
+struct Initiative {
+  float x = 0, y = 0;            ///< meeting place in layout units
+  std::uint32_t block = 0;       ///< the block it serves
+  std::uint8_t theme = 0;        ///< Domain it works on (Income: debts and forms, Social: loneliness...)
+  std::uint32_t chair = kNone;   ///< chairing community manager, kNone if none
+  std::uint32_t members = 0;
+  float ownership = 1.0f;        ///< 1 = owned by residents, 0 = taken over by professionals
+  bool active = true;
+};
+
+/// Members are relieved of loneliness (and, in a debt initiative, of money problems) and meet each
+/// other; ownership drifts towards residents or professionals; without ownership volunteers leave (seed 000).
+class Initiatives {
+ public:
+  void resize(std::size_t residents) { meets_.assign(residents, 0); }
+  /// From week 0: founding up to initiatives.count, membership, activities, meetings, ownership.
+  void week(WeekContext& ctx, const CommunityManagers& managers);
+  const std::vector<Initiative>& all() const { return initiatives_; }
+  std::size_t active() const;
+  /// Mean ownership of the active initiatives this week (0 when none).
+  double ownership() const { return ownership_; }
+
+ private:
+  void found(WeekContext& ctx, const CommunityManagers& managers);
+
+  std::vector<Initiative> initiatives_;
+  std::vector<std::uint8_t> meets_;  ///< member wants to meet another member this week
+  double ownership_ = 0.0;
+};
+
+}  // namespace buurt

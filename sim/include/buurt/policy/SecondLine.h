@@ -1,0 +1,23 @@
+#pragma once
+/// Specialist second-line care: residents referred by the team wait, then are treated at a higher cost per hour.
+#include <cstdint>
+#include <vector>
+
+#include "buurt/core/WeekContext.h"
+
+namespace buurt {
+
+class SecondLine {
+ public:
+  /// The team refers resident i this week.
+  void refer(WeekContext& ctx, std::uint32_t i);
+  /// Waiting residents whose wait is over start treatment; treatment relieves need until it closes.
+  void week(WeekContext& ctx);
+  /// Residents referred and still waiting.
+  std::size_t waiting(const Population& pop) const;
+
+ private:
+  std::vector<std::uint32_t> cases_;  ///< referred or in treatment, in order of referral
+};
+
+}  // namespace buurt

@@ -1,0 +1,51 @@
+#pragma once
+/// Phase 6 of the week: the social team (wijkteam) with its queue and caseload, and the social services.
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "buurt/core/WeekContext.h"
+
+namespace buurt {
+
+class SecondLine;
+
+/// Where the social team works from (drawn by the viewer), and its size this week.
+struct TeamState {
+  float x = 0, y = 0;
+  double fte = 0;
+  double attunement = 1.0;  ///< 0..1, ramps up for a new team
+  std::size_t queue = 0, caseload = 0;
+};
+
+/// The team is one actor with one queue, so its week runs serially in resident-index order; the
+/// per-resident decision to apply is drawn in parallel from the counter-based generator.
+class Team {
+ public:
+  /// Places the team's office in the middle of the neighbourhood.
+  explicit Team(const Population& pop);
+  void resize(std::size_t residents) { apply_.assign(residents, 0); }
+  /// Applications, case work, intakes (referring to the second line) and the queue, for one week.
+  void week(WeekContext& ctx, SecondLine& second_line);
+  /// Resident i asks the team for help (e.g. referred by a community manager); ignored if already with the team.
+  void apply(WeekContext& ctx, std::uint32_t i);
+
+  const TeamState& state() const { return state_; }
+  std::size_t queued() const { return queue_.size(); }
+  std::size_t cases() const { return caseload_.size(); }
+
+ private:
+  void applications(WeekContext& ctx);
+  /// Case work for this week's hours; returns the hours left.
+  double casework(WeekContext& ctx, double capacity, float relief_per_hour, float closure, double effectiveness);
+  /// Intakes from the front of the queue while hours last.
+  void intakes(WeekContext& ctx, double capacity, float closure, SecondLine& second_line);
+  void waiting(WeekContext& ctx);
+
+  TeamState state_;
+  std::deque<std::uint32_t> queue_;
+  std::vector<std::uint32_t> caseload_;
+  std::vector<std::uint8_t> apply_;  ///< this week's applications, drawn in parallel
+};
+
+}  // namespace buurt

@@ -1,0 +1,105 @@
+#include "buurt/behaviour/Care.h"
+
+#include <algorithm>
+#include <atomic>
+
+#include "buurt/core/detail/Phase.h"
+
+namespace buurt::phase {
+
+using detail::for_each_index;
+
+void CareCircle::resize(std::size_t residents) {
+  weight_.assign(residents, 0.0f);
+  flag_.assign(residents, 0);
+}
+
+// Carers write only their own hours and their own direction of each tie; receivers then sum their
+// carers in row order, so no two threads write the same value and the sums do not depend on the
+// thread count.
+void CareCircle::week(WeekContext& ctx) {
+  const Params& p = ctx.p;
+  Population& pop = ctx.pop;
+  Network& net = ctx.net;
+  if (!p.asking_enabled || !p.care_circle) return;
+  const float w_home = static_cast<float>(p.care_household_weight), min_share = static_cast<float>(p.care_min_share);
+  const float effect = static_cast<float>(p.helping_effect * p.helping_care_effect_factor);
+  const float gain = p.ties_dynamics ? static_cast<float>(p.ties_contact_gain) : 0.0f;
+  auto receives = [&](std::size_t i) { return pop.ask_channel[i] == AskChannel::Care; };
+  auto weight = [&](std::uint32_t e) { return net.kind[e] == TieKind::Household ? w_home : net.kind[e] == TieKind::Kin ? 1.0f : 0.0f; };
+  auto carer = [&](std::uint32_t k) {  // the tie entry k leads to an adult of the circle
+    const std::uint32_t j = net.other[k];
+    return j != kNone && net.active(net.edge[k]) && pop.age[j] != AgeGroup::Child && weight(net.edge[k]) > 0.0f;
+  };
+  const std::size_t edges = net.edges();
+  to_a_.reserve(net.a.capacity());  // as the tie arrays grow, not geometrically
+  to_b_.reserve(net.a.capacity());
+  to_a_.resize(edges, 0.0f);  // zero: step 4 clears what it used, ties formed since are new
+  to_b_.resize(edges, 0.0f);
+  // 1. Each receiver's circle; its carers are flagged (every writer writes 1, so the order of the
+  //    writes does not matter).
+  for_each_index(pop.size, [&](std::size_t i) {
+    weight_[i] = 0.0f;
+    if (!receives(i)) return;
+    for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k)
+      if (carer(k)) {
+        weight_[i] += weight(net.edge[k]);
+        std::atomic_ref<std::uint8_t>(flag_[net.other[k]]).store(1, std::memory_order_relaxed);
+      }
+  });
+  // 2. Each flagged carer gives its shares, in the order of its row, while its hours last.
+  for_each_index(pop.size, [&](std::size_t jj) {
+    const auto j = static_cast<std::uint32_t>(jj);
+    if (!flag_[j]) return;
+    flag_[j] = 0;
+    for (std::uint32_t k = net.row_begin[j]; k < net.row_begin[j + 1]; ++k) {
+      const std::uint32_t i = net.other[k];
+      if (i == kNone || !receives(i) || !net.active(net.edge[k])) continue;
+      const std::uint32_t e = net.edge[k];
+      const float w = weight(e);
+      if (w <= 0.0f || weight_[i] <= 0.0f) continue;
+      const float want = pop.ask_hours[i] * w / weight_[i];
+      const float from_care = std::min(want, pop.household_remaining[j]);
+      const float from_budget = std::min(want - from_care, pop.remaining[j]);
+      if (from_care + from_budget < min_share) continue;
+      pop.household_remaining[j] -= from_care;
+      pop.remaining[j] -= from_budget;
+      (net.a[e] == j ? to_b_ : to_a_)[e] = from_care + from_budget;
+    }
+  });
+  // 3. Receivers: hours and their effect summed over the circle; the main carer is recorded.
+  for_each_index(pop.size, [&](std::size_t i) {
+    if (!receives(i)) return;
+    const int d = pop.ask_domain[i];
+    float hours = 0.0f, skilled = 0.0f, most = 0.0f;
+    for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k) {
+      const std::uint32_t j = net.other[k];
+      if (j == kNone) continue;
+      const std::uint32_t e = net.edge[k];
+      const float g = net.a[e] == i ? to_a_[e] : to_b_[e];
+      if (g <= 0.0f) continue;
+      hours += g;
+      skilled += g * pop.skill[d][j];
+      if (g > most) {
+        most = g;
+        pop.helper[i] = j;
+        pop.help_entry[i] = k;
+      }
+    }
+    pop.hours_received[i] = hours;
+    if (hours <= 0.0f) return;
+    detail::reduce_need(pop.need[d][i], effect * skilled);
+    pop.help_source[i] = static_cast<std::uint8_t>(detail::source_of(net.kind[net.edge[pop.help_entry[i]]]));
+  });
+  // 4. The ties: care counts in the reciprocity balance and keeps the tie warm.
+  for_each_index(edges, [&](std::size_t e) {
+    const float to_b = to_b_[e], to_a = to_a_[e];
+    if (to_b <= 0.0f && to_a <= 0.0f) return;
+    to_b_[e] = to_a_[e] = 0.0f;
+    net.balance[e] += to_b - to_a;  // balance: hours given by a
+    net.strength[e] += gain * (1.0f - net.strength[e]);
+    net.last_help[e] = static_cast<std::int32_t>(ctx.tick);
+  });
+}
+
+}  // namespace buurt::phase

@@ -1,0 +1,91 @@
+#include "buurt/behaviour/Needs.h"
+
+#include <algorithm>
+#include <array>
+
+#include "buurt/core/detail/Phase.h"
+
+namespace buurt::phase {
+
+using detail::for_each_index;
+
+void life_events(WeekContext& ctx) {
+  const Params& p = ctx.p;
+  Population& pop = ctx.pop;
+  if (!p.events_enabled) return;
+  const std::array<double, kDomains> onset = {p.events_income_onset, p.events_health_onset, p.events_mental_onset, p.events_social_onset,
+                                              p.events_household_onset};
+  const std::array<double, kDomains> recovery = {p.events_income_recovery, p.events_health_recovery, p.events_mental_recovery,
+                                                 p.events_social_recovery, p.events_household_recovery};
+  const float thr = static_cast<float>(p.events_in_need_threshold);
+  const float shock = static_cast<float>(p.events_shock_size);
+  const float spill = p.events_cascades ? static_cast<float>(p.events_cascade_strength * p.events_shock_size) : 0.0f;
+  for_each_index(pop.size, [&](std::size_t i) {
+    const auto id = static_cast<std::uint32_t>(i);
+    const auto u = ctx.rng.uniforms(id, ctx.tick, Stream::Events, 0);
+    const auto v = ctx.rng.uniforms(id, ctx.tick, Stream::Events, 1);
+    const std::array<double, kDomains> uo = {u[0], u[1], u[2], u[3], v[0]};
+    // Recovery draws are only read for domains in need; most residents have none, so skip the draw.
+    bool any_in_need = false;
+    for (int d = 0; d < kDomains; ++d) any_in_need |= pop.need[d][i] >= thr;
+    const auto r = any_in_need ? ctx.rng.uniforms(id, ctx.tick, Stream::Recovery, 0) : std::array<double, 4>{1.0, 1.0, 1.0, 1.0};
+    const std::array<double, kDomains> ur = {r[0], r[1], r[2], r[3], v[1]};
+    const bool poor = pop.income[i] != IncomeGroup::Middle;
+    const bool elderly = pop.age[i] == AgeGroup::Elderly;
+    const double child = pop.age[i] == AgeGroup::Child ? 0.3 : 1.0;  // assumption: children carry fewer own shocks
+    std::array<float, kDomains> add{};
+    for (int d = 0; d < kDomains; ++d) {
+      float& need = pop.need[d][i];
+      if (need >= thr) {
+        // Loneliness does not pass by itself without anyone to be in touch with.
+        const double rec = elderly && (d == Health || d == HouseholdCare) ? recovery[d] * p.events_elderly_recovery_factor : recovery[d];
+        if (ur[d] < rec && (d != Social || pop.active_ties[i] > 0)) {
+          need = 0.0f;
+          pop.skill[d][i] = std::max(pop.skill[d][i], static_cast<float>(p.helping_skill_lived_experience));
+        }
+        continue;
+      }
+      double rate = onset[d] * child;
+      if (poor && (d == Income || d == Mental)) rate *= p.events_low_income_multiplier;
+      if (elderly && (d == Health || d == Social)) rate *= p.events_elderly_multiplier;
+      if (uo[d] < rate) {
+        add[d] += shock;
+        switch (d) {
+          case Income: add[Mental] += spill; add[HouseholdCare] += spill; break;
+          case Health: add[HouseholdCare] += spill; add[Mental] += 0.5f * spill; break;
+          case Social: add[Mental] += spill; break;
+          case HouseholdCare: add[Income] += spill; add[Social] += spill; break;
+          default: break;
+        }
+      }
+    }
+    std::uint8_t hit = 0;
+    for (int d = 0; d < kDomains; ++d) {
+      pop.need[d][i] = std::min(1.0f, pop.need[d][i] + add[d]);
+      if (add[d] > 0.0f) hit |= static_cast<std::uint8_t>(1u << d);
+    }
+    pop.shocks[i] = hit;
+    // Lasting poverty isolates (seed 004).
+    if (pop.need[Income][i] >= thr) pop.poverty_weeks[i] = static_cast<std::uint16_t>(std::min(60000, pop.poverty_weeks[i] + 1));
+    else pop.poverty_weeks[i] = 0;
+    if (p.events_poverty_loneliness && pop.poverty_weeks[i] >= p.events_poverty_weeks)
+      pop.need[Social][i] = std::min(1.0f, pop.need[Social][i] + static_cast<float>(p.events_poverty_loneliness_rate));
+  });
+}
+
+void self_help(WeekContext& ctx) {
+  Population& pop = ctx.pop;
+  if (!ctx.p.selfhelp_enabled) return;
+  const float rate = static_cast<float>(ctx.p.selfhelp_rate), care = static_cast<float>(ctx.p.selfhelp_care_factor);
+  if (rate <= 0.0f) return;
+  for_each_index(pop.size, [&](std::size_t i) {
+    const float gain = rate * pop.self_reliance[i] * (1.0f - 0.5f * pop.dependency[i]);
+    for (int d = 0; d < kDomains; ++d) {
+      if (d == Social) continue;  // loneliness is relieved by contact (tie dynamics), not alone
+      const float g = (d == Health || d == HouseholdCare) ? gain * care : gain;  // chronic conditions stay
+      detail::reduce_need(pop.need[d][i], g);
+    }
+  });
+}
+
+}  // namespace buurt::phase

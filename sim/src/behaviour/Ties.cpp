@@ -1,0 +1,102 @@
+#include "buurt/behaviour/Ties.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "buurt/core/detail/Phase.h"
+
+namespace buurt::phase {
+
+using detail::for_each_index;
+
+namespace {
+
+/// Contact, decay and breaking of every non-household tie not used for help this week; returns the
+/// number of ties that ended.
+std::size_t decay_and_break(WeekContext& ctx) {
+  const Params& p = ctx.p;
+  Network& net = ctx.net;
+  const float decay = static_cast<float>(p.ties_decay), floor_break = static_cast<float>(p.ties_break_below);
+  const float limit = static_cast<float>(p.ties_imbalance_limit), gain = static_cast<float>(p.ties_contact_gain);
+  const double contact = p.ties_contact_rate;
+  const auto tick = static_cast<std::int32_t>(ctx.tick);
+  return par::sum_chunks(net.edges(), detail::kGrain, [&](std::size_t begin, std::size_t end) {
+    std::size_t broken = 0;
+    for (std::size_t e = begin; e != end; ++e) {
+      if (!net.active(static_cast<std::uint32_t>(e)) || net.kind[e] == TieKind::Household || net.last_help[e] == tick) continue;
+      const auto u = ctx.rng.uniforms(static_cast<std::uint32_t>(e), ctx.tick, Stream::TieBreak);
+      float& s = net.strength[e];
+      // In touch this week: more often between sociable residents.
+      if (u[0] < contact * std::sqrt(ctx.pop.sociability[net.a[e]] * ctx.pop.sociability[net.b[e]])) {
+        s += gain * (1.0f - s);
+        continue;
+      }
+      s *= (1.0f - decay);
+      if (net.kind[e] == TieKind::Kin) {
+        s = std::max(s, 0.1f);  // kin stays, dormant
+        continue;
+      }
+      bool ends = s < floor_break;
+      if (!ends && net.kind[e] == TieKind::Neighbour && std::abs(net.balance[e]) > limit) ends = u[1] < p.ties_imbalance_break;
+      if (ends) {
+        s = 0.0f;
+        ++broken;
+      }
+    }
+    return broken;
+  });
+}
+
+}  // namespace
+
+void TieDynamics::week(WeekContext& ctx) {
+  const Params& p = ctx.p;
+  Population& pop = ctx.pop;
+  Network& net = ctx.net;
+  if (p.ties_dynamics) {
+    ctx.counters.ties_broken = static_cast<double>(decay_and_break(ctx));
+    // Meetings: proposals in parallel, applied in index order so the result is thread-independent.
+    const double rate = p.ties_meeting_rate;
+    for_each_index(pop.size, [&](std::size_t i) {
+      meet_[i] = kNone;
+      const auto u = ctx.rng.uniforms(static_cast<std::uint32_t>(i), ctx.tick, Stream::Meeting);
+      if (u[0] >= rate || pop.age[i] == AgeGroup::Child) return;
+      const std::uint32_t s = pop.street[i];
+      const std::uint32_t lo = pop.street_begin[s], hi = pop.street_begin[s + 1];
+      const auto j = lo + static_cast<std::uint32_t>(u[1] * (hi - lo));
+      if (j < hi && pop.household[j] != pop.household[i]) meet_[i] = j;
+    });
+    std::size_t formed = 0;
+    for (std::size_t i = 0; i < pop.size; ++i)
+      if (meet_[i] != kNone && net.add(static_cast<std::uint32_t>(i), meet_[i], TieKind::Neighbour, 0.35f, static_cast<std::int32_t>(ctx.tick)) != kNone)
+        ++formed;
+    ctx.counters.meeting_ties = static_cast<double>(formed);
+  }
+  count_active_ties(pop, net, p);
+  const float relief = static_cast<float>(p.ties_contact_relief), drift = static_cast<float>(p.ties_isolation_drift);
+  const auto protective = static_cast<std::uint32_t>(p.ties_protective_ties);
+  // Loneliness follows contact: with no active tie it rises by the drift, with the protective
+  // number or more it falls by the relief, in between it moves linearly between the two.
+  for_each_index(pop.size, [&](std::size_t i) {
+    const float k = static_cast<float>(std::min<std::uint32_t>(pop.active_ties[i], protective)) / static_cast<float>(protective);
+    const float change = drift * (1.0f - k) - relief * k;
+    float& social = pop.need[Social][i];
+    if (change > 0.0f) social = std::min(1.0f, social + change);
+    else if (change < 0.0f && social > 0.0f) {
+      social += change;
+      if (social < detail::kResolved) social = 0.0f;
+    }
+  });
+}
+
+void count_active_ties(Population& pop, const Network& net, const Params& p) {
+  const float active = static_cast<float>(p.ties_active_strength);
+  for_each_index(pop.size, [&](std::size_t i) {
+    std::uint32_t count = 0;
+    for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k)
+      if (net.other[k] != kNone && net.strength[net.edge[k]] >= active) ++count;
+    pop.active_ties[i] = static_cast<std::uint16_t>(std::min<std::uint32_t>(count, 65535));
+  });
+}
+
+}  // namespace buurt::phase

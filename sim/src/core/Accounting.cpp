@@ -1,0 +1,153 @@
+#include "buurt/core/Accounting.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "buurt/core/detail/Phase.h"
+
+namespace buurt {
+
+// The reduce's body also writes each resident's own need mask: one pass over the residents instead of two.
+WeekOutcomes account(Population& pop, const Network& net, const Params& p, const WeekCounters& c, const PolicyTotals& t) {
+  enum S { InNeed, Dom0, Depth = Dom0 + kDomains, NeedSum, Severe, NoTie, SelfReliant, SR, SD, TrustN, TrustP, Dep, Requests, Informal, Unanswered,
+           InformalHours, VolunteerHours, Volunteers, Adults, HelperAdults, Intensive, IntensiveHours, CarerHours, Burdened, ActiveTies, N };
+  using Sums = std::array<double, N>;
+  const float thr = static_cast<float>(p.events_in_need_threshold);
+  const Sums s = par::deterministic_reduce(
+      pop.size, detail::kGrain, Sums{},
+      [&](std::size_t begin, std::size_t end, Sums acc) {
+        for (std::size_t i = begin; i != end; ++i) {
+          std::uint8_t mask = 0;
+          float depth = 0.0f, total = 0.0f;
+          for (int d = 0; d < kDomains; ++d) {
+            const float nd = pop.need[d][i];
+            total += nd;
+            if (nd >= thr) {
+              mask |= static_cast<std::uint8_t>(1u << d);
+              depth += nd;
+              acc[Dom0 + d] += 1;
+            }
+          }
+          pop.need_mask[i] = mask;
+          if (mask) {
+            acc[InNeed] += 1;
+            acc[Depth] += depth;
+          }
+          acc[NeedSum] += total;
+          acc[Severe] += pop.need[Social][i] >= 0.6f;
+          acc[NoTie] += pop.active_ties[i] == 0;
+          acc[SelfReliant] += pop.self_reliance[i] >= 0.5f;
+          acc[SR] += pop.self_reliance[i];
+          acc[SD] += pop.self_direction[i];
+          acc[TrustN] += pop.trust_neighbours[i];
+          acc[TrustP] += pop.trust_professionals[i];
+          acc[Dep] += pop.dependency[i];
+          acc[ActiveTies] += pop.active_ties[i];
+          if (pop.ask_domain[i] >= 0) {
+            acc[Requests] += 1;
+            const auto src = static_cast<HelpSource>(pop.help_source[i]);
+            if (detail::is_informal(src)) {
+              acc[Informal] += 1;
+              acc[InformalHours] += pop.hours_received[i];
+            }
+            if (src == HelpSource::None) acc[Unanswered] += 1;
+          }
+          const auto src = static_cast<HelpSource>(pop.help_source[i]);
+          if (src == HelpSource::Volunteer || src == HelpSource::CommunityManager) acc[VolunteerHours] += pop.hours_received[i];
+          acc[Volunteers] += pop.has(i, kVolunteer) && !pop.has(i, kCommunityManager);
+          if (pop.age[i] != AgeGroup::Child) {
+            acc[Adults] += 1;
+            const float given = pop.hours_given[i];
+            if (given > 0.01f) {
+              acc[HelperAdults] += 1;
+              acc[CarerHours] += given;
+              // CBS: long (3 months or more) or intensive (8 hours a week or more) informal care.
+              const bool long_or_intensive = given >= 8.0f || pop.help_streak[i] >= 13;
+              acc[Intensive] += long_or_intensive;
+              acc[IntensiveHours] += long_or_intensive ? given : 0.0f;
+              acc[Burdened] += pop.fatigue[i] >= 0.5f;  // CBS: heavily burdened carers
+            }
+          }
+        }
+        return acc;
+      },
+      [](Sums a, const Sums& b) {
+        for (int k = 0; k < N; ++k) a[k] += b[k];
+        return a;
+      });
+  const double n = static_cast<double>(pop.size);
+  auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  WeekOutcomes o;
+  o[Outcome::unmet_need_share] = s[InNeed] / n;
+  for (int d = 0; d < kDomains; ++d) o.v[static_cast<int>(Outcome::need_income) + d] = s[Dom0 + d] / n;
+  o[Outcome::need_depth] = ratio(s[Depth], s[InNeed]);
+  o[Outcome::mean_need] = s[NeedSum] / (n * kDomains);
+  o[Outcome::severely_lonely_share] = s[Severe] / n;
+  o[Outcome::no_active_tie_share] = s[NoTie] / n;
+  o[Outcome::self_reliant_share] = s[SelfReliant] / n;
+  o[Outcome::mean_self_reliance] = s[SR] / n;
+  o[Outcome::mean_self_direction] = s[SD] / n;
+  o[Outcome::mean_trust_neighbours] = s[TrustN] / n;
+  o[Outcome::mean_trust_professionals] = s[TrustP] / n;
+  o[Outcome::mean_dependency] = s[Dep] / n;
+  o[Outcome::requests] = s[Requests];
+  o[Outcome::informal_matched] = s[Informal];
+  o[Outcome::unanswered] = s[Unanswered];
+  o[Outcome::informal_hours] = s[InformalHours];
+  o[Outcome::volunteer_hours] = s[VolunteerHours];
+  o[Outcome::professional_hours] = c.professional_hours;
+  o[Outcome::secondline_hours] = c.secondline_hours;
+  const double all_hours = s[InformalHours] + s[VolunteerHours] + c.professional_hours + c.secondline_hours;
+  o[Outcome::team_queue] = static_cast<double>(t.team_queue);
+  o[Outcome::team_caseload] = static_cast<double>(t.team_caseload);
+  o[Outcome::team_mean_wait] = ratio(c.wait_sum, c.intakes);
+  o[Outcome::team_intakes] = c.intakes;
+  o[Outcome::referrals] = c.referrals;
+  o[Outcome::secondline_waiting] = static_cast<double>(t.secondline_waiting);
+  o[Outcome::reentries] = c.reentries;
+  o[Outcome::cm_active] = c.cm_active;
+  o[Outcome::cm_burned_out] = c.cm_burned_out;
+  o[Outcome::volunteers_active] = s[Volunteers];
+  o[Outcome::initiative_members] = c.initiative_members;
+  o[Outcome::initiative_ownership] = c.ownership;
+  // Costs (euro per week) and the social cost-benefit balance (MKBA, seed 002).
+  const double cms_paid = c.cm_active + c.cm_burned_out;
+  o[Outcome::cost_professional] = p.team_enabled ? p.team_fte * p.team_hours_per_fte * p.costs_professional_hour : 0.0;
+  o[Outcome::cost_secondline] = c.secondline_hours * p.costs_secondline_hour;
+  o[Outcome::cost_allowances] = cms_paid * (p.community_allowance + (p.community_training ? p.costs_cm_training : 0.0)) +
+                                (p.volunteers_training ? s[Volunteers] * p.costs_volunteer_training : 0.0) +
+                                static_cast<double>(t.active_initiatives) * p.initiatives_support;
+  o[Outcome::cost_total] = o[Outcome::cost_professional] + o[Outcome::cost_secondline] + o[Outcome::cost_allowances];
+  o[Outcome::mkba_balance] = p.costs_volunteer_hour_value * s[VolunteerHours] - p.costs_loneliness_week * s[Severe] - p.costs_debt_week * s[Dom0] -
+                             o[Outcome::cost_total];
+  o[Outcome::informal_share_of_hours] = ratio(s[InformalHours], all_hours);
+  o[Outcome::helper_share_adults] = ratio(s[HelperAdults], s[Adults]);
+  o[Outcome::intensive_carer_share_adults] = ratio(s[Intensive], s[Adults]);
+  o[Outcome::mean_carer_hours] = ratio(s[CarerHours], s[HelperAdults]);
+  o[Outcome::intensive_carer_hours] = ratio(s[IntensiveHours], s[Intensive]);
+  o[Outcome::burdened_helper_share] = ratio(s[Burdened], s[HelperAdults]);
+  o[Outcome::ties_per_resident] = s[ActiveTies] / n;
+  o[Outcome::ties_formed] = c.meeting_ties + c.programme_ties;
+  o[Outcome::ties_broken] = c.ties_broken;
+  // Imbalance over ties: a separate deterministic reduce over edges.
+  using Pair = std::array<double, 3>;
+  const float limit = static_cast<float>(p.ties_imbalance_limit);
+  const Pair imb = par::deterministic_reduce(
+      net.edges(), detail::kGrain, Pair{},
+      [&](std::size_t begin, std::size_t end, Pair acc) {
+        for (std::size_t e = begin; e != end; ++e)
+          if (net.strength[e] > 0.0f && net.kind[e] != TieKind::Household) {
+            acc[0] += std::abs(net.balance[e]);
+            acc[1] += 1;
+            acc[2] += std::abs(net.balance[e]) > limit;
+          }
+        return acc;
+      },
+      [](Pair a, const Pair& b) { return Pair{a[0] + b[0], a[1] + b[1], a[2] + b[2]}; });
+  o[Outcome::mean_abs_imbalance] = ratio(imb[0], imb[1]);
+  o[Outcome::imbalanced_tie_share] = ratio(imb[2], imb[1]);
+  return o;
+}
+
+}  // namespace buurt

@@ -1,0 +1,50 @@
+#include "buurt/policy/SecondLine.h"
+
+#include <algorithm>
+
+#include "buurt/core/detail/Phase.h"
+
+namespace buurt {
+
+void SecondLine::refer(WeekContext& ctx, std::uint32_t i) {
+  Population& pop = ctx.pop;
+  pop.team_state[i] = TeamStage::Referred;
+  pop.team_since[i] = static_cast<std::int32_t>(ctx.tick);
+  pop.referrals[i] = static_cast<std::uint8_t>(std::min(255, pop.referrals[i] + 1));
+  ctx.counters.referrals += 1;
+  cases_.push_back(i);
+}
+
+// Its own waiting time, then treatment at a much higher cost per hour.
+void SecondLine::week(WeekContext& ctx) {
+  const Params& p = ctx.p;
+  Population& pop = ctx.pop;
+  // Referrals come through the team, and so far the second line works in the team's week: with the
+  // team switched off its clients stay where they are (as before the policy modules were split).
+  if (!p.team_enabled) return;
+  const auto week = static_cast<std::int32_t>(ctx.tick);
+  const float closure = detail::closure_need(p);
+  for (auto i : cases_) {
+    auto& st = pop.team_state[i];
+    if (st == TeamStage::Referred && week - pop.team_since[i] >= static_cast<std::int32_t>(p.secondline_wait_weeks)) {
+      st = TeamStage::Treatment;
+      pop.team_since[i] = week;
+    }
+    if (st == TeamStage::Treatment) {
+      ctx.counters.secondline_hours += p.secondline_hours_per_week;
+      detail::relieve(pop, i, static_cast<float>(p.secondline_relief * p.secondline_hours_per_week));
+      if (pop.help_source[i] == 0) pop.help_source[i] = static_cast<std::uint8_t>(HelpSource::SecondLine);
+      if (detail::top_team_need(pop, i) < closure || week - pop.team_since[i] >= static_cast<std::int32_t>(p.secondline_treatment_weeks)) {
+        st = TeamStage::None;
+        pop.team_closed[i] = week;
+      }
+    }
+  }
+  std::erase_if(cases_, [&](std::uint32_t i) { return pop.team_state[i] == TeamStage::None; });
+}
+
+std::size_t SecondLine::waiting(const Population& pop) const {
+  return static_cast<std::size_t>(std::count_if(cases_.begin(), cases_.end(), [&](std::uint32_t i) { return pop.team_state[i] == TeamStage::Referred; }));
+}
+
+}  // namespace buurt
