@@ -40,11 +40,15 @@ ImGuiGlue::ImGuiGlue(sf::RenderWindow& window, const std::string& font_file, flo
   io.KeyMap[ImGuiKey_Y] = map_key(sf::Keyboard::Y);
   io.KeyMap[ImGuiKey_Z] = map_key(sf::Keyboard::Z);
 
+  // Latin-1 plus the euro sign and the minus sign that outcome values use (buurt/output/Format.h);
+  // ImGui keeps a pointer to the ranges until the atlas is built.
+  static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x20AC, 0x20AC, 0x2212, 0x2212, 0};
   std::error_code ec;
-  if (!font_file.empty() && std::filesystem::exists(font_file, ec)) io.Fonts->AddFontFromFileTTF(font_file.c_str(), font_px);
+  if (!font_file.empty() && std::filesystem::exists(font_file, ec)) io.Fonts->AddFontFromFileTTF(font_file.c_str(), font_px, nullptr, kRanges);
   else {
     ImFontConfig cfg;
     cfg.SizePixels = font_px;
+    cfg.GlyphRanges = kRanges;
     io.Fonts->AddFontDefault(&cfg);
   }
   ImGui::StyleColorsDark();

@@ -98,6 +98,16 @@ constexpr std::array kTable = {
     Entry{"o_burdened_helper_share", "Overburdened helpers", "Overbelaste helpers"},
     Entry{"o_cost_total", "Public cost (EUR/week)", "Publieke kosten (EUR/week)"},
     Entry{"o_ties_per_resident", "Active ties per resident", "Actieve banden per bewoner"},
+    Entry{"o_no_active_tie_share", "Without any active tie", "Zonder actieve band"},
+    Entry{"o_self_reliant_share", "Self-reliant (>= 0.5)", "Zelfredzaam (>= 0,5)"},
+    Entry{"o_volunteer_hours", "Volunteer help (h/week)", "Vrijwillige hulp (u/week)"},
+    Entry{"o_team_mean_wait", "Waiting time for the team (weeks)", "Wachttijd sociaal team (weken)"},
+    Entry{"o_reentries", "Back at the team within a year", "Binnen een jaar terug bij het team"},
+    Entry{"o_mean_dependency", "Dependency on professionals", "Afhankelijkheid van professionals"},
+    Entry{"o_helper_share_adults", "Adults helping", "Volwassenen die helpen"},
+    Entry{"o_intensive_carer_share_adults", "Long or intensive carers", "Langdurige of intensieve mantelzorgers"},
+    Entry{"o_informal_share_of_hours", "Informal share of help hours", "Aandeel informele hulp in hulpuren"},
+    Entry{"o_mkba_balance", "Social balance, MKBA (EUR/week)", "Maatschappelijk saldo, MKBA (EUR/week)"},
 };
 
 Lang g_lang = Lang::En;
@@ -112,14 +122,33 @@ Lang parse_lang(std::string_view s) {
 void set_lang(Lang l) { g_lang = l; }
 Lang lang() { return g_lang; }
 
-const char* tr(std::string_view key) {
+namespace {
+
+const Entry* find(std::string_view key) {
   for (const auto& e : kTable)
-    if (e.key == key) return g_lang == Lang::Nl ? e.nl : e.en;
-  // Unknown keys are shown as given (so gaps get noticed); intern them so the pointer stays valid.
+    if (e.key == key) return &e;
+  return nullptr;
+}
+
+/// A NUL-terminated copy of `s` that lives as long as the program (ImGui keeps no strings of its own).
+const char* intern(std::string_view s) {
   static std::set<std::string, std::less<>> interned;
-  auto it = interned.find(key);
-  if (it == interned.end()) it = interned.emplace(key).first;
+  auto it = interned.find(s);
+  if (it == interned.end()) it = interned.emplace(s).first;
   return it->c_str();
+}
+
+}  // namespace
+
+const char* tr(std::string_view key) {
+  if (const Entry* e = find(key)) return g_lang == Lang::Nl ? e->nl : e->en;
+  // Unknown keys are shown as given, so gaps get noticed.
+  return intern(key);
+}
+
+const char* tr_or(std::string_view key, std::string_view fallback) {
+  if (const Entry* e = find(key)) return g_lang == Lang::Nl ? e->nl : e->en;
+  return intern(fallback);
 }
 
 }  // namespace buurt::view

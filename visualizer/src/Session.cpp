@@ -1,0 +1,229 @@
+#include "Session.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+
+#include "Steering.h"
+#include "buurt/output/Hdf5.h"
+#include "buurt/scenario/Scenario.h"
+
+namespace buurt::view {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path session_path(const Scenario& s, const std::string& given, const std::string& suffix) {
+  if (!given.empty()) {
+    if (suffix.empty()) return given;
+    fs::path p(given);
+    p.replace_filename(p.stem().string() + suffix + p.extension().string());
+    return p;
+  }
+  return s.name + suffix + "_session.h5";
+}
+
+/// What a result file says about itself, read before choosing how to replay it.
+struct ReplayFile {
+  std::optional<std::vector<SteerEntry>> log;
+  std::string resolved, name;
+  int weeks = 0;
+};
+
+ReplayFile read_replay_file(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw std::invalid_argument(fmt::format("'{}' does not exist", path));
+  h5::Handle f;
+  try {
+    f = h5::open_file(path);
+  } catch (const h5::Error& e) {
+    throw std::invalid_argument(fmt::format("'{}' is not a readable HDF5 file: {}", path, e.what()));
+  }
+  ReplayFile r;
+  r.log = read_steering(f.id());
+  if (h5::exists(f.id(), "meta/scenario_resolved")) r.resolved = h5::read_string(f.id(), "meta/scenario_resolved");
+  r.name = h5::exists(f.id(), "meta/scenario_name") ? h5::read_string(f.id(), "meta/scenario_name") : "replay";
+  if (h5::exists(f.id(), "timeseries/week")) r.weeks = static_cast<int>(h5::read<std::int32_t>(f.id(), "timeseries/week").size()) - 1;
+  return r;
+}
+
+/// The file's /timeseries as weekly outcome rows (weeks 0..last; outcomes the file lacks stay 0).
+std::vector<WeekOutcomes> read_timeseries(const std::string& path, int last) {
+  h5::Handle f = h5::open_file(path);
+  std::vector<WeekOutcomes> rows(static_cast<std::size_t>(last) + 1, WeekOutcomes{});
+  for (int k = 0; k < kNumOutcomes; ++k) {
+    const std::string ds = fmt::format("timeseries/{}", kOutcomeSpecs[k].name);
+    if (!h5::exists(f.id(), ds)) continue;
+    const auto col = h5::read<double>(f.id(), ds);
+    for (std::size_t w = 0; w < std::min(col.size(), rows.size()); ++w) rows[w].v[k] = col[w];
+  }
+  return rows;
+}
+
+}  // namespace
+
+std::vector<ScriptEntry> parse_script(const std::vector<std::string>& items) {
+  std::vector<ScriptEntry> out;
+  for (const auto& s : items) {
+    const auto colon = s.find(':');
+    const auto eq = s.find('=');
+    if (colon == std::string::npos || eq == std::string::npos || eq < colon)
+      throw std::invalid_argument(fmt::format("--steer expects WEEK:section.key=value, got '{}'", s));
+    ScriptEntry e{std::stoi(s.substr(0, colon)), s.substr(colon + 1, eq - colon - 1), s.substr(eq + 1)};
+    if (!find_param(e.key)) {
+      const auto sug = suggest_param(e.key);
+      throw std::invalid_argument(fmt::format("--steer: unknown key '{}'{}", e.key, sug ? fmt::format("; did you mean '{}'?", *sug) : ""));
+    }
+    out.push_back(std::move(e));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.week < b.week; });
+  return out;
+}
+
+Session::Session(const Options& opt) : workshop_(opt.workshop) {
+  if (!opt.replay.empty()) open_replay(opt);
+  else open_scenarios(opt);
+}
+
+void Session::open_replay(const Options& opt) {
+  if (!opt.scenarios.empty()) throw std::invalid_argument("--replay takes a result file, not scenario files");
+  replay_mode = true;
+  replay_path_ = opt.replay;
+  h5::quiet();
+  const ReplayFile file = read_replay_file(opt.replay);
+  Pane p;
+  if (file.log && !file.resolved.empty() && !opt.replay_snapshots) {
+    // A session file: the kernel is deterministic, so re-simulating the resolved scenario with the
+    // slider log applied at the logged weeks reproduces every week exactly, not only the snapshots.
+    auto s = std::make_unique<SimSource>(parse_scenario(file.resolved, file.name), fs::path(), false);
+    s->set_script(*file.log);
+    p.sim = s.get();
+    p.owned = std::move(s);
+    replay_last = std::max(file.weeks, 0);
+    file_rows_ = read_timeseries(opt.replay, replay_last);
+  } else {
+    auto r = std::make_unique<ReplaySource>(opt.replay);
+    p.replay = r.get();
+    replay_last = r->last_week();
+    p.owned = std::move(r);
+  }
+  p.src = p.owned.get();
+  panes.push_back(std::move(p));
+  replay_week = opt.weeks >= 0 ? std::min(opt.weeks, replay_last) : (opt.screenshot.empty() ? 0 : replay_last);
+  if (panes[0].sim) panes[0].sim->seek(replay_week);
+  else panes[0].replay->seek(replay_week);
+  verify_replay();
+}
+
+void Session::open_scenarios(const Options& opt) {
+  if (opt.scenarios.empty()) throw std::invalid_argument("give a scenario file (live), two (side by side) or --replay FILE.h5; see --help");
+  if (opt.scenarios.size() > 9) throw std::invalid_argument("at most 9 scenarios (number keys 1-9)");
+  if (opt.scenarios.size() > 2 && !opt.workshop) throw std::invalid_argument("more than two scenarios need --workshop (number keys switch between them)");
+  script_ = parse_script(opt.steer_script);
+  std::vector<std::string> sets = opt.sets;
+  if (opt.seed) sets.push_back(fmt::format("run.seed={}", *opt.seed));
+  std::vector<Scenario> scen;
+  for (const auto& f : opt.scenarios) scen.push_back(load_scenario(f, sets));
+  // Side by side and workshop scenarios share the first scenario's seed, so differences are the policy's.
+  for (std::size_t k = 1; k < scen.size(); ++k)
+    if (scen[k].params.run_seed != scen[0].params.run_seed) apply_overrides(scen[k], std::vector<std::string>{fmt::format("run.seed={}", scen[0].params.run_seed)});
+  for (std::size_t k = 0; k < scen.size(); ++k) {
+    fs::path out;
+    if (!opt.no_record) {
+      std::string suffix;
+      if (scen.size() > 1 && !opt.out.empty()) suffix = fmt::format("_{}", static_cast<char>('a' + k));
+      out = session_path(scen[k], opt.out, suffix);
+      for (std::size_t j = 0; j < k; ++j)
+        if (prepared[j]->out_path() == out) throw std::invalid_argument(fmt::format("two scenarios would record to '{}'; give them different names or --out", out.string()));
+    }
+    prepared.push_back(std::make_unique<SimSource>(scen[k], out, opt.force));
+  }
+  const std::size_t shown = opt.workshop ? 1 : prepared.size();
+  for (std::size_t k = 0; k < shown; ++k) {
+    Pane p;
+    p.sim = prepared[k].get();
+    p.src = p.sim;
+    panes.push_back(std::move(p));
+  }
+}
+
+bool Session::verify_replay() {
+  Pane& p = panes[0];
+  if (!p.sim || file_rows_.empty()) return false;
+  const auto& h = p.sim->history();
+  if (h.size() < verified_rows_) verified_rows_ = 0;  // rebuilt from week 0
+  for (; verified_rows_ < std::min(h.size(), file_rows_.size()); ++verified_rows_) {
+    const auto& a = h[verified_rows_].v;
+    const auto& b = file_rows_[verified_rows_].v;
+    // Exact comparison: the same kernel reproduces every outcome bit for bit.
+    if (std::memcmp(a.data(), b.data(), sizeof(double) * a.size()) == 0) continue;
+    replay_note = fmt::format("week {} differs from the file: this program's kernel is not the one that wrote it; showing the file's snapshots",
+                              verified_rows_);
+    fmt::print(stderr, "buurt-view: {}\n", replay_note);
+    auto r = std::make_unique<ReplaySource>(replay_path_);
+    p.replay = r.get();
+    p.sim = nullptr;
+    p.src = r.get();
+    p.owned = std::move(r);
+    p.map = MapView{};
+    p.replay->seek(replay_week);
+    file_rows_.clear();
+    return true;
+  }
+  return false;
+}
+
+bool Session::advance_replay() {
+  if (SimSource* rs = panes[0].sim; rs && rs->sim().week() != replay_week) {
+    // Re-simulating: catch up a few weeks per frame so the window stays responsive (scrubbing back
+    // starts again from week 0; the kernel is deterministic, so every week is exactly as recorded).
+    const int target = rs->sim().week() > replay_week ? 0 : std::min(replay_week, rs->sim().week() + 8);
+    rs->seek(rs->sim().week() > replay_week ? std::min(replay_week, 8) : target);
+  }
+  if (panes[0].replay && panes[0].src->history().size() != static_cast<std::size_t>(replay_week) + 1) panes[0].replay->seek(replay_week);
+  return verify_replay();
+}
+
+void Session::step_live() {
+  if (replay_mode) return;
+  for (auto& p : panes) {
+    if (!p.sim) continue;
+    // Scripted steering (--steer) goes through the same path as a slider and is logged the same way.
+    while (script_pos_ < script_.size() && script_[script_pos_].week <= p.sim->sim().week()) {
+      for (auto& q : panes)
+        if (q.sim) steer(*q.sim, script_[script_pos_].key, script_[script_pos_].value);
+      ++script_pos_;
+    }
+    break;
+  }
+  for (auto& p : panes)
+    if (p.sim) p.sim->step();
+}
+
+bool Session::switch_prepared(int k) {
+  if (!workshop_ || k < 0 || k >= static_cast<int>(prepared.size()) || k == current) return false;
+  current = k;
+  panes[0].sim = prepared[static_cast<std::size_t>(k)].get();
+  panes[0].src = panes[0].sim;
+  return true;
+}
+
+void Session::reset_all() {
+  // A new seed for every scenario shown or prepared (they keep sharing one seed).
+  const std::int64_t seed = panes[0].sim->scenario().params.run_seed + 1;
+  for (auto& s : prepared) s->reset(seed);
+  script_pos_ = 0;
+}
+
+void Session::finish(bool report) {
+  for (auto& s : prepared) {
+    s->finish();
+    if (report && !s->out_path().empty()) fmt::print("wrote {}\n", s->out_path().string());
+  }
+}
+
+}  // namespace buurt::view
