@@ -31,8 +31,19 @@ def style(i: int) -> dict:
     return {"color": COLORS[i % len(COLORS)], "linestyle": STYLES[i % len(STYLES)], "marker": MARKERS[i % len(MARKERS)]}
 
 
-def display(unit: str) -> tuple[float, str]:
-    """Factor and label to show values of this unit: shares become percentages."""
+def display(unit) -> tuple[float, str]:
+    """Factor and label to show values: format pct (or, in files without metadata, a 'share' unit) as percentages.
+
+    ``unit`` is an OutcomeMeta (analysis.results) or, for values without metadata, a unit string.
+    """
+    if unit is not None and not isinstance(unit, str):
+        fmt, u = unit.format, (unit.unit or "").strip()
+        if fmt == "pct":
+            rest = u[len("share"):].strip() if u.startswith("share") else ""
+            return 100.0, "%" + (f" {rest}" if rest else "")
+        if fmt:
+            return 1.0, "scale 0–1" if u == "0..1" else u
+        unit = u  # no format in the file: derive from the unit as before
     u = (unit or "").strip()
     if u == "0..1":
         return 1.0, "scale 0–1"
@@ -42,9 +53,14 @@ def display(unit: str) -> tuple[float, str]:
     return 1.0, u
 
 
-def label(name: str, unit: str = "") -> str:
-    text = name.replace("_", " ")
+def outcome_title(name: str, unit=None) -> str:
+    """The outcome's label from its metadata, else its name with spaces."""
+    return ("" if unit is None or isinstance(unit, str) else unit.label) or name.replace("_", " ")
+
+
+def label(name: str, unit="") -> str:
     _, u = display(unit)
+    text = outcome_title(name, unit)
     return f"{text} ({u})" if u else text
 
 
@@ -64,7 +80,7 @@ def _grid(n: int, ncols: int = 2, w: float = 6.2, h: float = 3.6):
     return fig, list(axes.flat)
 
 
-def timeseries(weeks, data: dict[str, dict[str, tuple]], units: dict[str, str], band_label: str, title: str = ""):
+def timeseries(weeks, data: dict[str, dict[str, tuple]], units: dict, band_label: str, title: str = ""):
     """Small multiples: one panel per outcome, one line (mean) and band per scenario.
 
     data[outcome][scenario] = (mean, lo, hi) arrays over weeks.
@@ -78,7 +94,7 @@ def timeseries(weeks, data: dict[str, dict[str, tuple]], units: dict[str, str], 
             ax.fill_between(weeks, f * lo, f * hi, color=st["color"], alpha=0.15, linewidth=0)
             ax.plot(weeks, f * m, color=st["color"], linestyle=st["linestyle"], marker=st["marker"],
                     markevery=max(1, len(weeks) // 8), markersize=6, label=scen)
-        ax.set_title(o.replace("_", " "))
+        ax.set_title(outcome_title(o, units.get(o)))
         ax.set_xlabel("week")
         ax.set_ylabel(display(units.get(o, ""))[1] or "value")
     handles, labels = next(iter(axes)).get_legend_handles_labels()
@@ -119,7 +135,8 @@ def differences(rows: list[dict], ref: str, level: float = 0.95):
         ax.errorbar(xs, ys, xerr=err, fmt=st["marker"], color=st["color"], markersize=7, capsize=3, label=s, linewidth=1.6)
     ax.axvline(0, color="#555555", linewidth=1)
     ax.set_yticks(range(len(outcomes)))
-    ax.set_yticklabels([o.replace("_", " ") for o in outcomes])
+    labels = {r["outcome"]: r.get("label") or r["outcome"].replace("_", " ") for r in rows}
+    ax.set_yticklabels([labels[o] for o in outcomes])
     ax.invert_yaxis()
     ax.set_xlabel(f"difference from '{ref}' (% of its mean), {level:.0%} interval")
     ax.set_title(f"Paired differences from '{ref}' over the last year")
@@ -129,7 +146,7 @@ def differences(rows: list[dict], ref: str, level: float = 0.95):
     return fig
 
 
-def by_group(table, measure: str, unit: str, scenarios: list[str]):
+def by_group(table, measure: str, unit, scenarios: list[str]):
     """Dot plot: one row per group, one marker per scenario (table columns = scenarios)."""
     f, u = display(unit)
     fig, ax = plt.subplots(figsize=(9, 0.42 * len(table) + 1.4))
@@ -142,14 +159,14 @@ def by_group(table, measure: str, unit: str, scenarios: list[str]):
     ax.set_yticklabels(list(table.index))
     ax.invert_yaxis()
     ax.set_xlabel(label(measure, unit))
-    ax.set_title(f"{measure.replace('_', ' ')} by group (last week)")
+    ax.set_title(f"{outcome_title(measure, unit)} by group (last week)")
     if len(scenarios) > 1:
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.06), ncol=min(4, len(scenarios)))
     fig.tight_layout()
     return fig
 
 
-def response_curves(X, y, names: list[str], outcome: str, unit: str, grid_levels: int = 12):
+def response_curves(X, y, names: list[str], outcome: str, unit, grid_levels: int = 12):
     """One panel per parameter: every point (grey), and the mean per level or per bin (black)."""
     f, u = display(unit)
     fig, axes = _grid(len(names), ncols=min(3, len(names)), w=4.6, h=3.4)
@@ -168,12 +185,12 @@ def response_curves(X, y, names: list[str], outcome: str, unit: str, grid_levels
         ax.plot(centers, f * means, color="#000000", marker="o", markersize=5)
         ax.set_xlabel(names[i])
         ax.set_ylabel(u or outcome)
-    fig.suptitle(f"Response of {outcome.replace('_', ' ')} to each parameter (grey: runs; black: mean per level or octile)")
+    fig.suptitle(f"Response of {outcome_title(outcome, unit)} to each parameter (grey: runs; black: mean per level or octile)")
     fig.tight_layout()
     return fig
 
 
-def interaction(X, y, names: list[str], i: int, j: int, outcome: str, unit: str):
+def interaction(X, y, names: list[str], i: int, j: int, outcome: str, unit):
     """Mean outcome against parameter i, one line per third (low/middle/high) of parameter j."""
     f, u = display(unit)
     xi, xj = X[:, i], X[:, j]
@@ -198,7 +215,7 @@ def interaction(X, y, names: list[str], i: int, j: int, outcome: str, unit: str)
         ax.plot(cx, f * np.asarray(my), label=lab, markersize=7, **st)
     ax.set_xlabel(names[i])
     ax.set_ylabel(label(outcome, unit))
-    ax.set_title(f"Interaction: {names[i]} × {names[j]} on {outcome.replace('_', ' ')}")
+    ax.set_title(f"Interaction: {names[i]} × {names[j]} on {outcome_title(outcome, unit)}")
     ax.legend(loc="best")
     fig.tight_layout()
     return fig
@@ -226,7 +243,7 @@ def sobol_bars(df, outcome: str):
     return fig
 
 
-def morris_plot(df, outcome: str, unit: str):
+def morris_plot(df, outcome: str, unit):
     f, u = display(unit)
     fig, ax = plt.subplots(figsize=(7.5, 5))
     ax.scatter(f * df["mu_star"], f * df["sigma"], color="#000000", s=40)
@@ -240,12 +257,12 @@ def morris_plot(df, outcome: str, unit: str):
         ax.annotate(r.parameter, (xs[k], ys[k]), xytext=(5, 4 + 14 * same), textcoords="offset points", fontsize=11)
     ax.set_xlabel(f"μ* mean |elementary effect| ({u or 'outcome units'} per full range)")
     ax.set_ylabel(f"σ of elementary effects ({u or 'outcome units'})")
-    ax.set_title(f"Morris screening: {outcome.replace('_', ' ')}")
+    ax.set_title(f"Morris screening: {outcome_title(outcome, unit)}")
     fig.tight_layout()
     return fig
 
 
-def fit_plot(observed, predicted, outcome: str, unit: str, r2: float, q2: float):
+def fit_plot(observed, predicted, outcome: str, unit, r2: float, q2: float):
     f, u = display(unit)
     fig, ax = plt.subplots(figsize=(5.5, 5))
     ax.scatter(f * np.asarray(observed), f * np.asarray(predicted), s=14, color="#333333", alpha=0.7, linewidths=0)
@@ -254,7 +271,7 @@ def fit_plot(observed, predicted, outcome: str, unit: str, r2: float, q2: float)
     ax.plot([lo, hi], [lo, hi], color="#E69F00", linestyle="--", label="perfect fit")
     ax.set_xlabel(f"simulated ({u})" if u else "simulated")
     ax.set_ylabel(f"metamodel ({u})" if u else "metamodel")
-    ax.set_title(f"{outcome.replace('_', ' ')}: R² = {r2:.2f}, cross-validated Q² = {q2:.2f}")
+    ax.set_title(f"{outcome_title(outcome, unit)}: R² = {r2:.2f}, cross-validated Q² = {q2:.2f}")
     ax.legend(loc="upper left")
     fig.tight_layout()
     return fig

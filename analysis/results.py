@@ -78,6 +78,127 @@ def _read_meta(group: h5py.Group | None) -> dict[str, Any]:
     return {k: _scalar(v) for k, v in group.items() if isinstance(v, h5py.Dataset)}
 
 
+# ---------------------------------------------------------------- outcome metadata
+
+# Names of the metadata fields as written by the simulator (Outcomes.def; docs/output.md).
+_META_ATTRS = ("label", "format", "kind", "direction", "adults_only", "reference", "headline")
+_META_COLUMNS = {"units": "unit", "descriptions": "description", "labels": "label", "formats": "format", "kinds": "kind",
+                 "directions": "direction", "adults_only": "adults_only", "references": "reference", "headlines": "headline"}
+
+
+@dataclass(frozen=True)
+class OutcomeMeta:
+    """What a result file declares about one outcome (Outcomes.def), or a fallback derived from its unit."""
+
+    name: str
+    unit: str = ""
+    description: str = ""
+    label: str = ""             # short English label
+    format: str = ""            # pct | dec | int | eur
+    kind: str = ""              # share | index | count | hours | weeks | ties | money
+    direction: str = "neither"  # up (better when higher) | down | neither
+    adults_only: bool = False
+    reference: str = ""         # key of a reference figure, "" if none
+    headline: int = 0           # rank among headline outcomes (1 first), 0 = not a headline
+    from_file: bool = False     # False: the file lacks the metadata and the fields were derived from the unit
+
+    @property
+    def is_money(self) -> bool:
+        """A money level (may be negative): differences are shown in euros, never relative."""
+        return self.kind == "money"
+
+    @property
+    def relative_change_meaningful(self) -> bool:
+        """As in the simulator (output/Format.cpp): no relative change for money or waiting weeks."""
+        return self.kind not in ("money", "weeks")
+
+
+def fallback_meta(name: str, unit: str = "", description: str = "") -> OutcomeMeta:
+    """Metadata for a file written before outcomes carried it: label from the name, format and kind from the unit."""
+    u = (unit or "").strip().lower()
+    if u.startswith("share"):
+        fmt, kind = "pct", "share"
+    elif "euro" in u or "€" in u:
+        fmt, kind = "eur", "money"
+    elif u == "0..1":
+        fmt, kind = "dec", "index"
+    else:
+        fmt, kind = "", ""
+    return OutcomeMeta(name=name, unit=unit or "", description=description or "", label=name.replace("_", " "),
+                       format=fmt, kind=kind)
+
+
+def _meta_from_attrs(name: str, attrs) -> OutcomeMeta:
+    """Metadata from an outcome dataset's attributes (fallback when it has only unit and description)."""
+    unit, desc = _text(attrs.get("unit", "")), _text(attrs.get("description", ""))
+    if "format" not in attrs:
+        return fallback_meta(name, unit, desc)
+    return OutcomeMeta(name=name, unit=unit, description=desc, label=_text(attrs.get("label", "")) or name.replace("_", " "),
+                       format=_text(attrs.get("format", "")), kind=_text(attrs.get("kind", "")),
+                       direction=_text(attrs.get("direction", "neither")) or "neither",
+                       adults_only=bool(int(attrs.get("adults_only", 0))), reference=_text(attrs.get("reference", "")),
+                       headline=int(attrs.get("headline", 0)), from_file=True)
+
+
+def _meta_from_columns(group: h5py.Group, names: list[str], prefix: str, units: dict[str, str],
+                       descriptions: dict[str, str]) -> dict[str, OutcomeMeta] | None:
+    """Metadata from columns parallel to ``names`` (``<prefix>formats``...); None if the file lacks them."""
+    if f"{prefix}formats" not in group:
+        return None
+    cols: dict[str, list] = {}
+    for col, field_name in _META_COLUMNS.items():
+        if f"{prefix}{col}" in group:
+            ds = group[f"{prefix}{col}"]
+            cols[field_name] = _texts(ds) if ds.dtype.kind in "OSU" else [int(x) for x in np.atleast_1d(ds[()])]
+    out = {}
+    for i, o in enumerate(names):
+        kw = {k: v[i] for k, v in cols.items() if i < len(v)}
+        kw.setdefault("unit", units.get(o, ""))
+        kw.setdefault("description", descriptions.get(o, ""))
+        if not kw.get("format"):  # a name the writer did not know: derive from the unit
+            out[o] = fallback_meta(o, kw["unit"], kw["description"])
+            continue
+        kw["label"] = kw.get("label") or o.replace("_", " ")
+        kw["direction"] = kw.get("direction") or "neither"
+        kw["adults_only"] = bool(kw.get("adults_only", 0))
+        kw["headline"] = int(kw.get("headline", 0))
+        out[o] = OutcomeMeta(name=o, from_file=True, **kw)
+    return out
+
+
+def _headlines(meta: dict[str, OutcomeMeta], outcomes: list[str]) -> list[str]:
+    """Outcomes with a headline rank, in rank order (empty when the file declares none)."""
+    ranked = [o for o in outcomes if o in meta and meta[o].headline > 0]
+    return sorted(ranked, key=lambda o: meta[o].headline)
+
+
+class _OutcomeMetaMixin:
+    """Public accessors over ``outcome_meta`` shared by every result kind."""
+
+    outcomes: list[str]
+    outcome_meta: dict[str, OutcomeMeta]
+
+    def meta_of(self, outcome: str) -> OutcomeMeta:
+        """The metadata of one outcome (derived from its unit when the file lacks it)."""
+        m = self.outcome_meta.get(outcome)
+        if m is None:
+            m = fallback_meta(outcome, getattr(self, "units", {}).get(outcome, ""), getattr(self, "descriptions", {}).get(outcome, ""))
+        return m
+
+    @property
+    def has_outcome_metadata(self) -> bool:
+        """True when the file declares labels, formats, kinds, directions and headline ranks."""
+        return any(m.from_file for m in self.outcome_meta.values())
+
+    def headline_outcomes(self) -> list[str]:
+        """The file's headline outcomes in rank order; empty for files written before the ranks were stored."""
+        return _headlines(self.outcome_meta, self.outcomes)
+
+    def labels(self) -> dict[str, str]:
+        """Short English label per outcome."""
+        return {o: self.meta_of(o).label for o in self.outcomes}
+
+
 def result_kind(path: str | os.PathLike) -> str:
     """'run', 'compare' or 'sweep' (a file without the ``kind`` attribute is a run)."""
     with _open(path) as f:
@@ -108,7 +229,7 @@ def load(path: str | os.PathLike):
 # ---------------------------------------------------------------- one run
 
 @dataclass
-class RunResult:
+class RunResult(_OutcomeMetaMixin):
     """One run: a `buurt run` file, or one run group inside a comparison file."""
 
     path: str
@@ -122,6 +243,8 @@ class RunResult:
     weeks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     _ts: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _final: dict[str, float] = field(default_factory=dict, repr=False)
+    outcome_meta: dict[str, OutcomeMeta] = field(default_factory=dict)
+    group_measure_meta: dict[str, OutcomeMeta] = field(default_factory=dict)
     _by_group: pd.DataFrame | None = field(default=None, repr=False)
 
     kind = "run"
@@ -142,6 +265,7 @@ class RunResult:
                 self._ts[name] = np.asarray(ds[()], dtype=float)
                 self.units[name] = _text(ds.attrs.get("unit", ""))
                 self.descriptions[name] = _text(ds.attrs.get("description", ""))
+                self.outcome_meta[name] = _meta_from_attrs(name, ds.attrs)
             fin = _need(g, "final", self.path)
             for name, ds in fin.items():
                 if isinstance(ds, h5py.Dataset):
@@ -151,8 +275,25 @@ class RunResult:
                 groups = _texts(_need(bg, "group", self.path))
                 cols = {k: np.asarray(v[()], dtype=float) for k, v in bg.items() if k != "group"}
                 self._by_group = pd.DataFrame({"group": groups, **cols})
+                for k, v in bg.items():
+                    if k != "group":
+                        self.group_measure_meta[k] = self._group_meta(k, v.attrs)
         if not self.scenario:
             self.scenario = str(self.meta.get("scenario_name", os.path.basename(self.path)))
+
+    # Units of the by-group measures that are not outcomes, for files written before they carried metadata.
+    _LEGACY_GROUP_UNITS = {"residents": "residents", "self_reliance_gain": "0..1", "mean_active_ties": "ties"}
+
+    def _group_meta(self, measure: str, attrs) -> OutcomeMeta:
+        if "format" in attrs:
+            return _meta_from_attrs(measure, attrs)
+        if measure in self.outcome_meta:
+            return self.outcome_meta[measure]
+        return fallback_meta(measure, self._LEGACY_GROUP_UNITS.get(measure, ""))
+
+    def group_meta(self, measure: str) -> OutcomeMeta:
+        """Metadata of a by-group measure (unit, label, format), as for outcomes."""
+        return self.group_measure_meta.get(measure) or self.meta_of(measure)
 
     # --- tidy tables
     @property
@@ -272,7 +413,7 @@ def _parse_codes(text: str) -> dict[int, str]:
 
 # ---------------------------------------------------------------- comparison
 
-class CompareResult:
+class CompareResult(_OutcomeMetaMixin):
     """Scenarios x replicates from `buurt compare` (or a single run seen as one)."""
 
     kind = "compare"
@@ -307,6 +448,9 @@ class CompareResult:
             if "units" in f["compare"]:  # written by `buurt compare`; the run groups carry the same
                 self.units.update(dict(zip(self.outcomes, _texts(f["compare/units"]))))
         self.descriptions = {o: first.descriptions.get(o, "") for o in self.outcomes}
+        with _open(self.path) as f:  # /compare/{labels,formats,...} when written; else the run groups carry it
+            cols = _meta_from_columns(f["compare"], self.outcomes, "", self.units, self.descriptions)
+        self.outcome_meta = cols or {o: first.meta_of(o) for o in self.outcomes}
         self.weeks = int(self.meta.get("weeks", first.weeks.max() if len(first.weeks) else 0))
 
     def run(self, s: int, r: int) -> RunResult:
@@ -339,6 +483,19 @@ class CompareResult:
     def array(self, which: str = "last_year_mean") -> np.ndarray:
         """[S, R, K] array: 'final' or 'last_year_mean'."""
         return {"final": self._final, "last_year_mean": self._lym}[which]
+
+    def stored_summary(self) -> dict[str, np.ndarray]:
+        """The summary arrays stored in the file ([S, K] each: mean, diff_mean, diff_lo, ...)."""
+        return dict(self._summary)
+
+    @property
+    def has_stored_summary(self) -> bool:
+        """True for a `buurt compare` file (a single run seen as a comparison has nothing stored)."""
+        return True
+
+    def group_meta(self, measure: str) -> OutcomeMeta:
+        """Metadata of a by-group measure (from the first run)."""
+        return self.run(0, 0).group_meta(measure)
 
     def summary(self) -> pd.DataFrame:
         """The stored paired comparison vs scenario 0: one row per scenario and outcome."""
@@ -379,6 +536,7 @@ class RunAsComparison(CompareResult):
         self.outcomes = list(run.outcomes)
         self.units = dict(run.units)
         self.descriptions = dict(run.descriptions)
+        self.outcome_meta = dict(run.outcome_meta)
         self.weeks = self.meta["weeks"]
         self._runs = {(0, 0): run}
         self._run_groups = [[run.group]]
@@ -390,6 +548,11 @@ class RunAsComparison(CompareResult):
         nan = np.full_like(m, np.nan)
         self._summary = {"mean": m, "diff_mean": np.zeros_like(m), "diff_lo": nan, "diff_hi": nan,
                          "rel_mean": np.zeros_like(m), "rel_lo": nan, "rel_hi": nan}
+
+    @property
+    def has_stored_summary(self) -> bool:
+        """A single run stores no comparison summary."""
+        return False
 
 
 def as_comparison(res) -> CompareResult:
@@ -403,7 +566,7 @@ def as_comparison(res) -> CompareResult:
 
 # ---------------------------------------------------------------- sweep
 
-class SweepResult:
+class SweepResult(_OutcomeMetaMixin):
     """A parameter sweep: design points x replicates, final outcomes per run."""
 
     kind = "sweep"
@@ -439,6 +602,7 @@ class SweepResult:
                 elif key in fin_ds.attrs:
                     self.units.update(dict(zip(self.outcomes, [_text(x) for x in np.atleast_1d(fin_ds.attrs[key])])))
             self._ts_names: list[str] = []
+            ts_meta: dict[str, OutcomeMeta] = {}
             if "timeseries" in runs:
                 for name, ds in runs["timeseries"].items():
                     if isinstance(ds, h5py.Dataset) and name != "week":
@@ -447,6 +611,11 @@ class SweepResult:
                             self.units[name] = _text(ds.attrs["unit"])
                         if "description" in ds.attrs:
                             self.descriptions[name] = _text(ds.attrs["description"])
+                        ts_meta[name] = _meta_from_attrs(name, ds.attrs)
+            names = list(dict.fromkeys(self.outcomes + self._ts_names))
+            cols = _meta_from_columns(runs, self.outcomes, "outcome_", self.units, self.descriptions) or {}
+            self.outcome_meta = {o: cols.get(o) or (ts_meta[o] if o in ts_meta and ts_meta[o].from_file else None)
+                                 or fallback_meta(o, self.units.get(o, ""), self.descriptions.get(o, "")) for o in names}
         n, P = len(self.run_index), len(self.parameter_names)
         if self._design.shape[1] != P:
             raise ResultError(f"{self.path}: /sweep/design has {self._design.shape[1]} columns for {P} parameters")
@@ -500,12 +669,16 @@ class SweepResult:
     def timeseries_outcomes(self) -> list[str]:
         return list(self._ts_names)
 
-    def timeseries(self, outcome: str) -> pd.DataFrame:
-        """Long table run_index, point, replicate, week, value for one stored weekly outcome."""
+    def timeseries_array(self, outcome: str) -> np.ndarray:
+        """[runs, W+1] weekly values of one stored outcome, rows in the file's run order (as ``runs()``)."""
         if outcome not in self._ts_names:
             raise ResultError(f"{self.path}: no weekly series for '{outcome}' (have: {', '.join(self._ts_names) or 'none'})")
         with _open(self.path) as f:
-            arr = np.asarray(f["runs/timeseries"][outcome][()], dtype=float)
+            return np.asarray(f["runs/timeseries"][outcome][()], dtype=float)
+
+    def timeseries(self, outcome: str) -> pd.DataFrame:
+        """Long table run_index, point, replicate, week, value for one stored weekly outcome."""
+        arr = self.timeseries_array(outcome)
         n, W = arr.shape
         return pd.DataFrame({"run_index": np.repeat(self.run_index, W), "point": np.repeat(self.point, W),
                              "replicate": np.repeat(self.replicate, W), "week": np.tile(np.arange(W), n),

@@ -227,6 +227,85 @@ GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t
   return t;
 }
 
+std::string_view format_name(OutcomeFormat f) {
+  switch (f) {
+    case OutcomeFormat::pct: return "pct";
+    case OutcomeFormat::dec: return "dec";
+    case OutcomeFormat::int_: return "int";
+    case OutcomeFormat::eur: return "eur";
+  }
+  return "";
+}
+
+std::string_view kind_name(OutcomeKind k) {
+  switch (k) {
+    case OutcomeKind::share: return "share";
+    case OutcomeKind::index: return "index";
+    case OutcomeKind::count: return "count";
+    case OutcomeKind::hours: return "hours";
+    case OutcomeKind::weeks: return "weeks";
+    case OutcomeKind::ties: return "ties";
+    case OutcomeKind::money: return "money";
+  }
+  return "";
+}
+
+std::string_view direction_name(Direction d) {
+  switch (d) {
+    case Direction::up: return "up";
+    case Direction::down: return "down";
+    case Direction::neither: return "neither";
+  }
+  return "";
+}
+
+void set_outcome_attrs(hid_t obj, const OutcomeSpec& spec) {
+  h5::set_attr(obj, "unit", std::string(spec.unit));
+  h5::set_attr(obj, "description", std::string(spec.description));
+  h5::set_attr(obj, "label", std::string(spec.label));
+  h5::set_attr(obj, "format", std::string(format_name(spec.format)));
+  h5::set_attr(obj, "kind", std::string(kind_name(spec.kind)));
+  h5::set_attr(obj, "direction", std::string(direction_name(spec.direction)));
+  h5::set_attr(obj, "adults_only", static_cast<std::int64_t>(spec.adults_only));
+  h5::set_attr(obj, "reference", std::string(spec.reference));
+  h5::set_attr(obj, "headline", static_cast<std::int64_t>(spec.headline));
+}
+
+void write_outcome_columns(hid_t group, const std::vector<std::string>& names, const std::string& prefix) {
+  const std::size_t K = names.size();
+  std::vector<std::string> units(K), descs(K), labels(K), formats(K), kinds(K), directions(K), references(K);
+  std::vector<std::int64_t> adults(K, 0), headlines(K, 0);
+  for (std::size_t i = 0; i < K; ++i)
+    for (const auto& s : kOutcomeSpecs)
+      if (s.name == names[i]) {
+        units[i] = s.unit;
+        descs[i] = s.description;
+        labels[i] = s.label;
+        formats[i] = format_name(s.format);
+        kinds[i] = kind_name(s.kind);
+        directions[i] = direction_name(s.direction);
+        references[i] = s.reference;
+        adults[i] = s.adults_only;
+        headlines[i] = s.headline;
+        break;
+      }
+  auto strings = [&](const char* col, const std::vector<std::string>& v) {
+    if (!h5::exists(group, prefix + col)) h5::write_strings(group, prefix + col, v);
+  };
+  auto ints = [&](const char* col, const std::vector<std::int64_t>& v) {
+    if (!h5::exists(group, prefix + col)) h5::write<std::int64_t>(group, prefix + col, v, {K});
+  };
+  strings("units", units);
+  strings("descriptions", descs);
+  strings("labels", labels);
+  strings("formats", formats);
+  strings("kinds", kinds);
+  strings("directions", directions);
+  ints("adults_only", adults);
+  strings("references", references);
+  ints("headlines", headlines);
+}
+
 void write_outcomes(hid_t group, const std::vector<WeekOutcomes>& rows, const GroupTable& groups) {
   h5::Handle ts = h5::create_group(group, "timeseries");
   std::vector<std::int32_t> weeks(rows.size());
@@ -238,8 +317,7 @@ void write_outcomes(hid_t group, const std::vector<WeekOutcomes>& rows, const Gr
     const std::string name(kOutcomeSpecs[k].name);
     h5::write<double>(ts.id(), name, col);
     h5::Handle d(H5Dopen2(ts.id(), name.c_str(), H5P_DEFAULT));
-    h5::set_attr(d.id(), "unit", std::string(kOutcomeSpecs[k].unit));
-    h5::set_attr(d.id(), "description", std::string(kOutcomeSpecs[k].description));
+    set_outcome_attrs(d.id(), kOutcomeSpecs[k]);
   }
   h5::Handle fin = h5::create_group(group, "final");
   for (int k = 0; k < kNumOutcomes; ++k) h5::write_scalar<double>(fin.id(), std::string(kOutcomeSpecs[k].name), rows.back().v[k]);
@@ -252,6 +330,21 @@ void write_outcomes(hid_t group, const std::vector<WeekOutcomes>& rows, const Gr
   h5::write<double>(bg.id(), "mean_self_reliance", groups.mean_self_reliance);
   h5::write<double>(bg.id(), "self_reliance_gain", groups.self_reliance_gain);
   h5::write<double>(bg.id(), "mean_active_ties", groups.mean_active_ties);
+  // The same metadata as the outcomes, so readers need not guess units from names.
+  constexpr OutcomeSpec kResidents{.name = "residents", .unit = "residents", .description = "Residents in the group",
+                                   .label = "residents", .format = OutcomeFormat::int_, .kind = OutcomeKind::count,
+                                   .direction = Direction::neither, .adults_only = false, .reference = "", .headline = 0, .id = Outcome::Count};
+  constexpr OutcomeSpec kGain{.name = "self_reliance_gain", .unit = "0..1", .description = "Mean self-reliance now minus at week 0",
+                              .label = "self-reliance gain since week 0", .format = OutcomeFormat::dec, .kind = OutcomeKind::index,
+                              .direction = Direction::up, .adults_only = false, .reference = "", .headline = 0, .id = Outcome::Count};
+  constexpr OutcomeSpec kTies{.name = "mean_active_ties", .unit = "ties", .description = "Mean number of active ties per resident (household ties included)",
+                              .label = "active ties per resident", .format = OutcomeFormat::dec, .kind = OutcomeKind::ties,
+                              .direction = Direction::up, .adults_only = false, .reference = "", .headline = 0, .id = Outcome::Count};
+  for (const OutcomeSpec* s : {&kResidents, &spec(Outcome::unmet_need_share), &spec(Outcome::severely_lonely_share),
+                               &spec(Outcome::mean_self_reliance), &kGain, &kTies}) {
+    h5::Handle d = h5::open_dataset(bg.id(), std::string(s->name));
+    set_outcome_attrs(d.id(), *s);
+  }
 }
 
 void RunRecorder::finish(const Simulation& sim) {

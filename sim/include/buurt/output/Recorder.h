@@ -4,8 +4,10 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "buurt/core/Outcomes.h"
 #include "buurt/core/Simulation.h"
 #include "buurt/output/Hdf5.h"
 #include "buurt/scenario/Scenario.h"
@@ -82,8 +84,21 @@ struct GroupTable {
   std::vector<double> residents, unmet_need_share, severely_lonely_share, mean_self_reliance, self_reliance_gain, mean_active_ties;
 };
 GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t>& initial_ties, const std::vector<float>& initial_self_reliance);
-/// Write /timeseries (one dataset per outcome, units as attributes) and /final (last week, by group).
+/// Write /timeseries (one dataset per outcome, its metadata as attributes) and /final (last week, by group).
 void write_outcomes(hid_t group, const std::vector<WeekOutcomes>& rows, const GroupTable& groups);
+
+/// Outcomes.def columns as the text written into result files ("pct", "money", "down"...).
+std::string_view format_name(OutcomeFormat f);
+std::string_view kind_name(OutcomeKind k);
+std::string_view direction_name(Direction d);
+/// One outcome's metadata as attributes of `obj` (an outcome dataset): unit, description, label, format,
+/// kind, direction (strings), adults_only (0/1), reference (string, "" if none), headline (rank, 0 = none).
+void set_outcome_attrs(hid_t obj, const OutcomeSpec& spec);
+/// The same metadata as string/int64 columns parallel to `names`, in `group`: <prefix>units, <prefix>descriptions,
+/// <prefix>labels, <prefix>formats, <prefix>kinds, <prefix>directions, <prefix>adults_only, <prefix>references,
+/// <prefix>headlines. Names not in Outcomes.def get "" and 0. Columns already in `group` are left as they are,
+/// so a writer that has its own units (compare: prefix "", sweep: prefix "outcome_") can call it afterwards.
+void write_outcome_columns(hid_t group, const std::vector<std::string>& names, const std::string& prefix = "");
 
 /// Write /meta (scenario as given and resolved, seed, version, commit, schema) into `group`.
 void write_meta(hid_t group, const Scenario& scenario, std::uint32_t run);
