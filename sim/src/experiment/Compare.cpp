@@ -131,6 +131,7 @@ void write_comparison(hid_t file, const std::vector<Scenario>& scenarios, const 
   }
   h5::write_strings(cmp.id(), "outcomes", outcomes);
   h5::write_strings(cmp.id(), "units", units);
+  write_outcome_columns(cmp.id(), outcomes, "");  // label, format, kind, direction, headline... (docs/output.md)
   h5::write<double>(cmp.id(), "final", cs.final_values, {S, R, K});
   h5::write<double>(cmp.id(), "last_year_mean", cs.last_year, {S, R, K});
   h5::Handle sum = h5::create_group(cmp.id(), "summary");
