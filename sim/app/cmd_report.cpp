@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <fmt/format.h>
 #include <string>
 #include <vector>
@@ -26,8 +27,6 @@ struct ReportArgs {
   int bootstrap = 500;
   bool force = false;
 };
-ReportArgs g_report;
-CLI::App* g_cmd = nullptr;
 
 constexpr const char* kPython = "/usr/bin/python3";  // the interpreter that sees the Debian packages
 
@@ -48,21 +47,21 @@ fs::path source_dir() {
       "cannot find the analysis package (analysis/__main__.py); set BUURT_SOURCE_DIR to the Buurtkracht source tree");
 }
 
-int run_report() {
+int run_report(const ReportArgs& a) {
   std::error_code ec;
-  if (!fs::exists(g_report.file, ec)) throw UsageError(fmt::format("{}: no such result file", g_report.file));
-  const std::string out = g_report.out.empty() ? fs::path(g_report.file).replace_extension(".html").string() : g_report.out;
-  check_output_path(out, g_report.force);  // never replace an existing report without --force
+  if (!fs::exists(a.file, ec)) throw UsageError(fmt::format("{}: no such result file", a.file));
+  const std::string out = a.out.empty() ? fs::path(a.file).replace_extension(".html").string() : a.out;
+  check_output_path(out, a.force);  // never replace an existing report without --force
   if (::access(kPython, X_OK) != 0)
     throw UsageError(fmt::format("{} not found: install the analysis packages with scripts/setup.sh", kPython));
 
   const fs::path src = source_dir();
-  std::vector<std::string> args{kPython, "-m", "analysis", "report", g_report.file, "-o", out, "--bootstrap",
-                                std::to_string(g_report.bootstrap)};
-  if (g_report.force) args.emplace_back("--force");
-  if (!g_report.outcomes.empty()) {
+  std::vector<std::string> args{kPython, "-m", "analysis", "report", a.file, "-o", out, "--bootstrap",
+                                std::to_string(a.bootstrap)};
+  if (a.force) args.emplace_back("--force");
+  if (!a.outcomes.empty()) {
     args.emplace_back("--outcomes");
-    args.push_back(g_report.outcomes);
+    args.push_back(a.outcomes);
   }
   // Environment: the package on PYTHONPATH, this binary for `describe --markdown` (units, sources).
   std::vector<std::string> env;
@@ -78,7 +77,7 @@ int run_report() {
   if (!ec) env.push_back("BUURT_EXE=" + self.string());
 
   std::vector<char*> argv, envp;
-  for (auto& a : args) argv.push_back(a.data());
+  for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -94,14 +93,15 @@ int run_report() {
   return kExitInternal;
 }
 
-static Registrar registrar{CommandDef{[](CLI::App& app) -> std::function<int()> {
-  g_cmd = app.add_subcommand("report", "Write a self-contained HTML report of a run, comparison or sweep file");
-  g_cmd->add_option("file", g_report.file, "Result file (.h5) written by run, compare or sweep")->required();
-  g_cmd->add_option("--out,-o", g_report.out, "Report file (default: FILE with .html)");
-  g_cmd->add_flag("--force", g_report.force, "Replace an existing report");
-  g_cmd->add_option("--outcomes", g_report.outcomes, "Comma-separated outcomes to summarise and draw (default: automatic)");
-  g_cmd->add_option("--bootstrap", g_report.bootstrap, "Bootstrap resamples for sensitivity-index intervals")->check(CLI::Range(10, 100000));
-  return [] { return g_cmd->parsed() ? run_report() : -1; };
+const Registrar registrar{CommandDef{[](CLI::App& app) -> std::function<int()> {
+  auto a = std::make_shared<ReportArgs>();
+  auto* c = app.add_subcommand("report", "Write a self-contained HTML report of a run, comparison or sweep file");
+  c->add_option("file", a->file, "Result file (.h5) written by run, compare or sweep")->required();
+  c->add_option("--out,-o", a->out, "Report file (default: FILE with .html)");
+  c->add_flag("--force", a->force, "Replace an existing report");
+  c->add_option("--outcomes", a->outcomes, "Comma-separated outcomes to summarise and draw (default: automatic)");
+  c->add_option("--bootstrap", a->bootstrap, "Bootstrap resamples for sensitivity-index intervals")->check(CLI::Range(10, 100000));
+  return [c, a] { return c->parsed() ? run_report(*a) : -1; };
 }}};
 
 }  // namespace

@@ -1,8 +1,10 @@
 #include "commands.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fmt/format.h>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -11,12 +13,17 @@
 #include <tbb/info.h>
 
 #include "Preflight.h"
+#include "buurt/core/Outcomes.h"
+#include "buurt/core/RunLoop.h"
 #include "buurt/core/Simulation.h"
+#include "buurt/output/Format.h"
 #include "buurt/output/Recorder.h"
 #include "buurt/scenario/Scenario.h"
 
 namespace buurt::cli {
 namespace {
+
+constexpr long kMaxLong = std::numeric_limits<long>::max();
 
 struct RunArgs {
   std::string scenario;
@@ -42,14 +49,24 @@ struct BenchArgs {
   std::string scenario;
 };
 
-RunArgs g_run;
-ValidateArgs g_validate;
-DescribeArgs g_describe;
-BenchArgs g_bench;
+/// A check that a whole number (or each of a list) lies in [min, max]; the hints say why or what to do instead.
+CLI::Validator whole_number(long min, long max, std::string below_hint = {}, std::string above_hint = {}) {
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        long v = 0;
+        if (!CLI::detail::lexical_cast(text, v)) return fmt::format("'{}' is not a whole number", text);
+        if (v < min) return fmt::format("{} is below {}{}", text, min, below_hint);
+        if (v > max) return fmt::format("{} is above {}{}", text, max, above_hint);
+        return {};
+      },
+      max == kMaxLong ? fmt::format("INT>={}", min) : fmt::format("INT in [{}, {}]", min, max));
+}
 
-std::unique_ptr<tbb::global_control> limit_threads(int threads) {
-  if (threads <= 0) return nullptr;
-  return std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+/// The same check with the bounds of a scenario key, for options that set it directly.
+CLI::Validator schema_bounds(const char* key) {
+  const auto* p = find_param(key);
+  return whole_number(static_cast<long>(p->min), static_cast<long>(p->max), fmt::format(", the minimum of {}", key),
+                      fmt::format(", the maximum of {}", key));
 }
 
 Scenario load_with(const std::string& file, std::vector<std::string> sets, const std::optional<std::int64_t>& seed, const std::optional<std::int64_t>& weeks) {
@@ -61,112 +78,141 @@ Scenario load_with(const std::string& file, std::vector<std::string> sets, const
 std::string default_out(const Scenario& s) { return fmt::format("{}_seed{}.h5", s.name, s.params.run_seed); }
 
 void print_outcomes(const Scenario& s, const WeekOutcomes& o, const WeekOutcomes& start) {
-  struct Row {
-    Outcome o;
-    const char* label;
-    bool percent;
-  };
-  const Row rows[] = {{Outcome::unmet_need_share, "residents with unmet need", true},
-                      {Outcome::severely_lonely_share, "severely lonely", true},
-                      {Outcome::no_active_tie_share, "without any active tie", true},
-                      {Outcome::self_reliant_share, "self-reliant (>= 0.5)", true},
-                      {Outcome::mean_self_reliance, "mean self-reliance (0..1)", false},
-                      {Outcome::ties_per_resident, "active ties per resident", false},
-                      {Outcome::informal_hours, "informal help hours this week", false},
-                      {Outcome::helper_share_adults, "adults helping this week", true},
-                      {Outcome::intensive_carer_share_adults, "adults giving long/intensive help", true},
-                      {Outcome::intensive_carer_hours, "  their hours per week", false},
-                      {Outcome::informal_share_of_hours, "informal share of help hours", true},
-                      {Outcome::team_mean_wait, "team: mean wait at intake (weeks)", false},
-                      {Outcome::cost_total, "public cost per week (euro)", false},
-                      {Outcome::burdened_helper_share, "helpers heavily burdened", true}};
+  std::size_t width = 7;
+  for (Outcome h : kHeadlines) width = std::max(width, outcome_label(h).size());
   fmt::print("\nScenario '{}' - {} residents, {} weeks, seed {}\n", s.name, s.params.population_residents, s.params.run_weeks, s.params.run_seed);
-  fmt::print("{:<34} {:>10} {:>10}\n", "outcome", "week 0", "end");
-  for (const auto& r : rows) {
-    if (r.percent) fmt::print("{:<34} {:>9.1f}% {:>9.1f}%\n", r.label, 100 * start[r.o], 100 * o[r.o]);
-    else fmt::print("{:<34} {:>10.2f} {:>10.2f}\n", r.label, start[r.o], o[r.o]);
-  }
+  fmt::print("{:<{}} {:>10} {:>10}\n", "outcome", width, "week 0", "end");
+  for (Outcome h : kHeadlines) fmt::print("{:<{}} {:>10} {:>10}\n", outcome_label(h), width, format_outcome(h, start[h]), format_outcome(h, o[h]));
 }
 
-int cmd_run() {
-  const Scenario s = load_with(g_run.scenario, g_run.sets, g_run.seed, g_run.weeks);
-  const std::string out = g_run.out.empty() ? default_out(s) : g_run.out;
-  check_output_path(out, g_run.force);  // before any work: never touch an existing file
-  check_memory(s);                      // clear error before allocating a too-large neighbourhood
-  auto ctl = limit_threads(g_run.threads);
-  const int threads = g_run.threads > 0 ? g_run.threads : tbb::info::default_concurrency();
+int cmd_run(const RunArgs& a) {
+  const Scenario s = load_with(a.scenario, a.sets, a.seed, a.weeks);
+  const std::string out = a.out.empty() ? default_out(s) : a.out;
+  check_output_path(out, a.force);  // before any work: never touch an existing file
+  check_memory(s);                  // clear error before allocating a too-large neighbourhood
+  auto ctl = limit_threads(a.threads);
+  const int threads = threads_in_use(a.threads);
   const auto t0 = std::chrono::steady_clock::now();
-  ResultFile file(out, g_run.force);
+  ResultFile file(out, a.force);
   Simulation sim(s.params, 0);
   RunRecorder rec(file.root(), s, sim);
   const WeekOutcomes start = sim.outcomes();
-  Progress progress("run " + s.name, s.params.run_weeks, g_run.quiet);
+  Progress progress("run " + s.name, "weeks", static_cast<long>(s.params.run_weeks), a.quiet);
   run_recorded(sim, &rec, static_cast<int>(s.params.run_weeks), &stop_flag(), [&](int w) { progress.update(w); });
+  progress.finish();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   write_runtime(file.root(), secs, threads);
   file.commit();
-  if (!g_run.quiet) print_outcomes(s, sim.outcomes(), start);
+  if (!a.quiet) print_outcomes(s, sim.outcomes(), start);
   fmt::print("\nwrote {} ({:.1f} s, {} threads)\n", out, secs, threads);
   return kExitOk;
 }
 
-int cmd_validate() {
-  const Scenario s = load_scenario(g_validate.scenario, g_validate.sets);
+int cmd_validate(const ValidateArgs& a) {
+  const Scenario s = load_scenario(a.scenario, a.sets);
   fmt::print("{}", s.resolved_toml());
-  fmt::print(stderr, "{}: valid\n", g_validate.scenario);
+  fmt::print(stderr, "{}: valid\n", a.scenario);
   return kExitOk;
 }
 
-int cmd_describe() {
-  if (g_describe.markdown) {
+int cmd_describe(const DescribeArgs& a) {
+  if (a.markdown) {
     fmt::print("{}", schema_markdown());
     return kExitOk;
   }
-  if (!g_describe.key.empty()) {
-    if (const auto* spec = find_param(g_describe.key)) {
+  if (!a.key.empty()) {
+    if (const auto* spec = find_param(a.key)) {
       fmt::print("{}", describe_param(*spec));
       return kExitOk;
     }
     // A section name lists its keys.
     bool any = false;
     for (const auto& spec : schema())
-      if (spec.section == g_describe.key) {
+      if (spec.section == a.key) {
         fmt::print("{}\n", describe_param(spec));
         any = true;
       }
     if (any) return kExitOk;
-    const auto sug = suggest_param(g_describe.key);
-    throw UsageError(fmt::format("unknown key '{}'{}", g_describe.key, sug ? fmt::format("; did you mean '{}'?", *sug) : ""));
+    const auto sug = suggest_param(a.key);
+    throw UsageError(fmt::format("unknown key '{}'{}", a.key, sug ? fmt::format("; did you mean '{}'?", *sug) : ""));
   }
   for (const auto& spec : schema()) fmt::print("{}\n", describe_param(spec));
   return kExitOk;
 }
 
-int cmd_bench() {
+int cmd_bench(const BenchArgs& a) {
   Params base;
-  if (!g_bench.scenario.empty()) base = load_scenario(g_bench.scenario).params;
+  if (!a.scenario.empty()) base = load_scenario(a.scenario).params;
   fmt::print("{:>10} {:>8} {:>6} {:>10} {:>16} {:>14} {:>14}\n", "residents", "threads", "weeks", "seconds", "resident-weeks/s", "bytes/resident", "tie bytes/res");
-  for (auto n : g_bench.sizes) {
-    for (int t : g_bench.threads) {
+  for (auto n : a.sizes) {
+    for (int t : a.threads) {
       auto ctl = limit_threads(t);
       Params p = base;
       p.population_residents = n;
-      p.run_burn_in = g_bench.burn_in;  // a settled neighbourhood, without waiting two simulated years at 1M
+      p.run_burn_in = a.burn_in;  // a settled neighbourhood, without waiting two simulated years at 1M
       Simulation sim(p, 0);
       for (int w = 0; w < 2; ++w) sim.step();  // warm-up: first-touch of pages
       const auto t0 = std::chrono::steady_clock::now();
-      for (int w = 0; w < g_bench.weeks; ++w) {
-        if (stop_flag().load()) throw Interrupted();
-        sim.step();
-      }
+      if (!run_weeks(sim, a.weeks, &stop_flag())) throw Interrupted();
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      const double rw = static_cast<double>(n) * g_bench.weeks / secs;
+      const double rw = static_cast<double>(n) * a.weeks / secs;
       const double state = sim.population().bytes_per_resident() + 12.0;
-      fmt::print("{:>10} {:>8} {:>6} {:>10.3f} {:>16.3e} {:>14.0f} {:>14.0f}\n", n, t, g_bench.weeks, secs, rw, state, sim.bytes_per_resident() - state);
+      fmt::print("{:>10} {:>8} {:>6} {:>10.3f} {:>16.3e} {:>14.0f} {:>14.0f}\n", n, t, a.weeks, secs, rw, state, sim.bytes_per_resident() - state);
       std::fflush(stdout);
     }
   }
   return kExitOk;
+}
+
+// The built-in subcommands, in the order `buurt --help` lists them (before the modules' own).
+CommandDef run_command() {
+  return {[](CLI::App& app) -> std::function<int()> {
+    auto a = std::make_shared<RunArgs>();
+    auto* c = app.add_subcommand("run", "Run one scenario and write an HDF5 result file");
+    c->add_option("scenario", a->scenario, "Scenario TOML file")->required();
+    c->add_option("--out,-o", a->out, "Result file (default: <name>_seed<seed>.h5)");
+    c->add_option("--seed", a->seed, "Override run.seed");
+    c->add_option("--weeks", a->weeks, "Override run.weeks");
+    add_threads_option(*c, a->threads, "Worker threads (default: all cores); results do not depend on it");
+    c->add_option("--set", a->sets, "Override a key: section.key=value (repeatable)")->take_all();
+    c->add_flag("--quiet,-q", a->quiet, "No progress bar or outcome table");
+    c->add_flag("--force", a->force, "Replace an existing result file");
+    return [c, a] { return c->parsed() ? cmd_run(*a) : -1; };
+  }};
+}
+
+CommandDef validate_command() {
+  return {[](CLI::App& app) -> std::function<int()> {
+    auto a = std::make_shared<ValidateArgs>();
+    auto* c = app.add_subcommand("validate", "Check a scenario and print it fully resolved");
+    c->add_option("scenario", a->scenario, "Scenario TOML file")->required();
+    c->add_option("--set", a->sets, "Override a key: section.key=value (repeatable)")->take_all();
+    return [c, a] { return c->parsed() ? cmd_validate(*a) : -1; };
+  }};
+}
+
+CommandDef describe_command() {
+  return {[](CLI::App& app) -> std::function<int()> {
+    auto a = std::make_shared<DescribeArgs>();
+    auto* c = app.add_subcommand("describe", "Parameter reference (all keys, one section, or one key)");
+    c->add_option("key", a->key, "section or section.key");
+    c->add_flag("--markdown", a->markdown, "Print the reference as a Markdown table (docs/scenarios.md)");
+    return [c, a] { return c->parsed() ? cmd_describe(*a) : -1; };
+  }};
+}
+
+CommandDef bench_command() {
+  return {[](CLI::App& app) -> std::function<int()> {
+    auto a = std::make_shared<BenchArgs>();
+    auto* c = app.add_subcommand("bench", "Benchmark: resident-weeks per second and bytes per resident");
+    // These set Params directly, bypassing scenario validation, so the schema's bounds are checked here.
+    c->add_option("--sizes", a->sizes, "Residents (list)")->delimiter(',')->check(schema_bounds("population.residents"));
+    c->add_option("--threads", a->threads, "Thread counts (list)")->delimiter(',')->check(whole_number(1, kMaxLong));
+    c->add_option("--weeks", a->weeks, "Timed weeks per case")->check(whole_number(1, kMaxLong));
+    c->add_option("--scenario", a->scenario, "Scenario to benchmark (default: built-in defaults)");
+    c->add_option("--burn-in", a->burn_in, "Untimed weeks before timing starts")->check(schema_bounds("run.burn_in"));
+    return [c, a] { return c->parsed() ? cmd_bench(*a) : -1; };
+  }};
 }
 
 std::vector<CommandDef>& registry() {
@@ -180,45 +226,34 @@ std::vector<std::function<int()>>& runners() {
 
 }  // namespace
 
+std::string outcome_label(Outcome o) {
+  const auto& sp = spec(o);
+  std::string label(sp.label);
+  // Shares read as percentages already; a unit the label names itself ("active ties per resident") is not repeated.
+  if (sp.format != OutcomeFormat::pct && !sp.unit.empty() && label.find(sp.unit) == std::string::npos) label += fmt::format(" ({})", sp.unit);
+  return label;
+}
+
+CLI::Option* add_threads_option(CLI::App& cmd, int& threads, const std::string& help) {
+  return cmd.add_option("--threads", threads, help)->check(whole_number(1, kMaxLong, " (leave --threads out to use all cores)"));
+}
+
+int threads_in_use(int threads) { return threads > 0 ? threads : tbb::info::default_concurrency(); }
+
+std::unique_ptr<tbb::global_control> limit_threads(int threads) {
+  if (threads <= 0) return nullptr;
+  return std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+}
+
 Registrar::Registrar(CommandDef def) { registry().push_back(std::move(def)); }
 
 void register_commands(CLI::App& app) {
-  auto* run = app.add_subcommand("run", "Run one scenario and write an HDF5 result file");
-  run->add_option("scenario", g_run.scenario, "Scenario TOML file")->required();
-  run->add_option("--out,-o", g_run.out, "Result file (default: <name>_seed<seed>.h5)");
-  run->add_option("--seed", g_run.seed, "Override run.seed");
-  run->add_option("--weeks", g_run.weeks, "Override run.weeks");
-  run->add_option("--threads", g_run.threads, "Worker threads (default: all cores); results do not depend on it");
-  run->add_option("--set", g_run.sets, "Override a key: section.key=value (repeatable)")->take_all();
-  run->add_flag("--quiet,-q", g_run.quiet, "No progress bar or outcome table");
-  run->add_flag("--force", g_run.force, "Replace an existing result file");
-
-  auto* val = app.add_subcommand("validate", "Check a scenario and print it fully resolved");
-  val->add_option("scenario", g_validate.scenario, "Scenario TOML file")->required();
-  val->add_option("--set", g_validate.sets, "Override a key: section.key=value (repeatable)")->take_all();
-
-  auto* desc = app.add_subcommand("describe", "Parameter reference (all keys, one section, or one key)");
-  desc->add_option("key", g_describe.key, "section or section.key");
-  desc->add_flag("--markdown", g_describe.markdown, "Print the reference as a Markdown table (docs/scenarios.md)");
-
-  auto* bench = app.add_subcommand("bench", "Benchmark: resident-weeks per second and bytes per resident");
-  bench->add_option("--sizes", g_bench.sizes, "Residents (list)")->delimiter(',');
-  bench->add_option("--threads", g_bench.threads, "Thread counts (list)")->delimiter(',');
-  bench->add_option("--weeks", g_bench.weeks, "Timed weeks per case");
-  bench->add_option("--scenario", g_bench.scenario, "Scenario to benchmark (default: built-in defaults)");
-  bench->add_option("--burn-in", g_bench.burn_in, "Untimed weeks before timing starts");
-  for (const auto& def : registry()) {
-    auto runner = def.setup(app);
-    runners().push_back(std::move(runner));
-  }
+  for (const auto& def : {run_command(), validate_command(), describe_command(), bench_command()}) runners().push_back(def.setup(app));
+  for (const auto& def : registry()) runners().push_back(def.setup(app));
 }
 
-int dispatch(CLI::App& app) {
-  if (app.got_subcommand("run")) return cmd_run();
-  if (app.got_subcommand("validate")) return cmd_validate();
-  if (app.got_subcommand("describe")) return cmd_describe();
-  if (app.got_subcommand("bench")) return cmd_bench();
-  // Module commands: each runner returns -1 when its subcommand was not the one given.
+int dispatch(CLI::App&) {
+  // Each runner returns -1 when its subcommand was not the one given.
   for (const auto& run : runners()) {
     const int rc = run();
     if (rc >= 0) return rc;

@@ -5,9 +5,14 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <tbb/global_control.h>
 #include <vector>
+
+#include "buurt/core/Outcomes.h"
 
 namespace buurt::cli {
 
@@ -24,18 +29,41 @@ class UsageError : public std::runtime_error {
 
 std::atomic<bool>& stop_flag();
 
-/// Progress bar with ETA on a terminal; plain lines otherwise.
+/// Progress of counted work on stderr: a bar with rate and ETA on a terminal, a line per tenth otherwise.
+///
+/// `unit` names what is counted ("weeks", "runs"); `already` is work done before this session (a
+/// resumed sweep): it fills the bar but not the rate. update() may be called from several threads and
+/// with counts out of order; the total grows when the count passes it (adaptive replicates add runs).
 class Progress {
  public:
-  Progress(std::string label, long total, bool quiet);
-  void update(long done);
+  Progress(std::string label, std::string unit, long total, bool quiet, long already = 0);
+  ~Progress();
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+  /// `done`: units finished in this session; `force` draws even if the last drawing was moments ago.
+  void update(long done, bool force = false);
+  /// Draws the final state and ends the bar's line (also done by the destructor, e.g. when interrupted).
+  void finish();
 
  private:
-  std::string label_;
-  long total_;
-  bool quiet_, tty_;
-  std::chrono::steady_clock::time_point start_;
+  void draw(long done, bool force);
+  void end_line();
+  std::mutex mu_;
+  std::string label_, unit_;
+  long total_, already_, latest_ = 0, printed_ = -1, printed_tenth_ = -1;
+  bool quiet_, tty_, open_ = false;
+  std::chrono::steady_clock::time_point start_, last_;
 };
+
+/// An outcome's row label in tables: the schema's label, with its unit unless it is a share.
+std::string outcome_label(Outcome o);
+
+/// `--threads N` with the same meaning and check in every subcommand: at least 1; left out, all cores.
+CLI::Option* add_threads_option(CLI::App& cmd, int& threads, const std::string& help);
+/// Threads to report for a `--threads` value (0: not given, all cores).
+int threads_in_use(int threads);
+/// Caps TBB's parallelism for the lifetime of the result (nothing when `threads` is 0).
+std::unique_ptr<tbb::global_control> limit_threads(int threads);
 
 /// A subcommand: `setup` adds it to the app (options bound to its own state) and returns the
 /// function that runs it.

@@ -1,6 +1,4 @@
 // buurt: the command-line tool. Parses arguments, maps errors to exit codes, and runs commands.
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
@@ -28,25 +26,6 @@ extern "C" void on_signal(int) { g_stop.store(true); }
 namespace buurt::cli {
 
 std::atomic<bool>& stop_flag() { return g_stop; }
-
-Progress::Progress(std::string label, long total, bool quiet)
-    : label_(std::move(label)), total_(total), quiet_(quiet), tty_(::isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()) {}
-
-void Progress::update(long done) {
-  if (quiet_ || total_ <= 0) return;
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  const double eta = done > 0 ? secs * static_cast<double>(total_ - done) / static_cast<double>(done) : 0.0;
-  if (tty_) {
-    const int width = 30;
-    const int filled = static_cast<int>(width * done / total_);
-    fmt::print(stderr, "\r{} [{}{}] {}/{}  {:.1f}s  ETA {:.1f}s ", label_, std::string(static_cast<std::size_t>(filled), '#'),
-               std::string(static_cast<std::size_t>(width - filled), '.'), done, total_, secs, eta);
-    if (done == total_) fmt::print(stderr, "\n");
-  } else {
-    const long step = std::max(1L, total_ / 10);
-    if (done % step == 0 || done == total_) fmt::print(stderr, "{}: {}/{} ({:.1f}s, ETA {:.1f}s)\n", label_, done, total_, secs, eta);
-  }
-}
 
 }  // namespace buurt::cli
 

@@ -60,4 +60,37 @@ ls "$T" | grep -q 'int.h5.tmp'; [ $? -ne 0 ]; check "no temp file after SIGINT" 
 grep -q "did you mean 'asking.owe_scale'" "$T/err.txt"; check "describe suggests the key" $?
 "$BUURT" run "$T/does_not_exist.toml" 2> "$T/err.txt"; [ $? -eq 2 ]; check "missing scenario exits 2" $?
 
+# Argument checks: --threads below 1 in every subcommand that takes it (left out, it means all cores),
+# bench sizes below the schema minimum of population.residents (10). Exit 2, a message, no file.
+B="$SRC/scenarios/baseline.toml"
+for t in -3 0; do
+  for cmd in "run $B --out $T/threads.h5" "compare $B $B --out $T/threads.h5" "sweep $SRC/scenarios/sweeps/grid.toml --out $T/threads.h5" \
+             "bench --sizes 1000 --weeks 1"; do
+    # shellcheck disable=SC2086
+    "$BUURT" $cmd --threads $t > /dev/null 2> "$T/err.txt"
+    rc=$?
+    [ $rc -eq 2 ]; check "${cmd%% *} --threads $t exits 2 (got $rc)" $?
+    grep -q -- "--threads: $t is below 1" "$T/err.txt"; check "${cmd%% *} --threads $t says why" $?
+  done
+done
+[ ! -e "$T/threads.h5" ] && [ ! -e "$T/threads.h5.partial" ]; check "no file after a bad --threads" $?
+for n in 0 9; do
+  "$BUURT" bench --sizes 1000,$n --weeks 1 > "$T/out.txt" 2> "$T/err.txt"
+  rc=$?
+  [ $rc -eq 2 ]; check "bench --sizes 1000,$n exits 2 (got $rc)" $?
+  grep -q "$n is below 10, the minimum of population.residents" "$T/err.txt"; check "bench --sizes $n names the minimum" $?
+  [ ! -s "$T/out.txt" ]; check "bench --sizes $n benchmarks nothing" $?
+done
+
+# The outcome tables: headline outcomes from the schema, units in the labels, money as a difference.
+"$BUURT" run "$B" --weeks 5 --set population.residents=400 --out "$T/table.h5" > "$T/out.txt" 2> /dev/null
+check "run prints its table" $?
+grep -q "^team waiting time (weeks) " "$T/out.txt"; check "run table: label with unit" $?
+grep -q "^public cost (euro per week) .*€" "$T/out.txt"; check "run table: money in euros" $?
+"$BUURT" compare "$B" "$SRC/scenarios/community_managers.toml" -r 2 --weeks 8 --set population.residents=400 --out "$T/cmp.h5" > "$T/out.txt" 2> /dev/null
+check "compare prints its table" $?
+grep -q "^unmet need .*%" "$T/out.txt"; check "compare: a share changes in %" $?
+grep "^public cost (euro per week) " "$T/out.txt" | grep -q "%"; [ $? -ne 0 ]; check "compare: money never as a percentage" $?
+grep "^social balance (MKBA) (euro per week) " "$T/out.txt" | grep -q "€.*€.*€"; check "compare: money change in euros" $?
+
 exit $fail

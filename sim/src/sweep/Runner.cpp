@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "buurt/core/Parallel.h"
+#include "buurt/core/RunLoop.h"
 #include "buurt/core/Simulation.h"
 
 namespace buurt::sweep {
@@ -19,15 +20,16 @@ bool run_one(const Plan& plan, std::int64_t slot, RunResult& out, const std::ato
   const int weeks = static_cast<int>(s.params.run_weeks);
   const auto w1 = static_cast<std::size_t>(plan.weeks() + 1);
   std::vector<double> series(ts.size() * w1, std::numeric_limits<double>::quiet_NaN());
-  auto record = [&](int week) {
-    for (std::size_t t = 0; t < ts.size(); ++t) series[t * w1 + static_cast<std::size_t>(week)] = sim.outcomes().v[static_cast<std::size_t>(ts[t])];
+  auto record = [&](const Simulation& at, int week) {
+    for (std::size_t t = 0; t < ts.size(); ++t) series[t * w1 + static_cast<std::size_t>(week)] = at.outcomes().v[static_cast<std::size_t>(ts[t])];
   };
-  if (!ts.empty()) record(0);
-  for (int w = 0; w < weeks; ++w) {
-    if (stop && stop->load(std::memory_order_relaxed)) return false;
-    sim.step();
-    if (!ts.empty()) record(w + 1);
+  int week = 0;
+  WeekObserver observe;  // none without time series: nothing to record per week
+  if (!ts.empty()) {
+    record(sim, 0);
+    observe = [&](const Simulation& at) { record(at, ++week); };
   }
+  if (!run_weeks(sim, weeks, stop, observe)) return false;
   out.slot = slot;
   out.run_index = run;
   out.final.clear();

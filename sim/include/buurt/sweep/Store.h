@@ -1,5 +1,5 @@
 #pragma once
-/// Sweep results on disk: the crash-safe working file (<out>.partial), the final file, merge and status.
+/// Sweep results on disk: the crash-safe working file (<out>.partial) that runs are stored into.
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -8,7 +8,12 @@
 #include <vector>
 
 #include "buurt/output/Hdf5.h"
+#include "buurt/sweep/Header.h"
 #include "buurt/sweep/Plan.h"
+// Finalize, merge and status live in their own files; included here so that code which reads sweep
+// files through this header (the fuzz harness tests/fuzz/fuzz_results.cpp) keeps compiling.
+#include "buurt/sweep/Merge.h"
+#include "buurt/sweep/Status.h"
 
 namespace buurt::sweep {
 
@@ -18,20 +23,6 @@ struct RunResult {
   double seconds = 0;            ///< wall time of the run (for ETA; not part of the results)
   std::vector<double> final;     ///< kept final outcomes
   std::vector<double> series;    ///< kept time series, outcome-major: [T][weeks + 1]
-};
-
-/// Everything under /sweep: the description of a sweep, identical in shard, merged and 1-way files.
-struct Header {
-  std::string definition, base_resolved, design_kind, name, description, fingerprint, normalised, target_ci;
-  std::string program_version, git_commit;
-  std::vector<std::string> parameter_names, final_names, timeseries_names;
-  Matrix design;
-  std::int64_t replicates = 0, stride = 0, seed = 0, weeks = 0, schema_version = 0;
-  std::int64_t shard_index = -1, shard_count = 0;  ///< -1 / 0: not a shard
-
-  static Header from_plan(const Plan& plan);
-  void write(hid_t file) const;
-  static Header read(hid_t file);
 };
 
 /// The working file of a sweep in progress (HDF5, `<out>.partial`).
@@ -86,17 +77,5 @@ class PartialFile {
 
 /// Checksum of one run's row as stored in /partial/done (never 0).
 std::uint64_t row_checksum(std::int64_t run_index, const std::vector<double>& final, const std::vector<double>& series);
-
-/// Build the final result file `out` from a complete working file (temp name, fsync, rename), then
-/// remove the working file. Rows are written in run-index order, streamed in blocks.
-/// `shard_file`: keep /sweep/shard_index and shard_count (a `--shard I/N` result, input to merge).
-void finalize(const Plan& plan, const std::filesystem::path& partial, const std::filesystem::path& out, bool force, bool shard_file);
-
-/// Combine shard files into the file a single run would have produced. Checks that the shards belong
-/// to one sweep and that no shard or run is missing or duplicated. Returns the number of runs.
-std::int64_t merge(const std::vector<std::filesystem::path>& shards, const std::filesystem::path& out, bool force);
-
-/// Human-readable state of a final or working file: done, missing, time per run, ETA.
-std::string status_report(const std::filesystem::path& file, int threads);
 
 }  // namespace buurt::sweep

@@ -1,0 +1,73 @@
+#include "buurt/sweep/Status.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "FileFormat.h"
+#include "buurt/output/Recorder.h"
+#include "buurt/sweep/Header.h"
+#include "buurt/sweep/Store.h"
+
+namespace buurt::sweep {
+namespace fs = std::filesystem;
+using namespace detail;
+
+std::string status_report(const fs::path& given, int threads) {
+  fs::path path = given;
+  if (!fs::exists(path) && fs::exists(PartialFile::path_for(given))) path = PartialFile::path_for(given);
+  if (!fs::exists(path)) throw OutputError(fmt::format("'{}' does not exist (nor '{}')", given.string(), PartialFile::path_for(given).string()));
+  h5::Handle f;
+  try {
+    f = h5::open_file(path, false);
+  } catch (const h5::Error&) {
+    throw OutputError(fmt::format("'{}' cannot be opened as HDF5", path.string()));
+  }
+  const std::string kind = read_kind(f.id());
+  if (kind != kKindFinal && kind != kKindPartial) throw OutputError(fmt::format("'{}' is not a sweep file", path.string()));
+  const Header h = Header::read(f.id());
+  std::string out = fmt::format("sweep        {} ({})\nfile         {}\n", h.name, h.fingerprint, path.string());
+  out += fmt::format("design       {}: {} points x {} parameters ({})\n", h.design_kind, h.design.rows, h.design.cols, fmt::join(h.parameter_names, ", "));
+  out += fmt::format("replicates   {}{}, seed {}, {} weeks per run\n", h.replicates,
+                     h.target_ci.empty() ? "" : fmt::format(" (adaptive until the 95% interval of {} is narrow enough, at most {})", h.target_ci, h.stride), h.seed, h.weeks);
+  if (h.shard_count > 1) out += fmt::format("shard        {}/{}\n", h.shard_index, h.shard_count);
+  if (kind == kKindFinal) {
+    std::vector<hsize_t> dims;
+    (void)h5::read<std::int64_t>(f.id(), "/runs/run_index", &dims);
+    out += fmt::format("state        complete: {} runs\n", dims.empty() ? 0 : dims[0]);
+    return out;
+  }
+  const auto done = h5::read<std::uint64_t>(f.id(), "/partial/done");
+  const auto secs = h5::read<double>(f.id(), "/partial/seconds");
+  std::int64_t n_done = 0;
+  double sum = 0;
+  for (std::size_t i = 0; i < done.size(); ++i)
+    if (done[i] != 0) {
+      ++n_done;
+      if (std::isfinite(secs[i])) sum += secs[i];
+    }
+  std::int64_t missing = static_cast<std::int64_t>(done.size()) - n_done;
+  std::string planned = fmt::format("{}", done.size());
+  if (!h.target_ci.empty()) {
+    // Adaptive: at least `replicates` per point are needed; more may follow.
+    missing = 0;
+    for (std::size_t p0 = 0; p0 < done.size(); p0 += static_cast<std::size_t>(h.stride)) {
+      std::int64_t d = 0;
+      for (std::int64_t r = 0; r < h.stride; ++r) d += done[p0 + static_cast<std::size_t>(r)] != 0;
+      missing += std::max<std::int64_t>(0, h.replicates - d);
+    }
+    planned = fmt::format("at least {} (adaptive)", n_done + missing);
+  }
+  const double mean = n_done > 0 ? sum / static_cast<double>(n_done) : 0.0;
+  const int th = std::max(1, threads);
+  out += fmt::format("state        in progress (resume with `buurt sweep <sweep.toml> --resume`)\n");
+  out += fmt::format("runs         {} done, {} missing, {} planned\n", n_done, missing, planned);
+  if (n_done > 0)
+    out += fmt::format("time         {:.3f} s per run (summed run time {:.1f} s); ETA {:.1f} s at {} parallel runs\n", mean, sum, mean * static_cast<double>(missing) / th, th);
+  else
+    out += "time         no run finished yet: no ETA\n";
+  return out;
+}
+
+}  // namespace buurt::sweep
