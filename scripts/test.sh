@@ -6,9 +6,6 @@ bash scripts/setup.sh all
 cmake --preset release > /dev/null
 cmake --build build/release -j"$(nproc)"
 ctest --test-dir build/release --output-on-failure -j"$(nproc)"
-if [ -d analysis/tests ]; then
-  BUURT=$PWD/build/release/buurt /usr/bin/python3 -m pytest -q analysis/tests
-fi
 # Hardening (docs/hardening.md): the fuzzers for a minute each, an ASan + UBSan subset of the suite and
 # the determinism and sweep tests under TSan, each in its own clang build. About 8 minutes on 2 cores.
 # BUURT_QUICK=1 skips this stage for a quick local check; CI (.ci/run) always runs it.

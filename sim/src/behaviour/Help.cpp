@@ -18,15 +18,6 @@ void atomic_max(std::uint64_t& slot, std::uint64_t value) {
   }
 }
 
-std::uint32_t mix32(std::uint32_t x) {
-  x ^= x >> 16;
-  x *= 0x7feb352dU;
-  x ^= x >> 15;
-  x *= 0x846ca68bU;
-  x ^= x >> 16;
-  return x;
-}
-
 bool is_volunteer(const Population& pop, std::size_t i) { return pop.has(i, kVolunteer) || pop.has(i, kCommunityManager); }
 
 }  // namespace
@@ -117,7 +108,9 @@ void Matching::week(WeekContext& ctx, const VolunteerPool& volunteers) {
   prop_entry_.assign(pop.size, kNone);
   for (int round = 0; round < rounds; ++round) {
     const std::uint64_t stamp = static_cast<std::uint64_t>(tick) * static_cast<std::uint64_t>(rounds) + static_cast<std::uint64_t>(round) + 1;
-    const std::uint32_t salt = mix32(tick * 977u + static_cast<std::uint32_t>(round) * 131u + ctx.run + 1u);
+    // Ties between equal needs go to a random asker: the low bits of the key are the asker's index xor a
+    // salt drawn for this week and round (a bijection, so the winner is unique and identifiable).
+    const std::uint32_t salt = ctx.rng.words(static_cast<std::uint32_t>(round), tick, Stream::Priority)[0];
     for_each_index(pop.size, [&](std::size_t i) {
       prop_helper_[i] = kNone;
       const int d = pop.ask_domain[i];
@@ -149,11 +142,12 @@ void Matching::week(WeekContext& ctx, const VolunteerPool& volunteers) {
           }
         }
       }
-      // The block's volunteers: one candidate per round, picked by a keyed hash.
+      // The block's volunteers: one candidate per round, drawn at random.
       const std::uint32_t blk = ctx.block_of(i);
       const std::uint32_t count = volunteers.count(blk);
       if (channel != AskChannel::Care && !(pop.tried[i] >> kVolunteerSlot & 1u) && count > 0) {
-        const std::uint32_t v = volunteers.at(blk, mix32(static_cast<std::uint32_t>(i) ^ salt) % count);
+        const std::uint32_t pick = ctx.rng.words(static_cast<std::uint32_t>(i), tick, Stream::Priority, static_cast<std::uint32_t>(round) + 1)[0];
+        const std::uint32_t v = volunteers.at(blk, pick % count);
         if (v != i && pop.remaining[v] >= 0.25f && net.find(static_cast<std::uint32_t>(i), v) == kNone) {
           const double score = (0.2 + pop.skill[d][v]) * 1.0;
           if (score > best) {

@@ -26,7 +26,7 @@ Simulation::Simulation(const Params& params, std::uint32_t run)
   while (week_ < 0) step();
 }
 
-WeekContext Simulation::context() { return WeekContext{pop_, net_, p_, rng_, tick_, week_, run_, counters_}; }
+WeekContext Simulation::context() { return WeekContext{pop_, net_, p_, rng_, tick_, week_, counters_}; }
 
 // The model's week, in the order of docs/ODD.md (section "Process overview and scheduling").
 void Simulation::step() {

@@ -7,15 +7,22 @@
 
 namespace buurt {
 
-// Spread over the blocks; chaired by a manager of the block when there is one.
+// Spread over the blocks in an order drawn once from the seed; chaired by a manager of the block when
+// there is one.
 void Initiatives::found(WeekContext& ctx, const CommunityManagers& managers) {
   const Population& pop = ctx.pop;
   const auto count = static_cast<std::size_t>(ctx.p.initiatives_count);
   const auto streets_per_block = static_cast<std::uint32_t>(ctx.p.population_streets_per_block);
+  if (block_order_.empty()) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> keyed;
+    for (std::uint32_t b = 0; b < std::max<std::size_t>(1, pop.blocks); ++b) keyed.emplace_back(ctx.rng.words(b, kInitWeek, Stream::Initiative)[0], b);
+    std::sort(keyed.begin(), keyed.end());
+    for (const auto& [key, b] : keyed) block_order_.push_back(b);
+  }
   while (initiatives_.size() < count) {
     const std::size_t k = initiatives_.size();
     Initiative ini;
-    ini.block = static_cast<std::uint32_t>((k * 7919u + 3u) % std::max<std::size_t>(1, pop.blocks));
+    ini.block = block_order_[k % block_order_.size()];
     ini.theme = static_cast<std::uint8_t>(k % 2 == 0 ? Income : Social);
     managers.for_each_in_programme([&](std::uint32_t c) {
       if (ctx.block_of(c) == ini.block) ini.chair = c;

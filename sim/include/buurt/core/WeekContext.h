@@ -29,7 +29,6 @@ struct WeekContext {
   const Rng& rng;
   std::uint32_t tick;  ///< weeks since the start of the burn-in: the week key of every random draw
   int week;            ///< weeks since week 0 (negative during the burn-in)
-  std::uint32_t run;   ///< replicate
   WeekCounters& counters;
 
   /// Block (buurt-part) of resident i.

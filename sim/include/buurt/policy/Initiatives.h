@@ -36,6 +36,7 @@ class Initiatives {
   void found(WeekContext& ctx, const CommunityManagers& managers);
 
   std::vector<Initiative> initiatives_;
+  std::vector<std::uint32_t> block_order_;  ///< blocks in an order fixed by the seed: initiative k opens in the k-th
   std::vector<std::uint8_t> meets_;  ///< member wants to meet another member this week
   double ownership_ = 0.0;
 };

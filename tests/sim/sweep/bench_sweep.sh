@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Sweep benchmarks (not a test: figures for docs/sweeps.md). Usage:
-#   bash tests/sweep/bench_sweep.sh build/sweep/buurt [runs=100]
+#   bash tests/sim/sweep/bench_sweep.sh build/sweep/buurt [runs=100]
 # 1. overhead: wall time of a 1-thread sweep vs the summed time of its runs
 # 2. speed-up: 2 threads vs 1, and 2 MPI ranks vs 1
 # 3. memory: max RSS (/usr/bin/time -v) for 100, 1,000 and 10,000 runs
 set -eu
 BUURT=$(realpath "$1"); RUNS=${2:-100}
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
+SRC=$(cd "$(dirname "$0")/../../.." && pwd)
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
