@@ -15,10 +15,7 @@ inline std::vector<WeekOutcomes> run_rows(const std::string& scenario, std::vect
   const Scenario s = load_scenario(scenario_path(scenario), sets);
   Simulation sim(s.params, run);
   std::vector<WeekOutcomes> rows{sim.outcomes()};
-  for (std::int64_t w = 0; w < s.params.run_weeks; ++w) {
-    sim.step();
-    rows.push_back(sim.outcomes());
-  }
+  run_weeks(sim, s.params.run_weeks, nullptr, [&](const Simulation& x) { rows.push_back(x.outcomes()); });
   return rows;
 }
 

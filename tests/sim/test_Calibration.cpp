@@ -1,4 +1,4 @@
-// Calibration: baseline.toml reproduces the Dutch reference figures in MODEL.md within stated
+// Calibration: baseline.toml reproduces the Dutch reference figures (docs/references.md) within stated
 // tolerances (last-year means of a 5-year run, one seed). See docs/ODD.md, "Calibration".
 #include <gtest/gtest.h>
 

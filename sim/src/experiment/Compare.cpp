@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "buurt/core/Parallel.h"
+#include "buurt/core/RunLoop.h"
 #include "buurt/experiment/Stats.h"
 #include "buurt/core/Simulation.h"
 
@@ -31,13 +32,9 @@ std::vector<std::vector<RunSummary>> run_comparison(const std::vector<Scenario>&
     const auto initial_sr = sim.population().self_reliance;
     rs.rows.reserve(static_cast<std::size_t>(p.run_weeks) + 1);
     rs.rows.push_back(sim.outcomes());
-    for (std::int64_t w = 0; w < p.run_weeks; ++w) {
-      if (stop && stop->load()) {
-        interrupted = true;
-        return;
-      }
-      sim.step();
-      rs.rows.push_back(sim.outcomes());
+    if (!run_weeks(sim, p.run_weeks, stop, [&](const Simulation& s) { rs.rows.push_back(s.outcomes()); })) {
+      interrupted = true;
+      return;
     }
     rs.groups = group_outcomes(sim, initial_ties, initial_sr);
     const long d = ++done;

@@ -1,5 +1,7 @@
 #include "buurt/output/Recorder.h"
 
+#include "buurt/core/RunLoop.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -357,12 +359,11 @@ void RunRecorder::finish(const Simulation& sim) {
 }
 
 void run_recorded(Simulation& sim, RunRecorder* rec, int weeks, const std::atomic<bool>* stop, const std::function<void(int)>& progress) {
-  for (int w = 0; w < weeks; ++w) {
-    if (stop && stop->load(std::memory_order_relaxed)) throw Interrupted();
-    sim.step();
-    if (rec) rec->record_week(sim);
-    if (progress) progress(sim.week());
-  }
+  const bool done = run_weeks(sim, weeks, stop, [&](const Simulation& s) {
+    if (rec) rec->record_week(s);
+    if (progress) progress(s.week());
+  });
+  if (!done) throw Interrupted();
   if (rec) rec->finish(sim);
 }
 

@@ -1,4 +1,4 @@
-// Informal care by the care circle (Simulation::care_circles, MODEL.md phase 3, docs/ODD.md 7.3b).
+// Informal care by the care circle (Simulation::care_circles, docs/ODD.md 7.3b).
 #include <gtest/gtest.h>
 
 #include "../test_support.h"
