@@ -113,11 +113,12 @@ void check_memory(const Scenario& s, int runs) {
   if (e.bytes <= static_cast<double>(avail)) return;
   const double per_run = (e.bytes - kFixedBytes) / std::max(1, runs);
   const auto fit = static_cast<std::int64_t>((static_cast<double>(avail) - kFixedBytes) / (kHeadroom * e.bytes_per_resident * std::max(1, runs)));
-  throw ScenarioError(s.source_path, 0, 0, "population.residents",
-                      fmt::format("{} residents need about {} of memory{} ({:.0f} bytes per resident incl. ties, x{:.0f} headroom), "
-                                  "but only {} is available ({}); at most about {} residents fit",
-                                  s.params.population_residents, human(e.bytes), runs > 1 ? fmt::format(" for {} runs at once, {} each", runs, human(per_run)) : "",
-                                  e.bytes_per_resident, kHeadroom, human(static_cast<double>(avail)), source, std::max<std::int64_t>(fit, 0)));
+  throw ScenarioError(
+      s.source_path, 0, 0, "population.residents",
+      fmt::format("{} residents need about {} of memory{} ({:.0f} bytes per resident incl. ties, x{:.0f} headroom), "
+                  "but only {} is available ({}); at most about {} residents fit",
+                  s.params.population_residents, human(e.bytes), runs > 1 ? fmt::format(" for {} runs at once, {} each", runs, human(per_run)) : "",
+                  e.bytes_per_resident, kHeadroom, human(static_cast<double>(avail)), source, std::max<std::int64_t>(fit, 0)));
 }
 
 }  // namespace buurt

@@ -1,9 +1,9 @@
 // `buurt compare A.toml B.toml [C.toml...]`: scenarios side by side with common random numbers.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 #include <optional>
 
 #include "Preflight.h"
@@ -43,8 +43,7 @@ std::string show(const Change& c, Outcome o, double v) { return c.relative ? for
 void print_table(const std::vector<Scenario>& sc, const CompareSummary& cs) {
   std::size_t width = 7;
   for (Outcome o : kHeadlines) width = std::max(width, outcome_label(o).size());
-  fmt::print("\nComparison over {} replicates (common random numbers), mean of the last year; change vs '{}' with 95% interval\n", cs.replicates,
-             sc[0].name);
+  fmt::print("\nComparison over {} replicates (common random numbers), mean of the last year; change vs '{}' with 95% interval\n", cs.replicates, sc[0].name);
   fmt::print("(changes in %; money, waiting times and changes from zero as a difference in the outcome's own unit)\n\n");
   fmt::print("{:<{}}", "outcome", width);
   for (std::size_t s = 0; s < sc.size(); ++s) {

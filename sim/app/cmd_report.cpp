@@ -5,11 +5,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <memory>
-#include <fmt/format.h>
 #include <string>
 #include <vector>
 
@@ -43,8 +43,7 @@ fs::path source_dir() {
   fs::path p = fs::read_symlink("/proc/self/exe", ec).parent_path();
   for (int up = 0; up < 4 && !p.empty(); ++up, p = p.parent_path())
     if (has_package(p)) return p;
-  throw UsageError(
-      "cannot find the analysis package (analysis/__main__.py); set BUURT_SOURCE_DIR to the Buurtkracht source tree");
+  throw UsageError("cannot find the analysis package (analysis/__main__.py); set BUURT_SOURCE_DIR to the Buurtkracht source tree");
 }
 
 int run_report(const ReportArgs& a) {
@@ -52,12 +51,10 @@ int run_report(const ReportArgs& a) {
   if (!fs::exists(a.file, ec)) throw UsageError(fmt::format("{}: no such result file", a.file));
   const std::string out = a.out.empty() ? fs::path(a.file).replace_extension(".html").string() : a.out;
   check_output_path(out, a.force);  // never replace an existing report without --force
-  if (::access(kPython, X_OK) != 0)
-    throw UsageError(fmt::format("{} not found: install the analysis packages with scripts/setup.sh", kPython));
+  if (::access(kPython, X_OK) != 0) throw UsageError(fmt::format("{} not found: install the analysis packages with scripts/setup.sh", kPython));
 
   const fs::path src = source_dir();
-  std::vector<std::string> args{kPython, "-m", "analysis", "report", a.file, "-o", out, "--bootstrap",
-                                std::to_string(a.bootstrap)};
+  std::vector<std::string> args{kPython, "-m", "analysis", "report", a.file, "-o", out, "--bootstrap", std::to_string(a.bootstrap)};
   if (a.force) args.emplace_back("--force");
   if (!a.outcomes.empty()) {
     args.emplace_back("--outcomes");
@@ -68,8 +65,10 @@ int run_report(const ReportArgs& a) {
   std::string pythonpath = src.string();
   for (char** e = environ; *e; ++e) {
     const std::string kv(*e);
-    if (kv.rfind("PYTHONPATH=", 0) == 0) pythonpath += ":" + kv.substr(11);
-    else if (kv.rfind("BUURT_EXE=", 0) != 0 && kv.rfind("MPLBACKEND=", 0) != 0) env.push_back(kv);
+    if (kv.rfind("PYTHONPATH=", 0) == 0)
+      pythonpath += ":" + kv.substr(11);
+    else if (kv.rfind("BUURT_EXE=", 0) != 0 && kv.rfind("MPLBACKEND=", 0) != 0)
+      env.push_back(kv);
   }
   env.push_back("PYTHONPATH=" + pythonpath);
   env.push_back("MPLBACKEND=Agg");

@@ -1,7 +1,7 @@
 // `buurt sweep` and `buurt merge`: parameter sweeps (local threads, shards, MPI) into one HDF5 file.
 // The MPI master/worker protocol is in sweep_mpi.cpp.
-#include <chrono>
 #include <fmt/format.h>
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -44,8 +44,10 @@ std::optional<PartialFile> open_working_file(const SweepArgs& a, const Plan& pla
     if (a.resume) {  // nothing left to do, if it is this sweep's result
       h5::Handle f = h5::open_file(out, false);
       if (!h5::exists(f.id(), "sweep"))
-        throw OutputError(fmt::format("'{}' exists and is not a sweep result (no /sweep group): --resume will not touch it; choose another --out, "
-                                      "move the file away, or pass --force to replace it", out.string()));
+        throw OutputError(
+            fmt::format("'{}' exists and is not a sweep result (no /sweep group): --resume will not touch it; choose another --out, "
+                        "move the file away, or pass --force to replace it",
+                        out.string()));
       const Header h = Header::read(f.id());
       if (h.fingerprint != plan.fingerprint())
         throw OutputError(fmt::format("'{}' is the result of a different sweep definition (fingerprint {} vs {}); choose another --out or pass --force",
@@ -56,8 +58,7 @@ std::optional<PartialFile> open_working_file(const SweepArgs& a, const Plan& pla
   }
   if (fs::exists(partial, ec)) {
     if (a.resume) return PartialFile::open(partial, plan);
-    if (!a.force)
-      throw OutputError(fmt::format("an unfinished sweep is in '{}'; pass --resume to continue it or --force to start over", partial.string()));
+    if (!a.force) throw OutputError(fmt::format("an unfinished sweep is in '{}'; pass --resume to continue it or --force to start over", partial.string()));
   }
   check_output_path(out, a.force);
   return PartialFile::create(partial, plan, a.force);
@@ -76,16 +77,17 @@ int finish_sweep(const SweepArgs& a, const Plan& plan, PartialFile& f, const fs:
                  double run_secs, int parallel) {
   if (!pending(plan, f).empty()) {
     f.close();
-    fmt::print(stderr, "\ninterrupted: {} runs done in this session, {} in total; the working file '{}' keeps them.\n"
-                       "Continue with: buurt sweep {} --resume{}{}\n",
+    fmt::print(stderr,
+               "\ninterrupted: {} runs done in this session, {} in total; the working file '{}' keeps them.\n"
+               "Continue with: buurt sweep {} --resume{}{}\n",
                ran, f.done_count(), partial.string(), a.file, a.out.empty() ? "" : " --out " + a.out, a.shard.empty() ? "" : " --shard " + a.shard);
     return kExitInterrupted;
   }
   const std::int64_t total = f.done_count();
   f.close();
   finalize(plan, partial, out, a.force, !a.shard.empty());
-  fmt::print("wrote {}: {} runs ({} in this session) in {:.2f} s wall, {:.2f} runs/s; summed run time {:.2f} s on {} parallel worker(s)\n", out.string(),
-             total, ran, wall, wall > 0 ? static_cast<double>(ran) / wall : 0.0, run_secs, parallel);
+  fmt::print("wrote {}: {} runs ({} in this session) in {:.2f} s wall, {:.2f} runs/s; summed run time {:.2f} s on {} parallel worker(s)\n", out.string(), total,
+             ran, wall, wall > 0 ? static_cast<double>(ran) / wall : 0.0, run_secs, parallel);
   return kExitOk;
 }
 

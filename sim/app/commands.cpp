@@ -1,16 +1,16 @@
 #include "commands.h"
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fmt/format.h>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
-#include <spdlog/spdlog.h>
-#include <tbb/global_control.h>
-#include <tbb/info.h>
 
 #include "Preflight.h"
 #include "buurt/core/Outcomes.h"
@@ -65,8 +65,7 @@ CLI::Validator whole_number(long min, long max, std::string below_hint = {}, std
 /// The same check with the bounds of a scenario key, for options that set it directly.
 CLI::Validator schema_bounds(const char* key) {
   const auto* p = find_param(key);
-  return whole_number(static_cast<long>(p->min), static_cast<long>(p->max), fmt::format(", the minimum of {}", key),
-                      fmt::format(", the maximum of {}", key));
+  return whole_number(static_cast<long>(p->min), static_cast<long>(p->max), fmt::format(", the minimum of {}", key), fmt::format(", the maximum of {}", key));
 }
 
 Scenario load_with(const std::string& file, std::vector<std::string> sets, const std::optional<std::int64_t>& seed, const std::optional<std::int64_t>& weeks) {
@@ -143,7 +142,8 @@ int cmd_describe(const DescribeArgs& a) {
 int cmd_bench(const BenchArgs& a) {
   Params base;
   if (!a.scenario.empty()) base = load_scenario(a.scenario).params;
-  fmt::print("{:>10} {:>8} {:>6} {:>10} {:>16} {:>14} {:>14}\n", "residents", "threads", "weeks", "seconds", "resident-weeks/s", "bytes/resident", "tie bytes/res");
+  fmt::print("{:>10} {:>8} {:>6} {:>10} {:>16} {:>14} {:>14}\n", "residents", "threads", "weeks", "seconds", "resident-weeks/s", "bytes/resident",
+             "tie bytes/res");
   for (auto n : a.sizes) {
     for (int t : a.threads) {
       auto ctl = limit_threads(t);

@@ -1,6 +1,7 @@
 #pragma once
 // The `buurt` subcommands. Each module registers its own in its own file (cmd_<name>.cpp);
 // errors are thrown and mapped to exit codes in main().
+#include <tbb/global_control.h>
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
@@ -9,7 +10,6 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
-#include <tbb/global_control.h>
 #include <vector>
 
 #include "buurt/core/Outcomes.h"

@@ -1,15 +1,15 @@
 // buurt: the command-line tool. Parses arguments, maps errors to exit codes, and runs commands.
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <fmt/format.h>
 #include <iostream>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
-#include <tbb/global_control.h>
-#include <tbb/info.h>
 
 #include "buurt/core/Simulation.h"
 #include "buurt/output/Recorder.h"

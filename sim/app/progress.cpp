@@ -1,10 +1,10 @@
 // The one progress reporter of `buurt` (run, compare, sweep): a bar on a terminal, sparse lines in logs.
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fmt/format.h>
 
 #include "commands.h"
 
@@ -26,8 +26,14 @@ std::string duration(double secs) {
 }  // namespace
 
 Progress::Progress(std::string label, std::string unit, long total, bool quiet, long already)
-    : label_(std::move(label)), unit_(std::move(unit)), total_(total), already_(already), quiet_(quiet), tty_(::isatty(STDERR_FILENO) != 0),
-      start_(Clock::now()), last_(start_) {}
+    : label_(std::move(label)),
+      unit_(std::move(unit)),
+      total_(total),
+      already_(already),
+      quiet_(quiet),
+      tty_(::isatty(STDERR_FILENO) != 0),
+      start_(Clock::now()),
+      last_(start_) {}
 
 Progress::~Progress() { end_line(); }
 

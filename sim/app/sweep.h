@@ -34,8 +34,8 @@ std::optional<sweep::PartialFile> open_working_file(const SweepArgs& a, const sw
 void print_intro(const SweepArgs& a, const sweep::Plan& plan, const sweep::PartialFile& f, const std::filesystem::path& out, int threads,
                  const std::string& how);
 /// After the runs: the final file when nothing is pending (exit 0), otherwise how to resume (exit 130).
-int finish_sweep(const SweepArgs& a, const sweep::Plan& plan, sweep::PartialFile& f, const std::filesystem::path& out,
-                 const std::filesystem::path& partial, std::int64_t ran, double wall, double run_secs, int parallel);
+int finish_sweep(const SweepArgs& a, const sweep::Plan& plan, sweep::PartialFile& f, const std::filesystem::path& out, const std::filesystem::path& partial,
+                 std::int64_t ran, double wall, double run_secs, int parallel);
 /// The sweep on this process's threads.
 int run_sweep_local(const SweepArgs& a, const sweep::Plan& plan, const std::filesystem::path& out, const std::filesystem::path& partial);
 

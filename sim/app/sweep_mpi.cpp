@@ -5,17 +5,17 @@
 #ifdef BUURT_HAVE_MPI
 #include <mpi.h>
 
+#include <fmt/format.h>
+#include <tbb/info.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <deque>
 #include <exception>
-#include <fmt/format.h>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <tbb/info.h>
 #include <thread>
 #include <vector>
 
@@ -92,7 +92,7 @@ int master(const SweepArgs& a, const Plan& plan, PartialFile& file, const fs::pa
     run_secs += r.seconds;
     progress.update(ran);
   };
-  std::vector<int> idle;           // ranks waiting for a task
+  std::vector<int> idle;  // ranks waiting for a task
   int in_flight = 0;
   const std::size_t k = plan.final_names().size();
   auto last_sync = std::chrono::steady_clock::now();
@@ -234,7 +234,7 @@ int run_sweep_mpi(const SweepArgs& a) {
   if (rank != 0) {
     int code = 0;
     MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    if (code == -1) return kExitOk;                                   // already complete
+    if (code == -1) return kExitOk;                                 // already complete
     if (code != 0 || err) return code != 0 ? code : kExitBadInput;  // rank 0 reports the error
     try {
       worker(*plan);

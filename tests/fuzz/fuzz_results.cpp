@@ -63,7 +63,9 @@ void read_run_layout(hid_t f) {
     if (!h5::exists(f, "meta")) return;
     h5::Handle meta = h5::open_group(f, "meta");
     for (const char* s : {"scenario_given", "scenario_resolved", "scenario_name", "scenario_description", "scenario_path", "program_version", "git_commit"})
-      allowed_errors_only([&] { if (h5::exists(meta.id(), s)) (void)h5::read_string(meta.id(), s); });
+      allowed_errors_only([&] {
+        if (h5::exists(meta.id(), s)) (void)h5::read_string(meta.id(), s);
+      });
     for (const char* s : {"seed", "run", "schema_version"}) read_capped<std::int64_t>(meta.id(), s);
     // The resolved scenario stored in a file must load back (or fail with a ScenarioError).
     allowed_errors_only([&] {
@@ -85,7 +87,9 @@ void read_run_layout(hid_t f) {
     for (const auto& spec : buurt::kOutcomeSpecs) {
       const std::string name(spec.name);
       read_capped<double>(g.id(), name);
-      allowed_errors_only([&] { if (h5::exists(g.id(), name)) (void)h5::get_attr_string(h5::open_dataset(g.id(), name).id(), "unit"); });
+      allowed_errors_only([&] {
+        if (h5::exists(g.id(), name)) (void)h5::get_attr_string(h5::open_dataset(g.id(), name).id(), "unit");
+      });
     }
   });
   allowed_errors_only([&] {

@@ -1,5 +1,6 @@
 // Replays fuzz inputs without libFuzzer (any compiler): each argument is a file or a directory of
 // files; every file goes through LLVMFuzzerTestOneInput once. A finding aborts (non-zero exit).
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -7,7 +8,6 @@
 #include <iterator>
 #include <string>
 #include <vector>
-#include <algorithm>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 

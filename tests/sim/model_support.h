@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "buurt/core/RunLoop.h"
 #include "buurt/core/Simulation.h"
 #include "buurt/scenario/Scenario.h"
-#include "buurt/core/RunLoop.h"
 #include "test_support.h"
 
 namespace buurt::test {

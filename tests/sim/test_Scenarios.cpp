@@ -1,9 +1,9 @@
 // Every scenario in scenarios/ loads and runs a few weeks (on a smaller neighbourhood).
 #include <gtest/gtest.h>
 
-#include "test_support.h"
 #include "buurt/core/Simulation.h"
 #include "buurt/scenario/Scenario.h"
+#include "test_support.h"
 
 using namespace buurt;
 namespace fs = std::filesystem;

@@ -48,7 +48,8 @@ TEST(StylizedFacts, DirectiveRelievesTeamCasesFasterInTheShortRun) {
 TEST(StylizedFacts, FacilitatingLeavesMoreSelfRelianceLessDependencyAndFewerReentries) {
   const std::vector<std::string> busy = {"run.weeks=156", "team.fte=15"};
   auto dir = with(busy, {"team.mode=0.0"}), fac = with(busy, {"team.mode=1.0"});
-  EXPECT_GT(mean_outcome("baseline.toml", fac, Outcome::mean_self_reliance, 104, 157), mean_outcome("baseline.toml", dir, Outcome::mean_self_reliance, 104, 157));
+  EXPECT_GT(mean_outcome("baseline.toml", fac, Outcome::mean_self_reliance, 104, 157),
+            mean_outcome("baseline.toml", dir, Outcome::mean_self_reliance, 104, 157));
   EXPECT_LT(mean_outcome("baseline.toml", fac, Outcome::mean_dependency, 104, 157), mean_outcome("baseline.toml", dir, Outcome::mean_dependency, 104, 157));
   EXPECT_LT(mean_outcome("baseline.toml", fac, Outcome::reentries, 52, 157), mean_outcome("baseline.toml", dir, Outcome::reentries, 52, 157));
 }
@@ -66,7 +67,9 @@ TEST(StylizedFacts, CommunityManagersRaiseTiesAndLowerLonelinessWithADelay) {
 }
 
 TEST(StylizedFacts, CommunityManagerEffectFadesWithBurnoutOrTakeover) {
-  auto lonely = [&](std::vector<std::string> extra) { return mean_outcome("community_managers.toml", with(kShort, extra), Outcome::severely_lonely_share, 104, 157); };
+  auto lonely = [&](std::vector<std::string> extra) {
+    return mean_outcome("community_managers.toml", with(kShort, extra), Outcome::severely_lonely_share, 104, 157);
+  };
   const double sustained = lonely({});
   const double burned_out = lonely({"community.burnout_rate=0.05", "community.replace=false", "community.recovery_weeks=520"});
   const double taken_over = lonely({"initiatives.municipal_control=1.0", "initiatives.takeover_rate=0.1"});
@@ -78,8 +81,10 @@ TEST(StylizedFacts, CommunityManagerEffectFadesWithBurnoutOrTakeover) {
 }
 
 TEST(StylizedFacts, LastingImbalanceErodesTies) {
-  const double with_breaks = mean_outcome("baseline.toml", with(kShort, {"ties.imbalance_break=0.2", "ties.imbalance_limit=4"}), Outcome::ties_per_resident, 104, 157);
-  const double without = mean_outcome("baseline.toml", with(kShort, {"ties.imbalance_break=0.0", "ties.imbalance_limit=4"}), Outcome::ties_per_resident, 104, 157);
+  const double with_breaks =
+      mean_outcome("baseline.toml", with(kShort, {"ties.imbalance_break=0.2", "ties.imbalance_limit=4"}), Outcome::ties_per_resident, 104, 157);
+  const double without =
+      mean_outcome("baseline.toml", with(kShort, {"ties.imbalance_break=0.0", "ties.imbalance_limit=4"}), Outcome::ties_per_resident, 104, 157);
   EXPECT_LT(with_breaks, without);
 }
 

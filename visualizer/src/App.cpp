@@ -1,8 +1,8 @@
 #include "App.h"
 
+#include <fmt/format.h>
 #include <SFML/Graphics.hpp>
 #include <SFML/OpenGL.hpp>
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
@@ -102,7 +102,8 @@ void App::handle_event(const sf::Event& e) {
       case sf::Keyboard::Escape: quit_ = true; break;
       case sf::Keyboard::Space: v_.paused = !v_.paused; break;
       case sf::Keyboard::Right:
-        if (s_.replay_mode) s_.replay_week = std::min(s_.replay_week + 1, s_.replay_last);
+        if (s_.replay_mode)
+          s_.replay_week = std::min(s_.replay_week + 1, s_.replay_last);
         else {
           v_.paused = true;
           s_.step_live();
@@ -123,8 +124,7 @@ void App::handle_event(const sf::Event& e) {
       case sf::Keyboard::Subtract:
       case sf::Keyboard::Hyphen: v_.speed = std::max(v_.speed / 2, 0.25); break;
       default:
-        if (e.key.code >= sf::Keyboard::Num1 && e.key.code <= sf::Keyboard::Num9 && s_.switch_prepared(e.key.code - sf::Keyboard::Num1))
-          v_.forget_residents();
+        if (e.key.code >= sf::Keyboard::Num1 && e.key.code <= sf::Keyboard::Num9 && s_.switch_prepared(e.key.code - sf::Keyboard::Num1)) v_.forget_residents();
         break;
     }
   }
@@ -159,7 +159,8 @@ void App::frame(double now) {
   const Layout& lay = s_.panes[0].src->layout();
   const std::size_t np = s_.panes.size();
   const float fn = static_cast<float>(np);
-  const bool stacked = np > 1 && std::min(area.width / lay.width, area.height / fn / lay.height) > std::min(area.width / fn / lay.width, area.height / lay.height);
+  const bool stacked =
+      np > 1 && std::min(area.width / lay.width, area.height / fn / lay.height) > std::min(area.width / fn / lay.width, area.height / lay.height);
   const float w = stacked ? area.width : area.width / fn, h = stacked ? area.height / fn : area.height;
   for (std::size_t k = 0; k < np; ++k) {
     Pane& p = s_.panes[k];
@@ -282,8 +283,10 @@ int App::run_interactive() {
       for (int k = 0; acc_ >= 1.0 && k < 4 && (k == 0 || budget.getElapsedTime().asMilliseconds() < 25); ++k) {
         acc_ -= 1.0;
         if (s_.replay_mode) {
-          if (s_.replay_week < s_.replay_last) ++s_.replay_week;
-          else v_.paused = true;
+          if (s_.replay_week < s_.replay_last)
+            ++s_.replay_week;
+          else
+            v_.paused = true;
         } else {
           s_.step_live();
           // Pause at the scenario's horizon (run.weeks); Play continues beyond it.

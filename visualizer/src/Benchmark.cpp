@@ -38,14 +38,14 @@ void FrameTimes::report(std::size_t residents, const std::string& what, unsigned
   if (ms_.empty()) return;
   std::sort(ms_.begin(), ms_.end());
   const double mean = std::accumulate(ms_.begin(), ms_.end(), 0.0) / static_cast<double>(ms_.size());
-  fmt::print("bench: {} residents, {} frames{}, window {}x{}: mean {:.2f} ms, median {:.2f} ms, p95 {:.2f} ms, max {:.2f} ms (GL: {})\n", residents,
-             ms_.size(), what, width, height, mean, ms_[ms_.size() / 2], ms_[ms_.size() * 95 / 100], ms_.back(), gl_renderer);
+  fmt::print("bench: {} residents, {} frames{}, window {}x{}: mean {:.2f} ms, median {:.2f} ms, p95 {:.2f} ms, max {:.2f} ms (GL: {})\n", residents, ms_.size(),
+             what, width, height, mean, ms_[ms_.size() / 2], ms_[ms_.size() * 95 / 100], ms_.back(), gl_renderer);
   const double nf = static_cast<double>(ms_.size());
   // CPU time of this process (all threads, llvmpipe's included) per frame: unlike wall time it does not
   // grow when other programs share the cores, so it bounds the frame time on an idle core.
   fmt::print("bench: process CPU time per frame {:.2f} ms (load average at start {})\n", (process_cpu_ms() - cpu0_) / nf, load_average());
-  fmt::print("bench: per frame: simulate {:.2f} ms, build + draw calls {:.2f} ms, GL finish {:.2f} ms, present {:.2f} ms\n", parts_[0] / nf,
-             parts_[1] / nf, parts_[2] / nf, parts_[3] / nf);
+  fmt::print("bench: per frame: simulate {:.2f} ms, build + draw calls {:.2f} ms, GL finish {:.2f} ms, present {:.2f} ms\n", parts_[0] / nf, parts_[1] / nf,
+             parts_[2] / nf, parts_[3] / nf);
 }
 
 }  // namespace buurt::view

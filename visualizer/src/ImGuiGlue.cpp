@@ -44,7 +44,8 @@ ImGuiGlue::ImGuiGlue(sf::RenderWindow& window, const std::string& font_file, flo
   // ImGui keeps a pointer to the ranges until the atlas is built.
   static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x20AC, 0x20AC, 0x2212, 0x2212, 0};
   std::error_code ec;
-  if (!font_file.empty() && std::filesystem::exists(font_file, ec)) io.Fonts->AddFontFromFileTTF(font_file.c_str(), font_px, nullptr, kRanges);
+  if (!font_file.empty() && std::filesystem::exists(font_file, ec))
+    io.Fonts->AddFontFromFileTTF(font_file.c_str(), font_px, nullptr, kRanges);
   else {
     ImFontConfig cfg;
     cfg.SizePixels = font_px;
@@ -78,8 +79,10 @@ void ImGuiGlue::process(const sf::Event& e) {
       break;
     }
     case sf::Event::MouseWheelScrolled:
-      if (e.mouseWheelScroll.wheel == sf::Mouse::VerticalWheel) io.MouseWheel += e.mouseWheelScroll.delta;
-      else io.MouseWheelH += e.mouseWheelScroll.delta;
+      if (e.mouseWheelScroll.wheel == sf::Mouse::VerticalWheel)
+        io.MouseWheel += e.mouseWheelScroll.delta;
+      else
+        io.MouseWheelH += e.mouseWheelScroll.delta;
       break;
     case sf::Event::KeyPressed:
     case sf::Event::KeyReleased: {

@@ -12,10 +12,10 @@ namespace buurt::view {
 
 /// What residents are coloured by.
 enum class Measure : int { TotalNeed = 0, Income, Health, Mental, Social, Household, SelfReliance, Count };
-inline constexpr std::array<const char*, static_cast<int>(Measure::Count)> kMeasureKeys = {
-    "m_total", "m_income", "m_health", "m_mental", "m_social", "m_household", "m_self_reliance"};
-inline constexpr std::array<const char*, static_cast<int>(Measure::Count)> kMeasureArgs = {
-    "total", "income", "health", "mental", "loneliness", "household", "self_reliance"};
+inline constexpr std::array<const char*, static_cast<int>(Measure::Count)> kMeasureKeys = {"m_total",  "m_income",    "m_health",       "m_mental",
+                                                                                           "m_social", "m_household", "m_self_reliance"};
+inline constexpr std::array<const char*, static_cast<int>(Measure::Count)> kMeasureArgs = {"total",      "income",    "health",       "mental",
+                                                                                           "loneliness", "household", "self_reliance"};
 /// Total need is shown on 0..kTotalNeedScale (summed over the five domains); higher is clamped.
 inline constexpr float kTotalNeedScale = 2.0f;
 
@@ -23,7 +23,8 @@ struct Stop {
   float t;
   std::uint8_t r, g, b;
 };
-inline constexpr std::array<Stop, 5> kScale = {{{0.00f, 60, 120, 200}, {0.30f, 70, 185, 120}, {0.55f, 235, 215, 60}, {0.80f, 245, 130, 40}, {1.00f, 220, 30, 40}}};
+inline constexpr std::array<Stop, 5> kScale = {
+    {{0.00f, 60, 120, 200}, {0.30f, 70, 185, 120}, {0.55f, 235, 215, 60}, {0.80f, 245, 130, 40}, {1.00f, 220, 30, 40}}};
 
 /// Colour of a scale position t in 0..1 (0 = doing fine, 1 = worst).
 inline sf::Color scale_colour(float t) {
@@ -33,7 +34,9 @@ inline sf::Color scale_colour(float t) {
       const Stop& a = kScale[k - 1];
       const Stop& b = kScale[k];
       const float u = (t - a.t) / (b.t - a.t);
-      auto mix = [u](std::uint8_t x, std::uint8_t y) { return static_cast<std::uint8_t>(static_cast<float>(x) + u * (static_cast<float>(y) - static_cast<float>(x)) + 0.5f); };
+      auto mix = [u](std::uint8_t x, std::uint8_t y) {
+        return static_cast<std::uint8_t>(static_cast<float>(x) + u * (static_cast<float>(y) - static_cast<float>(x)) + 0.5f);
+      };
       return {mix(a.r, b.r), mix(a.g, b.g), mix(a.b, b.b)};
     }
   }

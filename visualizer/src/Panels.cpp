@@ -119,8 +119,9 @@ void Panels::draw_legend() {
   ImGui::SameLine(0, line * 0.6f);
   const bool sr = v_.measure == Measure::SelfReliance;
   const std::string left = sr ? fmt::format("{} (1)", tr("high")) : fmt::format("{} (0)", tr("low"));
-  const std::string right = sr ? fmt::format("{} (0)", tr("low"))
-                               : v_.measure == Measure::TotalNeed ? fmt::format("{} (>= {:.1f})", tr("high"), kTotalNeedScale) : fmt::format("{} (1)", tr("high"));
+  const std::string right = sr                                 ? fmt::format("{} (0)", tr("low"))
+                            : v_.measure == Measure::TotalNeed ? fmt::format("{} (>= {:.1f})", tr("high"), kTotalNeedScale)
+                                                               : fmt::format("{} (1)", tr("high"));
   ImGui::TextUnformatted(left.c_str());
   ImGui::SameLine(0, line * 0.4f);
   // Colour bar: the scale from "fine" (left) to "worst" (right).
@@ -220,8 +221,10 @@ void Panels::draw_hover(const Pane& p, int who) {
   ImGui::Text("%s: %.2f", tr("self_reliance"), f.self_reliance[i]);
   if (f.ask_domain[i] >= 0) ImGui::Text("%s: %s", tr("asking_for"), domain_label(f.ask_domain[i]));
   if (f.help_source[i]) {
-    if (f.helper[i] != kNone) ImGui::Text("%s: %s (#%u)", tr("helped_by"), help_source_label(f.help_source[i]), f.helper[i]);
-    else ImGui::Text("%s: %s", tr("helped_by"), help_source_label(f.help_source[i]));
+    if (f.helper[i] != kNone)
+      ImGui::Text("%s: %s (#%u)", tr("helped_by"), help_source_label(f.help_source[i]), f.helper[i]);
+    else
+      ImGui::Text("%s: %s", tr("helped_by"), help_source_label(f.help_source[i]));
   }
   if (!f.team_wait.empty() && f.team_wait[i]) ImGui::Text("%s: %u", tr("team_wait"), f.team_wait[i]);
   if (!f.referrals.empty() && f.referrals[i]) ImGui::Text("%s: %u", tr("referrals"), f.referrals[i]);
@@ -310,8 +313,10 @@ void Panels::draw_follow() {
     } else if (e.ask_domain >= 0) {
       txt += fmt::format("{} {}", tr("asking_for"), domain_label(e.ask_domain));
     }
-    if (e.shocks) ImGui::TextColored(ImVec4(1.0f, 0.85f, 0.4f, 1.0f), "%s", txt.c_str());
-    else ImGui::TextUnformatted(txt.c_str());
+    if (e.shocks)
+      ImGui::TextColored(ImVec4(1.0f, 0.85f, 0.4f, 1.0f), "%s", txt.c_str());
+    else
+      ImGui::TextUnformatted(txt.c_str());
     end = begin;
   }
   ImGui::EndChild();
@@ -443,8 +448,10 @@ void Panels::draw_charts() {
     const float vals_at = w - ImGui::CalcTextSize(vals.c_str()).x + pad;
     ImGui::TextUnformatted(label);
     // Values right-aligned on the label's line, or on their own line when they would overlap it.
-    if (vals_at >= label_end) ImGui::SameLine(vals_at);
-    else ImGui::SetCursorPosX(std::max(pad, vals_at));
+    if (vals_at >= label_end)
+      ImGui::SameLine(vals_at);
+    else
+      ImGui::SetCursorPosX(std::max(pad, vals_at));
     ImGui::TextUnformatted(vals.c_str());
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
@@ -478,7 +485,8 @@ void Panels::draw_side_panel() {
   const sf::FloatRect& area = area_;
   ImGui::SetNextWindowPos(ImVec2(area.width, 0));
   ImGui::SetNextWindowSize(ImVec2(static_cast<float>(size.x) - area.width, static_cast<float>(size.y)));
-  ImGui::Begin("##panel", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+  ImGui::Begin("##panel", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
   ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.42f);
   draw_controls();
   ImGui::Separator();

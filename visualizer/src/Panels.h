@@ -20,7 +20,7 @@ struct ViewState {
   int hovered = -1, hovered_pane = -1, followed = -1, followed_pane = 0;
   int steer_target = 2;  ///< side by side: sliders steer 0 left, 1 right, 2 both
   float font_px = 17;
-  float legend_h = 110;              ///< height of the legend band under the map (as last drawn)
+  float legend_h = 110;                ///< height of the legend band under the map (as last drawn)
   float legend_bar[4] = {0, 0, 0, 0};  ///< the legend's colour bar on screen (x0, y0, x1, y1), for --geometry
   bool recording = false;
   /// Resident indices may mean someone else after a reset, a switch of scenario or a change of source.

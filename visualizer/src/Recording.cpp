@@ -1,8 +1,8 @@
 #include "Recording.h"
 
+#include <fmt/format.h>
 #include <SFML/Graphics/Texture.hpp>
 #include <SFML/OpenGL.hpp>
-#include <fmt/format.h>
 
 #include <fstream>
 #include <stdexcept>
@@ -12,8 +12,9 @@
 namespace buurt::view {
 
 VideoRecorder::VideoRecorder(const std::string& path, unsigned width, unsigned height) : path_(path) {
-  const std::string cmd = fmt::format("ffmpeg -loglevel error -y -f rawvideo -pix_fmt rgba -s {}x{} -r 30 -i - -vf vflip -c:v libx264 -pix_fmt yuv420p -preset veryfast '{}'",
-                                      width, height, path);
+  const std::string cmd =
+      fmt::format("ffmpeg -loglevel error -y -f rawvideo -pix_fmt rgba -s {}x{} -r 30 -i - -vf vflip -c:v libx264 -pix_fmt yuv420p -preset veryfast '{}'",
+                  width, height, path);
   pipe_ = ::popen(cmd.c_str(), "w");
   if (!pipe_) throw std::runtime_error("cannot start ffmpeg (install the 'ffmpeg' package)");
 }
@@ -55,8 +56,9 @@ void write_geometry(const std::string& path, const sf::RenderWindow& window, con
   g << "{\n  \"window\": [" << window.getSize().x << ", " << window.getSize().y << "],\n  \"panes\": [";
   for (std::size_t k = 0; k < panes.size(); ++k) {
     const auto& m = panes[k].map;
-    g << (k ? ", " : "") << fmt::format("{{\"rect\": [{}, {}, {}, {}], \"scale\": {:.9g}, \"offset\": [{:.9g}, {:.9g}], \"week\": {}}}", m.rect().left, m.rect().top,
-                                        m.rect().width, m.rect().height, m.scale(), m.offset().x, m.offset().y, panes[k].src->frame().week);
+    g << (k ? ", " : "")
+      << fmt::format("{{\"rect\": [{}, {}, {}, {}], \"scale\": {:.9g}, \"offset\": [{:.9g}, {:.9g}], \"week\": {}}}", m.rect().left, m.rect().top,
+                     m.rect().width, m.rect().height, m.scale(), m.offset().x, m.offset().y, panes[k].src->frame().week);
   }
   g << "],\n  \"legend_bar\": [" << legend_bar[0] << ", " << legend_bar[1] << ", " << legend_bar[2] << ", " << legend_bar[3] << "],\n";
   g << "  \"scale_stops\": [";

@@ -38,7 +38,8 @@ ReplaySource::ReplaySource(const std::filesystem::path& file) : path_(file) {
   }
   const hid_t root = f.id();
   for (const char* need : {"population/x", "population/y", "population/street", "population/household", "snapshots/week"})
-    if (!h5::exists(root, need)) throw std::invalid_argument(fmt::format("'{}' has no /{}: not a run result with snapshots (see docs/output.md)", file.string(), need));
+    if (!h5::exists(root, need))
+      throw std::invalid_argument(fmt::format("'{}' has no /{}: not a run result with snapshots (see docs/output.md)", file.string(), need));
   std::string name = h5::exists(root, "meta/scenario_name") ? h5::read_string(root, "meta/scenario_name") : file.stem().string();
   title_ = fmt::format("{} ({})", name, file.filename().string());
   if (h5::exists(root, "meta/scenario_resolved")) {

@@ -85,8 +85,10 @@ std::vector<ScriptEntry> parse_script(const std::vector<std::string>& items) {
 }
 
 Session::Session(const Options& opt) : workshop_(opt.workshop) {
-  if (!opt.replay.empty()) open_replay(opt);
-  else open_scenarios(opt);
+  if (!opt.replay.empty())
+    open_replay(opt);
+  else
+    open_scenarios(opt);
 }
 
 void Session::open_replay(const Options& opt) {
@@ -114,8 +116,10 @@ void Session::open_replay(const Options& opt) {
   p.src = p.owned.get();
   panes.push_back(std::move(p));
   replay_week = opt.weeks >= 0 ? std::min(opt.weeks, replay_last) : (opt.screenshot.empty() ? 0 : replay_last);
-  if (panes[0].sim) panes[0].sim->seek(replay_week);
-  else panes[0].replay->seek(replay_week);
+  if (panes[0].sim)
+    panes[0].sim->seek(replay_week);
+  else
+    panes[0].replay->seek(replay_week);
   verify_replay();
 }
 
@@ -130,7 +134,8 @@ void Session::open_scenarios(const Options& opt) {
   for (const auto& f : opt.scenarios) scen.push_back(load_scenario(f, sets));
   // Side by side and workshop scenarios share the first scenario's seed, so differences are the policy's.
   for (std::size_t k = 1; k < scen.size(); ++k)
-    if (scen[k].params.run_seed != scen[0].params.run_seed) apply_overrides(scen[k], std::vector<std::string>{fmt::format("run.seed={}", scen[0].params.run_seed)});
+    if (scen[k].params.run_seed != scen[0].params.run_seed)
+      apply_overrides(scen[k], std::vector<std::string>{fmt::format("run.seed={}", scen[0].params.run_seed)});
   for (std::size_t k = 0; k < scen.size(); ++k) {
     fs::path out;
     if (!opt.no_record) {
@@ -138,7 +143,8 @@ void Session::open_scenarios(const Options& opt) {
       if (scen.size() > 1 && !opt.out.empty()) suffix = fmt::format("_{}", static_cast<char>('a' + k));
       out = session_path(scen[k], opt.out, suffix);
       for (std::size_t j = 0; j < k; ++j)
-        if (prepared[j]->out_path() == out) throw std::invalid_argument(fmt::format("two scenarios would record to '{}'; give them different names or --out", out.string()));
+        if (prepared[j]->out_path() == out)
+          throw std::invalid_argument(fmt::format("two scenarios would record to '{}'; give them different names or --out", out.string()));
     }
     prepared.push_back(std::make_unique<SimSource>(scen[k], out, opt.force));
   }
@@ -161,8 +167,8 @@ bool Session::verify_replay() {
     const auto& b = file_rows_[verified_rows_].v;
     // Exact comparison: the same kernel reproduces every outcome bit for bit.
     if (std::memcmp(a.data(), b.data(), sizeof(double) * a.size()) == 0) continue;
-    replay_note = fmt::format("week {} differs from the file: this program's kernel is not the one that wrote it; showing the file's snapshots",
-                              verified_rows_);
+    replay_note =
+        fmt::format("week {} differs from the file: this program's kernel is not the one that wrote it; showing the file's snapshots", verified_rows_);
     fmt::print(stderr, "buurt-view: {}\n", replay_note);
     auto r = std::make_unique<ReplaySource>(replay_path_);
     p.replay = r.get();

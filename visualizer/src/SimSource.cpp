@@ -166,8 +166,7 @@ void SimSource::record_story() {
   const Population& pop = sim_->population();
   const int w = sim_->week();
   auto event_of = [&](std::size_t i, std::vector<Story::Event>& ev) {
-    if (pop.shocks[i] || pop.help_source[i] || pop.ask_domain[i] >= 0)
-      ev.push_back({w, pop.shocks[i], pop.help_source[i], pop.helper[i], pop.ask_domain[i]});
+    if (pop.shocks[i] || pop.help_source[i] || pop.ask_domain[i] >= 0) ev.push_back({w, pop.shocks[i], pop.help_source[i], pop.helper[i], pop.ask_domain[i]});
   };
   if (dense_) {
     const std::size_t n = pop.size;

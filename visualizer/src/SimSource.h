@@ -72,7 +72,7 @@ class SimSource : public Source {
   // Story: dense, quantised needs of everyone (small neighbourhoods) or exact ones of followed residents.
   bool dense_ = false;
   std::vector<std::vector<std::uint8_t>> dense_need_;  ///< per week: N * (kDomains + 1) bytes
-  std::vector<std::vector<Story::Event>> events_;       ///< per resident (dense) — empty otherwise
+  std::vector<std::vector<Story::Event>> events_;      ///< per resident (dense) — empty otherwise
   std::map<std::uint32_t, Story> followed_;
 };
 

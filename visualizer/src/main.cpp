@@ -1,6 +1,6 @@
 // buurt-view: the live neighbourhood viewer. See docs/viewer.md.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "App.h"
 #include "buurt/output/Hdf5.h"
@@ -11,7 +11,10 @@ int main(int argc, char** argv) {
   buurt::view::Options o;
   CLI::App cli{"buurt-view: watch, steer, compare and replay the Buurtkracht neighbourhood (docs/viewer.md)"};
   cli.add_option("scenarios", o.scenarios, "Scenario file (live), two files (side by side), or up to 9 with --workshop");
-  cli.add_option("--set", o.sets, "Override a scenario key: section.key=value (repeatable)")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cli.add_option("--set", o.sets, "Override a scenario key: section.key=value (repeatable)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cli.add_option("--seed", o.seed, "Master seed (shared by all scenarios shown)");
   cli.add_option("--replay", o.replay, "Open a result file (.h5) and scrub along its timeline");
   cli.add_flag("--replay-snapshots", o.replay_snapshots, "Replay from the stored snapshots even if the file has a slider log");
@@ -28,14 +31,21 @@ int main(int argc, char** argv) {
   cli.add_flag("--bench-step", o.bench_step, "Benchmark: also simulate one week per frame");
   cli.add_flag("--bench-cached", o.bench_cached, "Benchmark: frames between week changes (resident layer not rebuilt)");
   cli.add_option("--measure", o.measure, "Colour residents by: total, income, health, mental, loneliness, household, self_reliance");
-  cli.add_option("--size", [&o](const CLI::results_t& r) {
-       return std::sscanf(r[0].c_str(), "%ux%u", &o.width, &o.height) == 2 && o.width >= 320 && o.height >= 240;
-     }, "Window size WxH (default 1280x800)");
+  cli.add_option(
+      "--size", [&o](const CLI::results_t& r) { return std::sscanf(r[0].c_str(), "%ux%u", &o.width, &o.height) == 2 && o.width >= 320 && o.height >= 240; },
+      "Window size WxH (default 1280x800)");
   cli.add_option("--speed", o.speed, "Weeks per second (default 4)");
   cli.add_option("--hover", o.hover, "Show the hover card of this resident (for screenshots)");
   cli.add_option("--follow", o.follow, "Follow this resident from the start (pins its card)");
-  cli.add_option("--steer", o.steer_script, "Scripted slider move WEEK:section.key=value (repeatable; logged like a slider)")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cli.add_option("--test-need", o.test_need, "Test hook: RESIDENT=VALUE sets that resident's need in every domain")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group("");
+  cli.add_option("--steer", o.steer_script, "Scripted slider move WEEK:section.key=value (repeatable; logged like a slider)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cli.add_option("--test-need", o.test_need, "Test hook: RESIDENT=VALUE sets that resident's need in every domain")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->group("");
   cli.add_option("--geometry", o.geometry, "Write the map and legend geometry as JSON (for tests)")->group("");
   cli.add_option("--font", o.font, "TrueType font for the labels");
   try {

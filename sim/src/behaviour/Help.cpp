@@ -79,9 +79,12 @@ void asking(WeekContext& ctx, const VolunteerPool& volunteers) {
       const bool volunteers_near = volunteers.count(ctx.block_of(i)) > 0;
       const double p_vol = volunteers_near ? drive * (1.0 - pop.shame[i] * (1.0 - p.volunteers_reluctance_reduction)) : 0.0;
       const double u = ctx.rng.uniforms(static_cast<std::uint32_t>(i), ctx.tick, Stream::Ask)[0];
-      if (u < p_ties) pop.ask_channel[i] = AskChannel::Ties;
-      else if (u < p_vol) pop.ask_channel[i] = AskChannel::Volunteers;
-      else return;
+      if (u < p_ties)
+        pop.ask_channel[i] = AskChannel::Ties;
+      else if (u < p_vol)
+        pop.ask_channel[i] = AskChannel::Volunteers;
+      else
+        return;
     }
     const float need = pop.need[top][i];
     pop.ask_domain[i] = static_cast<std::int8_t>(top);
@@ -204,7 +207,9 @@ void helping(WeekContext& ctx) {
     const float care = (d == Health || d == HouseholdCare) ? static_cast<float>(p.helping_care_effect_factor) : 1.0f;
     detail::reduce_need(pop.need[d][i], effect * care * pop.skill[d][j] * pop.hours_received[i]);
     const std::uint32_t k = pop.help_entry[i];
-    const HelpSource src = k != kNone ? detail::source_of(net.kind[net.edge[k]]) : pop.has(j, kCommunityManager) ? HelpSource::CommunityManager : HelpSource::Volunteer;
+    const HelpSource src = k != kNone                      ? detail::source_of(net.kind[net.edge[k]])
+                           : pop.has(j, kCommunityManager) ? HelpSource::CommunityManager
+                                                           : HelpSource::Volunteer;
     pop.help_source[i] = static_cast<std::uint8_t>(src);
   });
   // A tie is used at most once per direction per week (one request per asker), so updating first
@@ -223,7 +228,8 @@ void helping(WeekContext& ctx) {
   const float per_hour = static_cast<float>(p.helping_fatigue_per_hour), rec = static_cast<float>(p.helping_fatigue_recovery);
   for_each_index(pop.size, [&](std::size_t i) {
     const float budget = pop.has(i, kWilling) ? pop.budget[i] * (1.0f - pop.fatigue[i]) - pop.remaining[i] : 0.0f;
-    const float home = pop.age[i] == AgeGroup::Child ? 0.0f : static_cast<float>(p.helping_household_hours) * (1.0f - pop.fatigue[i]) - pop.household_remaining[i];
+    const float home =
+        pop.age[i] == AgeGroup::Child ? 0.0f : static_cast<float>(p.helping_household_hours) * (1.0f - pop.fatigue[i]) - pop.household_remaining[i];
     const float given = budget + home;
     pop.hours_given[i] = given;
     pop.help_streak[i] = given > 0.01f ? static_cast<std::uint16_t>(std::min(60000, pop.help_streak[i] + 1)) : std::uint16_t{0};

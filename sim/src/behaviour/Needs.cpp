@@ -15,8 +15,8 @@ void life_events(WeekContext& ctx) {
   if (!p.events_enabled) return;
   const std::array<double, kDomains> onset = {p.events_income_onset, p.events_health_onset, p.events_mental_onset, p.events_social_onset,
                                               p.events_household_onset};
-  const std::array<double, kDomains> recovery = {p.events_income_recovery, p.events_health_recovery, p.events_mental_recovery,
-                                                 p.events_social_recovery, p.events_household_recovery};
+  const std::array<double, kDomains> recovery = {p.events_income_recovery, p.events_health_recovery, p.events_mental_recovery, p.events_social_recovery,
+                                                 p.events_household_recovery};
   const float thr = static_cast<float>(p.events_in_need_threshold);
   const float shock = static_cast<float>(p.events_shock_size);
   const float spill = p.events_cascades ? static_cast<float>(p.events_cascade_strength * p.events_shock_size) : 0.0f;
@@ -51,10 +51,19 @@ void life_events(WeekContext& ctx) {
       if (uo[d] < rate) {
         add[d] += shock;
         switch (d) {
-          case Income: add[Mental] += spill; add[HouseholdCare] += spill; break;
-          case Health: add[HouseholdCare] += spill; add[Mental] += 0.5f * spill; break;
+          case Income:
+            add[Mental] += spill;
+            add[HouseholdCare] += spill;
+            break;
+          case Health:
+            add[HouseholdCare] += spill;
+            add[Mental] += 0.5f * spill;
+            break;
           case Social: add[Mental] += spill; break;
-          case HouseholdCare: add[Income] += spill; add[Social] += spill; break;
+          case HouseholdCare:
+            add[Income] += spill;
+            add[Social] += spill;
+            break;
           default: break;
         }
       }
@@ -66,8 +75,10 @@ void life_events(WeekContext& ctx) {
     }
     pop.shocks[i] = hit;
     // Lasting poverty isolates (seed 004).
-    if (pop.need[Income][i] >= thr) pop.poverty_weeks[i] = static_cast<std::uint16_t>(std::min(60000, pop.poverty_weeks[i] + 1));
-    else pop.poverty_weeks[i] = 0;
+    if (pop.need[Income][i] >= thr)
+      pop.poverty_weeks[i] = static_cast<std::uint16_t>(std::min(60000, pop.poverty_weeks[i] + 1));
+    else
+      pop.poverty_weeks[i] = 0;
     if (p.events_poverty_loneliness && pop.poverty_weeks[i] >= p.events_poverty_weeks)
       pop.need[Social][i] = std::min(1.0f, pop.need[Social][i] + static_cast<float>(p.events_poverty_loneliness_rate));
   });
@@ -81,7 +92,7 @@ void self_help(WeekContext& ctx) {
   for_each_index(pop.size, [&](std::size_t i) {
     const float gain = rate * pop.self_reliance[i] * (1.0f - 0.5f * pop.dependency[i]);
     for (int d = 0; d < kDomains; ++d) {
-      if (d == Social) continue;  // loneliness is relieved by contact (tie dynamics), not alone
+      if (d == Social) continue;                                                 // loneliness is relieved by contact (tie dynamics), not alone
       const float g = (d == Health || d == HouseholdCare) ? gain * care : gain;  // chronic conditions stay
       detail::reduce_need(pop.need[d][i], g);
     }

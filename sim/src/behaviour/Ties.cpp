@@ -81,7 +81,8 @@ void TieDynamics::week(WeekContext& ctx) {
     const float k = static_cast<float>(std::min<std::uint32_t>(pop.active_ties[i], protective)) / static_cast<float>(protective);
     const float change = drift * (1.0f - k) - relief * k;
     float& social = pop.need[Social][i];
-    if (change > 0.0f) social = std::min(1.0f, social + change);
+    if (change > 0.0f)
+      social = std::min(1.0f, social + change);
     else if (change < 0.0f && social > 0.0f) {
       social += change;
       if (social < detail::kResolved) social = 0.0f;

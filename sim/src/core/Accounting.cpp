@@ -10,8 +10,34 @@ namespace buurt {
 
 // The reduce's body also writes each resident's own need mask: one pass over the residents instead of two.
 WeekOutcomes account(Population& pop, const Network& net, const Params& p, const WeekCounters& c, const PolicyTotals& t) {
-  enum S { InNeed, Dom0, Depth = Dom0 + kDomains, NeedSum, Severe, NoTie, SelfReliant, SR, SD, TrustN, TrustP, Dep, Requests, Informal, Unanswered,
-           InformalHours, VolunteerHours, Volunteers, Adults, HelperAdults, Intensive, IntensiveHours, CarerHours, Burdened, ActiveTies, N };
+  enum S {
+    InNeed,
+    Dom0,
+    Depth = Dom0 + kDomains,
+    NeedSum,
+    Severe,
+    NoTie,
+    SelfReliant,
+    SR,
+    SD,
+    TrustN,
+    TrustP,
+    Dep,
+    Requests,
+    Informal,
+    Unanswered,
+    InformalHours,
+    VolunteerHours,
+    Volunteers,
+    Adults,
+    HelperAdults,
+    Intensive,
+    IntensiveHours,
+    CarerHours,
+    Burdened,
+    ActiveTies,
+    N
+  };
   using Sums = std::array<double, N>;
   const float thr = static_cast<float>(p.events_in_need_threshold);
   const Sums s = par::deterministic_reduce(
@@ -119,8 +145,8 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
                                 (p.volunteers_training ? s[Volunteers] * p.costs_volunteer_training : 0.0) +
                                 static_cast<double>(t.active_initiatives) * p.initiatives_support;
   o[Outcome::cost_total] = o[Outcome::cost_professional] + o[Outcome::cost_secondline] + o[Outcome::cost_allowances];
-  o[Outcome::mkba_balance] = p.costs_volunteer_hour_value * s[VolunteerHours] - p.costs_loneliness_week * s[Severe] - p.costs_debt_week * s[Dom0] -
-                             o[Outcome::cost_total];
+  o[Outcome::mkba_balance] =
+      p.costs_volunteer_hour_value * s[VolunteerHours] - p.costs_loneliness_week * s[Severe] - p.costs_debt_week * s[Dom0] - o[Outcome::cost_total];
   o[Outcome::informal_share_of_hours] = ratio(s[InformalHours], all_hours);
   o[Outcome::helper_share_adults] = ratio(s[HelperAdults], s[Adults]);
   o[Outcome::intensive_carer_share_adults] = ratio(s[Intensive], s[Adults]);
@@ -144,7 +170,9 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
           }
         return acc;
       },
-      [](Pair a, const Pair& b) { return Pair{a[0] + b[0], a[1] + b[1], a[2] + b[2]}; });
+      [](Pair a, const Pair& b) {
+        return Pair{a[0] + b[0], a[1] + b[1], a[2] + b[2]};
+      });
   o[Outcome::mean_abs_imbalance] = ratio(imb[0], imb[1]);
   o[Outcome::imbalanced_tie_share] = ratio(imb[2], imb[1]);
   return o;

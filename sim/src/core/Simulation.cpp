@@ -33,22 +33,22 @@ void Simulation::step() {
   tick_ = static_cast<std::uint32_t>(week_ + burn_in_);
   counters_ = WeekCounters{};
   WeekContext ctx = context();
-  phase::life_events(ctx);                  // 1  needs arise, pass and cascade
-  phase::self_help(ctx);                    // 2  residents solve part themselves
-  volunteers_pool_.build(ctx);              //    who volunteers where, this week
-  phase::asking(ctx, volunteers_pool_);     // 3  whether and whom to ask
-  care_.week(ctx);                          // 3b the care circle gives informal care
-  matching_.week(ctx, volunteers_pool_);    // 4  requests meet helpers
-  phase::helping(ctx);                      // 5  hours flow
-  team_.week(ctx, second_line_);            // 6  the social team and the social services
-  second_line_.week(ctx);                   // 6b the second line
-  managers_.week(ctx, team_);               // 7  community managers on the street
-  initiatives_.week(ctx, managers_);        // 7b citizen initiatives
-  volunteers_.week(ctx, initiatives_);      // 7c volunteers come and go
-  ties_.week(ctx);                          // 8  ties and loneliness
-  phase::adaptation(ctx);                   // 9  self-reliance, trust, lived experience
+  phase::life_events(ctx);                // 1  needs arise, pass and cascade
+  phase::self_help(ctx);                  // 2  residents solve part themselves
+  volunteers_pool_.build(ctx);            //    who volunteers where, this week
+  phase::asking(ctx, volunteers_pool_);   // 3  whether and whom to ask
+  care_.week(ctx);                        // 3b the care circle gives informal care
+  matching_.week(ctx, volunteers_pool_);  // 4  requests meet helpers
+  phase::helping(ctx);                    // 5  hours flow
+  team_.week(ctx, second_line_);          // 6  the social team and the social services
+  second_line_.week(ctx);                 // 6b the second line
+  managers_.week(ctx, team_);             // 7  community managers on the street
+  initiatives_.week(ctx, managers_);      // 7b citizen initiatives
+  volunteers_.week(ctx, initiatives_);    // 7c volunteers come and go
+  ties_.week(ctx);                        // 8  ties and loneliness
+  phase::adaptation(ctx);                 // 9  self-reliance, trust, lived experience
   ++week_;
-  accounting();                             // 10 outcomes
+  accounting();  // 10 outcomes
 }
 
 void Simulation::accounting() {
@@ -72,8 +72,7 @@ void Simulation::steer(const Params& p) {
 double Simulation::bytes_per_resident() const {
   const double n = static_cast<double>(pop_.size);
   const double ties = static_cast<double>(net_.other.size()) * 8.0 + static_cast<double>(net_.a.capacity()) * (net_.bytes_per_tie() - 16.0);
-  return pop_.bytes_per_resident() + matching_.bytes_per_resident() + ties_.bytes_per_resident() + care_.bytes_per_resident() +
-         (ties + care_.tie_bytes()) / n;
+  return pop_.bytes_per_resident() + matching_.bytes_per_resident() + ties_.bytes_per_resident() + care_.bytes_per_resident() + (ties + care_.tie_bytes()) / n;
 }
 
 }  // namespace buurt

@@ -1,12 +1,12 @@
 #include "buurt/experiment/Compare.h"
 
-#include <cmath>
 #include <fmt/format.h>
+#include <cmath>
 
 #include "buurt/core/Parallel.h"
 #include "buurt/core/RunLoop.h"
-#include "buurt/experiment/Stats.h"
 #include "buurt/core/Simulation.h"
+#include "buurt/experiment/Stats.h"
 
 namespace buurt {
 
@@ -132,7 +132,9 @@ void write_comparison(hid_t file, const std::vector<Scenario>& scenarios, const 
   h5::write<double>(cmp.id(), "final", cs.final_values, {S, R, K});
   h5::write<double>(cmp.id(), "last_year_mean", cs.last_year, {S, R, K});
   h5::Handle sum = h5::create_group(cmp.id(), "summary");
-  h5::set_attr(sum.id(), "note", std::string("[S, K]: mean over replicates of the last-year mean; paired difference against scenario 0 with a 95% t-interval; rel = relative to scenario 0's mean"));
+  h5::set_attr(sum.id(), "note",
+               std::string("[S, K]: mean over replicates of the last-year mean; paired difference against scenario 0 with a 95% t-interval; rel = relative to "
+                           "scenario 0's mean"));
   h5::write<double>(sum.id(), "mean", cs.mean, {S, K});
   h5::write<double>(sum.id(), "diff_mean", cs.diff_mean, {S, K});
   h5::write<double>(sum.id(), "diff_lo", cs.diff_lo, {S, K});

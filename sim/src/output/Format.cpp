@@ -1,7 +1,7 @@
 #include "buurt/output/Format.h"
 
-#include <cmath>
 #include <fmt/format.h>
+#include <cmath>
 
 namespace buurt {
 namespace {

@@ -1,7 +1,7 @@
 #include "buurt/output/Hdf5.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 namespace buurt::h5 {
 namespace {
@@ -185,8 +185,8 @@ std::vector<T> read(hid_t parent, const std::string& name, std::vector<hsize_t>*
   return out;
 }
 
-#define BUURT_H5_INSTANTIATE(T)                                                                              \
-  template void write<T>(hid_t, const std::string&, std::span<const T>, std::vector<hsize_t>, int);          \
+#define BUURT_H5_INSTANTIATE(T)                                                                     \
+  template void write<T>(hid_t, const std::string&, std::span<const T>, std::vector<hsize_t>, int); \
   template std::vector<T> read<T>(hid_t, const std::string&, std::vector<hsize_t>*);
 BUURT_H5_INSTANTIATE(double)
 BUURT_H5_INSTANTIATE(float)

@@ -5,9 +5,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 
 #ifndef BUURT_VERSION
 #define BUURT_VERSION "0.0.0"
@@ -24,8 +24,7 @@ std::string Provenance::commit() { return BUURT_GIT_COMMIT; }
 
 void check_output_path(const fs::path& path, bool force) {
   std::error_code ec;
-  if (fs::exists(path, ec) && !force)
-    throw OutputError(fmt::format("'{}' already exists; choose another --out or pass --force to replace it", path.string()));
+  if (fs::exists(path, ec) && !force) throw OutputError(fmt::format("'{}' already exists; choose another --out or pass --force to replace it", path.string()));
   if (fs::is_directory(path, ec)) throw OutputError(fmt::format("'{}' is a directory", path.string()));
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   if (!fs::is_directory(dir, ec)) throw OutputError(fmt::format("output directory '{}' does not exist", dir.string()));
@@ -95,13 +94,45 @@ void write_runtime(hid_t file, double wall_seconds, int threads) {
 }
 
 namespace {
-enum SnapVar { NeedIncome, NeedHealth, NeedMental, NeedSocial, NeedHousehold, SelfReliance, SelfDirection, TrustN, TrustP, Dependency, Fatigue,
-               HoursReceived, ActiveTies, HelpSource_, Helper, Flags, AskDomain, NumSnap };
-const char* kSnapNames[NumSnap] = {"need_income", "need_health", "need_mental", "need_social", "need_household", "self_reliance", "self_direction",
-                                   "trust_neighbours", "trust_professionals", "dependency", "fatigue", "hours_received", "active_ties", "help_source",
-                                   "helper", "flags", "ask_domain"};
-const char* kSnapUnits[NumSnap] = {"need 0..1", "need 0..1", "need 0..1", "need 0..1", "need 0..1", "0..1", "0..1", "0..1", "0..1", "0..1", "0..1",
-                                   "hours this week", "ties", "HelpSource code (see attribute codes)", "resident index, 4294967295 = none",
+enum SnapVar {
+  NeedIncome,
+  NeedHealth,
+  NeedMental,
+  NeedSocial,
+  NeedHousehold,
+  SelfReliance,
+  SelfDirection,
+  TrustN,
+  TrustP,
+  Dependency,
+  Fatigue,
+  HoursReceived,
+  ActiveTies,
+  HelpSource_,
+  Helper,
+  Flags,
+  AskDomain,
+  NumSnap
+};
+const char* kSnapNames[NumSnap] = {"need_income",   "need_health",    "need_mental",      "need_social",         "need_household",
+                                   "self_reliance", "self_direction", "trust_neighbours", "trust_professionals", "dependency",
+                                   "fatigue",       "hours_received", "active_ties",      "help_source",         "helper",
+                                   "flags",         "ask_domain"};
+const char* kSnapUnits[NumSnap] = {"need 0..1",
+                                   "need 0..1",
+                                   "need 0..1",
+                                   "need 0..1",
+                                   "need 0..1",
+                                   "0..1",
+                                   "0..1",
+                                   "0..1",
+                                   "0..1",
+                                   "0..1",
+                                   "0..1",
+                                   "hours this week",
+                                   "ties",
+                                   "HelpSource code (see attribute codes)",
+                                   "resident index, 4294967295 = none",
                                    "bit flags: 1 isolated, 2 willing helper, 4 volunteer, 8 community manager, 16 team case, 32 hides network",
                                    "domain asked for this week, -1 none"};
 }  // namespace
@@ -138,8 +169,11 @@ RunRecorder::RunRecorder(hid_t group, const Scenario& scenario, const Simulation
   {
     h5::Handle g = h5::create_group(group, "snapshots");
     for (int v = 0; v < NumSnap; ++v) {
-      hid_t t = v == ActiveTies ? H5T_NATIVE_UINT16 : v == HelpSource_ || v == Flags ? H5T_NATIVE_UINT8 : v == Helper ? H5T_NATIVE_UINT32
-                : v == AskDomain ? H5T_NATIVE_INT8 : H5T_NATIVE_FLOAT;
+      hid_t t = v == ActiveTies                  ? H5T_NATIVE_UINT16
+                : v == HelpSource_ || v == Flags ? H5T_NATIVE_UINT8
+                : v == Helper                    ? H5T_NATIVE_UINT32
+                : v == AskDomain                 ? H5T_NATIVE_INT8
+                                                 : H5T_NATIVE_FLOAT;
       snap_.emplace_back(g.id(), kSnapNames[v], t, static_cast<hsize_t>(n), 4);
       h5::set_attr(snap_.back().id(), "unit", std::string(kSnapUnits[v]));
     }
@@ -206,13 +240,16 @@ GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t
   for (auto* s : kHouseholdNames) t.labels.push_back(fmt::format("household:{}", s));
   for (auto* s : {"0-2", "3-5", "6+"}) t.labels.push_back(fmt::format("start_ties:{}", s));
   const std::size_t G = t.labels.size();
-  for (auto* col : {&t.residents, &t.unmet_need_share, &t.severely_lonely_share, &t.mean_self_reliance, &t.self_reliance_gain, &t.mean_active_ties}) col->assign(G, 0.0);
+  for (auto* col : {&t.residents, &t.unmet_need_share, &t.severely_lonely_share, &t.mean_self_reliance, &t.self_reliance_gain, &t.mean_active_ties})
+    col->assign(G, 0.0);
   for (std::size_t i = 0; i < pop.size; ++i) {
     bool in_need = false;
     for (int d = 0; d < kDomains; ++d) in_need |= pop.need[d][i] >= thr;
     const std::size_t t0 = initial_ties[i];
     const std::size_t groups[3] = {static_cast<std::size_t>(pop.income[i]), 3 + static_cast<std::size_t>(pop.household_type[i]),
-                                   7 + (t0 <= 2 ? 0u : t0 <= 5 ? 1u : 2u)};
+                                   7 + (t0 <= 2   ? 0u
+                                        : t0 <= 5 ? 1u
+                                                  : 2u)};
     for (std::size_t g : groups) {
       t.residents[g] += 1;
       t.unmet_need_share[g] += in_need;
@@ -333,17 +370,41 @@ void write_outcomes(hid_t group, const std::vector<WeekOutcomes>& rows, const Gr
   h5::write<double>(bg.id(), "self_reliance_gain", groups.self_reliance_gain);
   h5::write<double>(bg.id(), "mean_active_ties", groups.mean_active_ties);
   // The same metadata as the outcomes, so readers need not guess units from names.
-  constexpr OutcomeSpec kResidents{.name = "residents", .unit = "residents", .description = "Residents in the group",
-                                   .label = "residents", .format = OutcomeFormat::int_, .kind = OutcomeKind::count,
-                                   .direction = Direction::neither, .adults_only = false, .reference = "", .headline = 0, .id = Outcome::Count};
-  constexpr OutcomeSpec kGain{.name = "self_reliance_gain", .unit = "0..1", .description = "Mean self-reliance now minus at week 0",
-                              .label = "self-reliance gain since week 0", .format = OutcomeFormat::dec, .kind = OutcomeKind::index,
-                              .direction = Direction::up, .adults_only = false, .reference = "", .headline = 0, .id = Outcome::Count};
-  constexpr OutcomeSpec kTies{.name = "mean_active_ties", .unit = "ties", .description = "Mean number of active ties per resident (household ties included)",
-                              .label = "active ties per resident", .format = OutcomeFormat::dec, .kind = OutcomeKind::ties,
-                              .direction = Direction::up, .adults_only = false, .reference = "", .headline = 0, .id = Outcome::Count};
-  for (const OutcomeSpec* s : {&kResidents, &spec(Outcome::unmet_need_share), &spec(Outcome::severely_lonely_share),
-                               &spec(Outcome::mean_self_reliance), &kGain, &kTies}) {
+  constexpr OutcomeSpec kResidents{.name = "residents",
+                                   .unit = "residents",
+                                   .description = "Residents in the group",
+                                   .label = "residents",
+                                   .format = OutcomeFormat::int_,
+                                   .kind = OutcomeKind::count,
+                                   .direction = Direction::neither,
+                                   .adults_only = false,
+                                   .reference = "",
+                                   .headline = 0,
+                                   .id = Outcome::Count};
+  constexpr OutcomeSpec kGain{.name = "self_reliance_gain",
+                              .unit = "0..1",
+                              .description = "Mean self-reliance now minus at week 0",
+                              .label = "self-reliance gain since week 0",
+                              .format = OutcomeFormat::dec,
+                              .kind = OutcomeKind::index,
+                              .direction = Direction::up,
+                              .adults_only = false,
+                              .reference = "",
+                              .headline = 0,
+                              .id = Outcome::Count};
+  constexpr OutcomeSpec kTies{.name = "mean_active_ties",
+                              .unit = "ties",
+                              .description = "Mean number of active ties per resident (household ties included)",
+                              .label = "active ties per resident",
+                              .format = OutcomeFormat::dec,
+                              .kind = OutcomeKind::ties,
+                              .direction = Direction::up,
+                              .adults_only = false,
+                              .reference = "",
+                              .headline = 0,
+                              .id = Outcome::Count};
+  for (const OutcomeSpec* s :
+       {&kResidents, &spec(Outcome::unmet_need_share), &spec(Outcome::severely_lonely_share), &spec(Outcome::mean_self_reliance), &kGain, &kTies}) {
     h5::Handle d = h5::open_dataset(bg.id(), std::string(s->name));
     set_outcome_attrs(d.id(), *s);
   }

@@ -38,8 +38,8 @@ void CommunityManagers::manage(WeekContext& ctx) {
     for (const auto& [key, i] : keyed) recruit_order_.push_back(i);
   }
   // Burnout and return.
-  const double protect = (p.community_training ? 1.0 - p.community_burnout_protection : 1.0) *
-                         (p.community_allowance > 0.0 ? 1.0 - p.community_burnout_protection : 1.0);
+  const double protect =
+      (p.community_training ? 1.0 - p.community_burnout_protection : 1.0) * (p.community_allowance > 0.0 ? 1.0 - p.community_burnout_protection : 1.0);
   for (auto& mgr : managers_) {
     if (mgr.replaced) continue;
     if (mgr.inactive_until >= 0) {
@@ -78,8 +78,10 @@ void CommunityManagers::manage(WeekContext& ctx) {
     }
   for (const auto& mgr : managers_) {
     if (mgr.replaced) continue;
-    if (mgr.inactive_until < 0) ctx.counters.cm_active += 1;
-    else ctx.counters.cm_burned_out += 1;
+    if (mgr.inactive_until < 0)
+      ctx.counters.cm_active += 1;
+    else
+      ctx.counters.cm_burned_out += 1;
   }
   ctx.counters.cm_burned_out += static_cast<double>(replacements_due_.size());
 }

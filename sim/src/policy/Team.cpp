@@ -33,7 +33,8 @@ void Team::week(WeekContext& ctx, SecondLine& second_line) {
   const Params& p = ctx.p;
   // Attunement: a new team needs one to two years to find its way in the neighbourhood (seed 003).
   // The attunement ramp starts at week 0; during burn-in the neighbourhood had an attuned team.
-  state_.attunement = ctx.week < 0 ? 1.0 : std::min(1.0, p.team_attunement_start + static_cast<double>(ctx.week) / static_cast<double>(p.team_attunement_weeks));
+  state_.attunement =
+      ctx.week < 0 ? 1.0 : std::min(1.0, p.team_attunement_start + static_cast<double>(ctx.week) / static_cast<double>(p.team_attunement_weeks));
   state_.fte = p.team_enabled ? p.team_fte : 0.0;
   if (p.team_enabled) {
     applications(ctx);

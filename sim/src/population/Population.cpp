@@ -11,7 +11,9 @@ namespace {
 float clamp01(double v) { return static_cast<float>(std::clamp(v, 0.0, 1.0)); }
 
 template <class T>
-void resize_all(std::size_t n, std::vector<T>& v) { v.assign(n, T{}); }
+void resize_all(std::size_t n, std::vector<T>& v) {
+  v.assign(n, T{});
+}
 
 }  // namespace
 
@@ -59,8 +61,9 @@ Population build_population(const Params& p, std::uint32_t run) {
     if (type == HouseholdType::Couple) size = 2;
     if (type == HouseholdType::Family) size = 3 + static_cast<int>(u[1] * 3.0);
     if (type == HouseholdType::Elderly) size = u[1] < 0.5 ? 1 : 2;
-    IncomeGroup inc = u[2] < p.population_share_on_benefits ? IncomeGroup::Benefits
-                      : u[2] < p.population_share_on_benefits + p.population_share_low_income ? IncomeGroup::Low : IncomeGroup::Middle;
+    IncomeGroup inc = u[2] < p.population_share_on_benefits                                   ? IncomeGroup::Benefits
+                      : u[2] < p.population_share_on_benefits + p.population_share_low_income ? IncomeGroup::Low
+                                                                                              : IncomeGroup::Middle;
     const std::uint32_t block = street / streets_per_block;
     const float bx = static_cast<float>(block % pop.blocks_x) * block_w;
     const float by = static_cast<float>(block / pop.blocks_x) * block_h;
@@ -156,8 +159,7 @@ Population build_population(const Params& p, std::uint32_t run) {
     }
     if (pop.household_type[i] == HouseholdType::Single || pop.household_type[i] == HouseholdType::Elderly) {
       const bool alone = (i == 0 || pop.household[i - 1] != pop.household[i]) && (i + 1 == n || pop.household[i + 1] != pop.household[i]);
-      if (alone && Rng::to_unit(rng.words(id, kInitWeek, Stream::Init, 4)[0]) < isolate_prob)
-        pop.flags[i] |= kIsolated;
+      if (alone && Rng::to_unit(rng.words(id, kInitWeek, Stream::Init, 4)[0]) < isolate_prob) pop.flags[i] |= kIsolated;
     }
   }
   return pop;

@@ -2,12 +2,12 @@
 
 #include "buurt/scenario/TomlText.h"
 
-#include <cmath>
 #include <fmt/format.h>
+#include <toml++/toml.h>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace buurt {
 namespace {
@@ -22,11 +22,11 @@ std::string read_file(const std::filesystem::path& path, const std::string& from
   return ss.str();
 }
 
-
 std::string expected_text(const ParamSpec& s) {
   if (s.type == ParamType::Bool) return "a boolean (true or false)";
   if (s.type == ParamType::Int)
-    return fmt::format("an integer in [{}, {}]{}", static_cast<std::int64_t>(s.min), static_cast<std::int64_t>(s.max), s.unit.empty() ? "" : fmt::format(" ({})", s.unit));
+    return fmt::format("an integer in [{}, {}]{}", static_cast<std::int64_t>(s.min), static_cast<std::int64_t>(s.max),
+                       s.unit.empty() ? "" : fmt::format(" ({})", s.unit));
   return fmt::format("a number in [{}, {}]{}", s.min, s.max, s.unit.empty() ? "" : fmt::format(" ({})", s.unit));
 }
 
@@ -52,8 +52,10 @@ void assign(Params& p, const ParamSpec& spec, const toml::node& n, const std::st
     }
     case ParamType::Real: {
       std::optional<double> v;
-      if (n.is_integer()) v = static_cast<double>(*n.value_exact<std::int64_t>());
-      else v = n.value_exact<double>();
+      if (n.is_integer())
+        v = static_cast<double>(*n.value_exact<std::int64_t>());
+      else
+        v = n.value_exact<double>();
       if (!v || !std::isfinite(*v) || *v < spec.min || *v > spec.max) fail();
       p.*std::get<double Params::*>(spec.member) = *v;
       break;
@@ -67,8 +69,8 @@ std::string unknown_message(const std::string& what, const std::string& name) {
 }
 
 /// Apply a parsed table (one file) on top of `s`. Bases are applied first, recursively.
-void apply_table(Scenario& s, const toml::table& tbl, const std::filesystem::path& path, const std::string& file_label,
-                 std::set<std::filesystem::path>& chain, bool allow_top_level) {
+void apply_table(Scenario& s, const toml::table& tbl, const std::filesystem::path& path, const std::string& file_label, std::set<std::filesystem::path>& chain,
+                 bool allow_top_level) {
   if (auto base = tbl.get("base")) {
     const int line = static_cast<int>(base->source().begin.line), col = static_cast<int>(base->source().begin.column);
     auto b = base->value_exact<std::string>();
@@ -164,7 +166,10 @@ std::string describe_toml_value(const toml::node& n) {
 
 ScenarioError::ScenarioError(std::string file, int line, int column, std::string key, std::string message)
     : std::runtime_error(fmt::format("{}:{}:{}: {}{}", file, line, column, key.empty() ? "" : fmt::format("key '{}': ", key), message)),
-      file_(std::move(file)), line_(line), column_(column), key_(std::move(key)) {}
+      file_(std::move(file)),
+      line_(line),
+      column_(column),
+      key_(std::move(key)) {}
 
 void apply_overrides(Scenario& s, std::span<const std::string> overrides) {
   int index = 0;
@@ -172,8 +177,7 @@ void apply_overrides(Scenario& s, std::span<const std::string> overrides) {
     ++index;
     const std::string label = fmt::format("--set #{}", index);
     const auto eq = ov.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw ScenarioError(label, 1, 1, "", fmt::format("expected section.key=value, found '{}'", ov));
+    if (eq == std::string::npos || eq == 0) throw ScenarioError(label, 1, 1, "", fmt::format("expected section.key=value, found '{}'", ov));
     std::string name = ov.substr(0, eq);
     while (!name.empty() && name.back() == ' ') name.pop_back();
     const auto* spec = find_param(name);
@@ -183,7 +187,8 @@ void apply_overrides(Scenario& s, std::span<const std::string> overrides) {
     try {
       t = toml::parse(std::string_view(doc), std::string_view(label));
     } catch (const toml::parse_error& e) {
-      throw ScenarioError(label, 1, static_cast<int>(eq) + 2, name, fmt::format("expected {}, found '{}' (not a TOML value)", expected_text(*spec), ov.substr(eq + 1)));
+      throw ScenarioError(label, 1, static_cast<int>(eq) + 2, name,
+                          fmt::format("expected {}, found '{}' (not a TOML value)", expected_text(*spec), ov.substr(eq + 1)));
     }
     assign(s.params, *spec, *t.get("v"), label);
     s.overrides.push_back(ov);

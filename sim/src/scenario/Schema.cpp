@@ -1,8 +1,8 @@
 #include "buurt/scenario/Schema.h"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <array>
-#include <fmt/format.h>
 #include <vector>
 
 namespace buurt {
@@ -14,11 +14,23 @@ constexpr ParamType param_type_bool = ParamType::Bool;
 
 const std::vector<ParamSpec>& table() {
   static const std::vector<ParamSpec> specs = {
-#define slider(lo, hi) Slider{true, lo, hi}
-#define no_slider Slider{}
-#define X(type, sec, key, def, lo, hi, unit, desc, src, role, sl)                                                                            \
-  ParamSpec{#sec, #key, param_type_##type, static_cast<double>(def), static_cast<double>(lo), static_cast<double>(hi), unit, desc, src, \
-            &Params::sec##_##key, ParamRole::role, sl},
+#define slider(lo, hi) \
+  Slider { true, lo, hi }
+#define no_slider \
+  Slider {}
+#define X(type, sec, key, def, lo, hi, unit, desc, src, role, sl) \
+  ParamSpec{#sec,                                                 \
+            #key,                                                 \
+            param_type_##type,                                    \
+            static_cast<double>(def),                             \
+            static_cast<double>(lo),                              \
+            static_cast<double>(hi),                              \
+            unit,                                                 \
+            desc,                                                 \
+            src,                                                  \
+            &Params::sec##_##key,                                 \
+            ParamRole::role,                                      \
+            sl},
 #include "buurt/scenario/Params.def"
 #undef X
 #undef slider
@@ -64,9 +76,12 @@ std::string ParamSpec::format(const Params& p) const {
   return std::visit(
       [&](auto m) -> std::string {
         using T = std::remove_cvref_t<decltype(p.*m)>;
-        if constexpr (std::is_same_v<T, bool>) return (p.*m) ? "true" : "false";
-        else if constexpr (std::is_same_v<T, double>) return format_real(p.*m);
-        else return fmt::format("{}", p.*m);
+        if constexpr (std::is_same_v<T, bool>)
+          return (p.*m) ? "true" : "false";
+        else if constexpr (std::is_same_v<T, double>)
+          return format_real(p.*m);
+        else
+          return fmt::format("{}", p.*m);
       },
       member);
 }
@@ -103,9 +118,10 @@ std::optional<std::string> suggest_param(std::string_view full_name) {
 
 std::string describe_param(const ParamSpec& s) {
   const Params defaults{};
-  std::string range = s.type == ParamType::Bool ? "true/false"
-                                                  : fmt::format("{} .. {}", s.type == ParamType::Int ? fmt::format("{}", static_cast<std::int64_t>(s.min)) : format_real(s.min),
-                                                                s.type == ParamType::Int ? fmt::format("{}", static_cast<std::int64_t>(s.max)) : format_real(s.max));
+  std::string range = s.type == ParamType::Bool
+                          ? "true/false"
+                          : fmt::format("{} .. {}", s.type == ParamType::Int ? fmt::format("{}", static_cast<std::int64_t>(s.min)) : format_real(s.min),
+                                        s.type == ParamType::Int ? fmt::format("{}", static_cast<std::int64_t>(s.max)) : format_real(s.max));
   return fmt::format("{}\n  {}\n  type: {}   default: {}   range: {}{}\n  source: {}\n", s.full_name(), s.description, s.type_name(), s.format(defaults), range,
                      s.unit.empty() ? "" : fmt::format("   unit: {}", s.unit), s.source);
 }
@@ -119,8 +135,10 @@ std::string schema_markdown() {
       section = s.section;
       out += fmt::format("\n### [{}]\n\n| key | type | default | range | unit | description | source |\n|---|---|---|---|---|---|---|\n", section);
     }
-    std::string range = s.type == ParamType::Bool ? "" : fmt::format("{} – {}", s.type == ParamType::Int ? fmt::format("{}", static_cast<std::int64_t>(s.min)) : format_real(s.min),
-                                                                     s.type == ParamType::Int ? fmt::format("{}", static_cast<std::int64_t>(s.max)) : format_real(s.max));
+    std::string range = s.type == ParamType::Bool
+                            ? ""
+                            : fmt::format("{} – {}", s.type == ParamType::Int ? fmt::format("{}", static_cast<std::int64_t>(s.min)) : format_real(s.min),
+                                          s.type == ParamType::Int ? fmt::format("{}", static_cast<std::int64_t>(s.max)) : format_real(s.max));
     out += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", s.key, s.type_name(), s.format(defaults), range, s.unit, s.description, s.source);
   }
   return out;

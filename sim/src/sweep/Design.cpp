@@ -1,8 +1,8 @@
 #include "buurt/sweep/Design.h"
 
+#include <fmt/format.h>
 #include <array>
 #include <cmath>
-#include <fmt/format.h>
 #include <numeric>
 #include <stdexcept>
 
@@ -12,8 +12,8 @@ namespace buurt::sweep {
 namespace {
 
 struct JoeKuo {
-  int s;              // degree of the primitive polynomial
-  std::uint32_t a;    // its middle coefficients
+  int s;            // degree of the primitive polynomial
+  std::uint32_t a;  // its middle coefficients
   std::uint32_t m[13];
 };
 const JoeKuo kJoeKuo[] = {
@@ -100,8 +100,8 @@ Matrix saltelli(std::int64_t base_samples, int dims, std::int64_t skip) {
   Matrix m{base_samples * block, dims, std::vector<double>(static_cast<std::size_t>(base_samples * block * dims))};
   for (std::int64_t i = 0; i < base_samples; ++i) {
     for (int d = 0; d < dims; ++d) {
-      m(i * block, d) = ab(i, d);                     // A
-      m(i * block + block - 1, d) = ab(i, dims + d);  // B
+      m(i * block, d) = ab(i, d);                                                                      // A
+      m(i * block + block - 1, d) = ab(i, dims + d);                                                   // B
       for (int j = 0; j < dims; ++j) m(i * block + 1 + j, d) = (d == j) ? ab(i, dims + d) : ab(i, d);  // AB^(j)
     }
   }

@@ -59,8 +59,7 @@ Header Header::from_plan(const Plan& plan) {
   h.description = plan.spec().description;
   h.fingerprint = plan.fingerprint();
   h.normalised = plan.normalised();
-  if (plan.adaptive())
-    h.target_ci = fmt::format("{}={}", kOutcomeSpecs[static_cast<std::size_t>(plan.target().outcome)].name, plan.target().width);
+  if (plan.adaptive()) h.target_ci = fmt::format("{}={}", kOutcomeSpecs[static_cast<std::size_t>(plan.target().outcome)].name, plan.target().width);
   h.program_version = Provenance::version();
   h.git_commit = Provenance::commit();
   h.parameter_names = plan.parameter_names();

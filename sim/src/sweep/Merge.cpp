@@ -1,7 +1,7 @@
 #include "buurt/sweep/Merge.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 #include <map>
 
 #include "FileFormat.h"
@@ -104,7 +104,6 @@ void write_final_root(hid_t file, const Header& h) {
   h.write(file);
 }
 
-
 }  // namespace
 
 void finalize(const Plan& plan, const fs::path& partial, const fs::path& out, bool force, bool shard_file) {
@@ -159,21 +158,25 @@ std::int64_t merge(const std::vector<fs::path>& shards, const fs::path& out, boo
       throw OutputError(fmt::format("merge: cannot open '{}' as HDF5", p.string()));
     }
     const std::string kind = read_kind(f.id());
-    if (kind == kKindPartial) throw OutputError(fmt::format("merge: '{}' is an unfinished working file; finish that shard with `buurt sweep --resume` first", p.string()));
+    if (kind == kKindPartial)
+      throw OutputError(fmt::format("merge: '{}' is an unfinished working file; finish that shard with `buurt sweep --resume` first", p.string()));
     if (kind != kKindFinal) throw OutputError(fmt::format("merge: '{}' is not a sweep result file", p.string()));
     Header h = Header::read(f.id());
     if (h.shard_count <= 0) throw OutputError(fmt::format("merge: '{}' is not a shard (made without --shard I/N)", p.string()));
     if (!hs.empty()) {
       if (h.fingerprint != hs[0].fingerprint)
-        throw OutputError(fmt::format("merge: '{}' belongs to a different sweep than '{}' ({})", p.string(), shards[0].string(), first_difference(hs[0].normalised, h.normalised)));
+        throw OutputError(fmt::format("merge: '{}' belongs to a different sweep than '{}' ({})", p.string(), shards[0].string(),
+                                      first_difference(hs[0].normalised, h.normalised)));
       if (h.git_commit != hs[0].git_commit || h.program_version != hs[0].program_version)
         throw OutputError(fmt::format("merge: '{}' was written by buurt {} ({}), '{}' by buurt {} ({}): shards of two program versions", p.string(),
                                       h.program_version, h.git_commit, shards[0].string(), hs[0].program_version, hs[0].git_commit));
       if (h.shard_count != hs[0].shard_count)
-        throw OutputError(fmt::format("merge: '{}' is shard {}/{} but '{}' is one of {}", p.string(), h.shard_index, h.shard_count, shards[0].string(), hs[0].shard_count));
+        throw OutputError(
+            fmt::format("merge: '{}' is shard {}/{} but '{}' is one of {}", p.string(), h.shard_index, h.shard_count, shards[0].string(), hs[0].shard_count));
     }
     if (by_index.count(h.shard_index))
-      throw OutputError(fmt::format("merge: shard {}/{} given twice ('{}' and '{}')", h.shard_index, h.shard_count, by_index[h.shard_index].string(), p.string()));
+      throw OutputError(
+          fmt::format("merge: shard {}/{} given twice ('{}' and '{}')", h.shard_index, h.shard_count, by_index[h.shard_index].string(), p.string()));
     by_index[h.shard_index] = p;
     runs.push_back(h5::read<std::int64_t>(f.id(), "/runs/run_index"));
     hs.push_back(std::move(h));
@@ -212,7 +215,8 @@ std::int64_t merge(const std::vector<fs::path>& shards, const fs::path& out, boo
           ++rep;
           ++i;
         }
-        if (rep < h0.replicates) throw OutputError(fmt::format("merge: '{}' holds {} of at least {} replicates of point {}", shards[s].string(), rep, h0.replicates, p));
+        if (rep < h0.replicates)
+          throw OutputError(fmt::format("merge: '{}' holds {} of at least {} replicates of point {}", shards[s].string(), rep, h0.replicates, p));
       }
     }
     total += static_cast<std::int64_t>(r.size());

@@ -1,7 +1,7 @@
 #include "buurt/sweep/Plan.h"
 
-#include <cmath>
 #include <fmt/format.h>
+#include <cmath>
 
 namespace buurt::sweep {
 
@@ -45,14 +45,17 @@ Plan::Plan(SweepSpec spec, TargetCi target, Shard shard) : spec_(std::move(spec)
     if (target_column_ < 0)
       throw ScenarioError("--target-ci", 1, 1, std::string(kOutcomeSpecs[static_cast<std::size_t>(target_.outcome)].name),
                           "the outcome is not among the kept final outcomes ([outcomes] final)");
-    if (spec_.replicates < 2) throw ScenarioError(spec_.path, 0, 0, "design.replicates", "adaptive replicates (--target-ci) need replicates >= 2 to estimate an interval");
+    if (spec_.replicates < 2)
+      throw ScenarioError(spec_.path, 0, 0, "design.replicates", "adaptive replicates (--target-ci) need replicates >= 2 to estimate an interval");
     stride_ = spec_.max_replicates > 0 ? spec_.max_replicates : 10 * spec_.replicates;
   } else {
     stride_ = spec_.replicates;
   }
   const std::int64_t n = design_.rows;
-  if (adaptive()) slots_ = ((n - shard_.index + shard_.count - 1) / shard_.count) * stride_;
-  else slots_ = (n * stride_ - shard_.index + shard_.count - 1) / shard_.count;
+  if (adaptive())
+    slots_ = ((n - shard_.index + shard_.count - 1) / shard_.count) * stride_;
+  else
+    slots_ = (n * stride_ - shard_.index + shard_.count - 1) / shard_.count;
 
   // Every point's scenario must be valid (e.g. household shares still sum to 1) before any run starts.
   for (std::int64_t p = 0; p < n; ++p) {
@@ -71,12 +74,17 @@ Plan::Plan(SweepSpec spec, TargetCi target, Shard shard) : spec_(std::move(spec)
   t += fmt::format("replicates = {}\nseed = {}\n", spec_.replicates, seed_);
   switch (spec_.kind) {
     case DesignKind::Grid: break;
-    case DesignKind::Lhs: t += fmt::format("points = {}\ncentered = {}\ndesign_seed = {}\n", spec_.points, spec_.centered, spec_.design_seed.value_or(seed_)); break;
+    case DesignKind::Lhs:
+      t += fmt::format("points = {}\ncentered = {}\ndesign_seed = {}\n", spec_.points, spec_.centered, spec_.design_seed.value_or(seed_));
+      break;
     case DesignKind::Sobol:
     case DesignKind::Saltelli: t += fmt::format("points = {}\nskip = {}\n", spec_.points, spec_.skip); break;
-    case DesignKind::Morris: t += fmt::format("trajectories = {}\nlevels = {}\ndesign_seed = {}\n", spec_.points, spec_.levels, spec_.design_seed.value_or(seed_)); break;
+    case DesignKind::Morris:
+      t += fmt::format("trajectories = {}\nlevels = {}\ndesign_seed = {}\n", spec_.points, spec_.levels, spec_.design_seed.value_or(seed_));
+      break;
   }
-  if (adaptive()) t += fmt::format("target_ci = {}={}\nmax_replicates = {}\n", kOutcomeSpecs[static_cast<std::size_t>(target_.outcome)].name, target_.width, stride_);
+  if (adaptive())
+    t += fmt::format("target_ci = {}={}\nmax_replicates = {}\n", kOutcomeSpecs[static_cast<std::size_t>(target_.outcome)].name, target_.width, stride_);
   for (const auto& f : spec_.factors) {
     if (!f.levels.empty()) {
       std::string lv;
@@ -119,9 +127,12 @@ std::vector<std::string> Plan::overrides(std::int64_t point) const {
     const auto& f = spec_.factors[c];
     const double v = design_(point, static_cast<std::int64_t>(c));
     std::string val;
-    if (f.spec->type == ParamType::Bool) val = v != 0 ? "true" : "false";
-    else if (f.spec->type == ParamType::Int) val = fmt::format("{}", static_cast<std::int64_t>(v));
-    else val = fmt::format("{}", v);  // shortest text that reads back as exactly v
+    if (f.spec->type == ParamType::Bool)
+      val = v != 0 ? "true" : "false";
+    else if (f.spec->type == ParamType::Int)
+      val = fmt::format("{}", static_cast<std::int64_t>(v));
+    else
+      val = fmt::format("{}", v);  // shortest text that reads back as exactly v
     o.push_back(f.name + "=" + val);
   }
   return o;

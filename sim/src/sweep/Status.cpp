@@ -1,9 +1,9 @@
 #include "buurt/sweep/Status.h"
 
-#include <algorithm>
-#include <cmath>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <algorithm>
+#include <cmath>
 
 #include "FileFormat.h"
 #include "buurt/output/Recorder.h"
@@ -30,7 +30,8 @@ std::string status_report(const fs::path& given, int threads) {
   std::string out = fmt::format("sweep        {} ({})\nfile         {}\n", h.name, h.fingerprint, path.string());
   out += fmt::format("design       {}: {} points x {} parameters ({})\n", h.design_kind, h.design.rows, h.design.cols, fmt::join(h.parameter_names, ", "));
   out += fmt::format("replicates   {}{}, seed {}, {} weeks per run\n", h.replicates,
-                     h.target_ci.empty() ? "" : fmt::format(" (adaptive until the 95% interval of {} is narrow enough, at most {})", h.target_ci, h.stride), h.seed, h.weeks);
+                     h.target_ci.empty() ? "" : fmt::format(" (adaptive until the 95% interval of {} is narrow enough, at most {})", h.target_ci, h.stride),
+                     h.seed, h.weeks);
   if (h.shard_count > 1) out += fmt::format("shard        {}/{}\n", h.shard_index, h.shard_count);
   if (kind == kKindFinal) {
     std::vector<hsize_t> dims;
@@ -64,7 +65,8 @@ std::string status_report(const fs::path& given, int threads) {
   out += fmt::format("state        in progress (resume with `buurt sweep <sweep.toml> --resume`)\n");
   out += fmt::format("runs         {} done, {} missing, {} planned\n", n_done, missing, planned);
   if (n_done > 0)
-    out += fmt::format("time         {:.3f} s per run (summed run time {:.1f} s); ETA {:.1f} s at {} parallel runs\n", mean, sum, mean * static_cast<double>(missing) / th, th);
+    out += fmt::format("time         {:.3f} s per run (summed run time {:.1f} s); ETA {:.1f} s at {} parallel runs\n", mean, sum,
+                       mean * static_cast<double>(missing) / th, th);
   else
     out += "time         no run finished yet: no ETA\n";
   return out;

@@ -3,12 +3,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <fmt/format.h>
 #include <limits>
 
 #include "FileFormat.h"
@@ -96,8 +96,9 @@ PartialFile PartialFile::create(const fs::path& path, const Plan& plan, bool for
   try {
     h5::Handle f = h5::create_file(tmp);
     h5::set_attr(f.id(), "kind", std::string(kKindPartial));
-    h5::set_attr(f.id(), "note", std::string("Working file of a sweep in progress: rows with /partial/done != 0 are complete. "
-                                             "`buurt sweep --resume` continues it; `buurt sweep --status` summarises it."));
+    h5::set_attr(f.id(), "note",
+                 std::string("Working file of a sweep in progress: rows with /partial/done != 0 are complete. "
+                             "`buurt sweep --resume` continues it; `buurt sweep --status` summarises it."));
     Header::from_plan(plan).write(f.id());
     const auto slots = static_cast<hsize_t>(plan.slots());
     const auto k = static_cast<hsize_t>(plan.final_names().size()), w1 = static_cast<hsize_t>(plan.weeks() + 1);
@@ -168,16 +169,19 @@ void PartialFile::load(const Plan& plan) {
   } catch (const h5::Error&) {
     throw OutputError(fmt::format("'{}' cannot be opened as HDF5 (not a sweep working file?)", path_.string()));
   }
-  if (read_kind(f.id()) != kKindPartial) throw OutputError(fmt::format("'{}' is not a sweep working file (attribute kind != '{}')", path_.string(), kKindPartial));
+  if (read_kind(f.id()) != kKindPartial)
+    throw OutputError(fmt::format("'{}' is not a sweep working file (attribute kind != '{}')", path_.string(), kKindPartial));
   const Header h = Header::read(f.id());
   if (h.fingerprint != plan.fingerprint())
-    throw OutputError(fmt::format("'{}' belongs to a different sweep definition (fingerprint {} vs {}): {}. "
-                                  "Resume it with the sweep file and options it was started with, or pass --force to start over.",
-                                  path_.string(), h.fingerprint, plan.fingerprint(), first_difference(h.normalised, plan.normalised())));
+    throw OutputError(
+        fmt::format("'{}' belongs to a different sweep definition (fingerprint {} vs {}): {}. "
+                    "Resume it with the sweep file and options it was started with, or pass --force to start over.",
+                    path_.string(), h.fingerprint, plan.fingerprint(), first_difference(h.normalised, plan.normalised())));
   if (h.program_version != Provenance::version() || h.git_commit != Provenance::commit())
-    throw OutputError(fmt::format("'{}' was started by buurt {} ({}), this is buurt {} ({}): a resumed sweep would mix two versions of the "
-                                  "model. Finish it with the program that started it, or pass --force to start over.",
-                                  path_.string(), h.program_version, h.git_commit, Provenance::version(), Provenance::commit()));
+    throw OutputError(
+        fmt::format("'{}' was started by buurt {} ({}), this is buurt {} ({}): a resumed sweep would mix two versions of the "
+                    "model. Finish it with the program that started it, or pass --force to start over.",
+                    path_.string(), h.program_version, h.git_commit, Provenance::version(), Provenance::commit()));
   if (h.shard_index != plan.shard().index || h.shard_count != plan.shard().count)
     throw OutputError(fmt::format("'{}' holds shard {}/{}, not {}/{}", path_.string(), h.shard_index, h.shard_count, plan.shard().index, plan.shard().count));
   const std::int64_t slots = plan.slots();
@@ -230,9 +234,19 @@ void PartialFile::load(const Plan& plan) {
 }
 
 PartialFile::PartialFile(PartialFile&& o) noexcept
-    : path_(std::move(o.path_)), fd_(o.fd_), k_(o.k_), t_(o.t_), w1_(o.w1_), target_col_(o.target_col_), off_final_(o.off_final_),
-      off_done_(o.off_done_), off_seconds_(o.off_seconds_), off_series_(std::move(o.off_series_)), done_(std::move(o.done_)),
-      target_(std::move(o.target_)), seconds_(std::move(o.seconds_)) {
+    : path_(std::move(o.path_)),
+      fd_(o.fd_),
+      k_(o.k_),
+      t_(o.t_),
+      w1_(o.w1_),
+      target_col_(o.target_col_),
+      off_final_(o.off_final_),
+      off_done_(o.off_done_),
+      off_seconds_(o.off_seconds_),
+      off_series_(std::move(o.off_series_)),
+      done_(std::move(o.done_)),
+      target_(std::move(o.target_)),
+      seconds_(std::move(o.seconds_)) {
   o.fd_ = -1;
 }
 
@@ -279,6 +293,5 @@ void PartialFile::write(const RunResult& r) {
 void PartialFile::sync() {
   if (fd_ >= 0 && ::fdatasync(fd_) != 0) throw OutputError(fmt::format("cannot sync '{}': {}", path_.string(), std::strerror(errno)));
 }
-
 
 }  // namespace buurt::sweep

@@ -1,12 +1,12 @@
 #include "buurt/sweep/Sweep.h"
 
+#include <fmt/format.h>
+#include <toml++/toml.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "buurt/scenario/TomlText.h"
 
@@ -16,7 +16,8 @@ namespace buurt::sweep {
 namespace {
 
 constexpr std::string_view kTopKeys[] = {"base", "name", "description", "fixed", "design", "parameters", "outcomes"};
-constexpr std::string_view kDesignKeys[] = {"kind", "replicates", "seed", "points", "trajectories", "levels", "skip", "centered", "design_seed", "max_replicates"};
+constexpr std::string_view kDesignKeys[] = {"kind",   "replicates", "seed",     "points",      "trajectories",
+                                            "levels", "skip",       "centered", "design_seed", "max_replicates"};
 constexpr std::string_view kRangeKeys[] = {"min", "max", "steps"};
 constexpr std::string_view kOutcomeKeys[] = {"final", "timeseries"};
 constexpr std::string_view kKinds[] = {"grid", "lhs", "sobol", "saltelli", "morris"};
@@ -26,8 +27,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    for (std::size_t j = 1; j <= b.size(); ++j) cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
     std::swap(prev, cur);
   }
   return prev[b.size()];
@@ -53,7 +53,6 @@ std::string hint(std::string_view name, const Range& candidates) {
   return fmt::format(" (allowed: {})", all);
 }
 
-
 struct Ctx {
   std::string file;
   [[noreturn]] void fail(const toml::source_region& where, const std::string& key, const std::string& msg) const {
@@ -78,8 +77,10 @@ double param_value(const Ctx& c, const ParamSpec& spec, const std::string& key, 
       if (auto i = n.value_exact<std::int64_t>()) v = static_cast<double>(*i);
       break;
     case ParamType::Real:
-      if (n.is_integer()) v = static_cast<double>(*n.value_exact<std::int64_t>());
-      else if (auto d = n.value_exact<double>()) v = *d;
+      if (n.is_integer())
+        v = static_cast<double>(*n.value_exact<std::int64_t>());
+      else if (auto d = n.value_exact<double>())
+        v = *d;
       break;
   }
   if (!v || !std::isfinite(*v) || (spec.type != ParamType::Bool && (*v < spec.min || *v > spec.max)))
@@ -90,8 +91,10 @@ double param_value(const Ctx& c, const ParamSpec& spec, const std::string& key, 
 /// A plain number for a range end: integers and floats, within the schema range.
 double range_value(const Ctx& c, const ParamSpec& spec, const std::string& key, const toml::node& n) {
   std::optional<double> v;
-  if (n.is_integer()) v = static_cast<double>(*n.value_exact<std::int64_t>());
-  else if (auto d = n.value_exact<double>()) v = *d;
+  if (n.is_integer())
+    v = static_cast<double>(*n.value_exact<std::int64_t>());
+  else if (auto d = n.value_exact<double>())
+    v = *d;
   if (!v || !std::isfinite(*v) || *v < spec.min || *v > spec.max)
     c.fail(n.source(), key, fmt::format("expected a number in [{}, {}], found {}", spec.min, spec.max, describe_toml_value(n)));
   return *v;
@@ -258,16 +261,23 @@ SweepSpec parse_impl(std::string_view text, const std::string& label, const std:
     if (std::find(std::begin(kDesignKeys), std::end(kDesignKeys), key) == std::end(kDesignKeys))
       c.fail(k.source(), full, fmt::format("unknown key{}", hint(key, kDesignKeys)));
     if (!applies(key)) c.fail(k.source(), full, fmt::format("does not apply to a {} design", kname));
-    if (key == "replicates") s.replicates = get_int(c, node, full, 1, 1000000);
-    else if (key == "seed") s.seed = get_int(c, node, full, 0, 4294967295LL);
-    else if (key == "points") s.points = get_int(c, node, full, 1, 100000000);
-    else if (key == "trajectories") s.points = get_int(c, node, full, 1, 10000000);
+    if (key == "replicates")
+      s.replicates = get_int(c, node, full, 1, 1000000);
+    else if (key == "seed")
+      s.seed = get_int(c, node, full, 0, 4294967295LL);
+    else if (key == "points")
+      s.points = get_int(c, node, full, 1, 100000000);
+    else if (key == "trajectories")
+      s.points = get_int(c, node, full, 1, 10000000);
     else if (key == "levels") {
       s.levels = get_int(c, node, full, 2, 1000);
       if (s.levels % 2 != 0) c.fail(node.source(), full, fmt::format("expected an even number of levels (Morris), found {}", s.levels));
-    } else if (key == "skip") s.skip = get_int(c, node, full, 0, 1LL << 40);
-    else if (key == "design_seed") s.design_seed = get_int(c, node, full, 0, 4294967295LL);
-    else if (key == "max_replicates") s.max_replicates = get_int(c, node, full, 1, 1000000);
+    } else if (key == "skip")
+      s.skip = get_int(c, node, full, 0, 1LL << 40);
+    else if (key == "design_seed")
+      s.design_seed = get_int(c, node, full, 0, 4294967295LL);
+    else if (key == "max_replicates")
+      s.max_replicates = get_int(c, node, full, 1, 1000000);
     else if (key == "centered") {
       auto b = node.value_exact<bool>();
       if (!b) c.fail(node.source(), full, fmt::format("expected a boolean, found {}", describe_toml_value(node)));
@@ -275,10 +285,12 @@ SweepSpec parse_impl(std::string_view text, const std::string& label, const std:
     }
   }
   if (s.max_replicates > 0 && s.max_replicates < s.replicates)
-    c.fail(design.get("max_replicates")->source(), "design.max_replicates", fmt::format("expected at least replicates ({}), found {}", s.replicates, s.max_replicates));
+    c.fail(design.get("max_replicates")->source(), "design.max_replicates",
+           fmt::format("expected at least replicates ({}), found {}", s.replicates, s.max_replicates));
   if (s.kind == DesignKind::Morris && s.points == 0) c.fail(kind_node->source(), "design.trajectories", "a morris design needs trajectories = r");
   if (s.kind != DesignKind::Grid && s.kind != DesignKind::Morris && s.points == 0)
-    c.fail(kind_node->source(), "design.points", fmt::format("a {} design needs points = n{}", kname, s.kind == DesignKind::Saltelli ? " (base samples; runs N x (parameters + 2))" : ""));
+    c.fail(kind_node->source(), "design.points",
+           fmt::format("a {} design needs points = n{}", kname, s.kind == DesignKind::Saltelli ? " (base samples; runs N x (parameters + 2))" : ""));
 
   // [parameters]
   std::vector<Leaf> leaves;
@@ -304,7 +316,8 @@ SweepSpec parse_impl(std::string_view text, const std::string& label, const std:
       if (arr->empty()) c.fail(leaf.where, f.name, "expected at least one level, found an empty list");
       for (const auto& e : *arr) {
         const double v = param_value(c, spec, f.name, e);
-        if (std::find(f.levels.begin(), f.levels.end(), v) != f.levels.end()) c.fail(e.source(), f.name, fmt::format("level {} listed twice", describe_toml_value(e)));
+        if (std::find(f.levels.begin(), f.levels.end(), v) != f.levels.end())
+          c.fail(e.source(), f.name, fmt::format("level {} listed twice", describe_toml_value(e)));
         f.levels.push_back(v);
       }
     } else if (const auto* rt = leaf.node->as_table()) {
@@ -367,7 +380,8 @@ SweepSpec parse_impl(std::string_view text, const std::string& label, const std:
   }
   if (!s.timeseries.empty())
     for (const auto& f : s.factors)
-      if (f.name == "run.weeks") c.fail(tbl.get("outcomes")->source(), "outcomes.timeseries", "time series need the same run.weeks at every point; do not vary run.weeks");
+      if (f.name == "run.weeks")
+        c.fail(tbl.get("outcomes")->source(), "outcomes.timeseries", "time series need the same run.weeks at every point; do not vary run.weeks");
 
   // The base with the fixed overrides must load; errors point into the sweep file.
   try {

@@ -1,8 +1,8 @@
 // Same scenario and seed give bit-identical results whatever the thread count.
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <tbb/global_control.h>
+#include <cstring>
 
 #include "../test_support.h"
 #include "buurt/core/Simulation.h"

@@ -252,7 +252,8 @@ TEST(Ties, ContactRelievesLonelinessUpToTheProtectiveNumber) {
   sim.step();
   std::size_t zero = 0, many = 0;
   for (std::size_t i = 0; i < pop.size; ++i) {
-    const float k = static_cast<float>(std::min<int>(pop.active_ties[i], static_cast<int>(p.ties_protective_ties))) / static_cast<float>(p.ties_protective_ties);
+    const float k =
+        static_cast<float>(std::min<int>(pop.active_ties[i], static_cast<int>(p.ties_protective_ties))) / static_cast<float>(p.ties_protective_ties);
     const float expected = 0.5f + 0.02f * (1.0f - k) - 0.05f * k;
     ASSERT_NEAR(pop.need[Social][i], expected, 1e-5) << "ties " << pop.active_ties[i];
     zero += pop.active_ties[i] == 0;

@@ -32,8 +32,10 @@ TEST(Network, IsolatedResidentsHaveNoTiesAndNeighboursShareAStreet) {
   }
   EXPECT_GT(isolated, 100u);
   for (std::size_t e = 0; e < net.edges(); ++e)
-    if (net.kind[e] == TieKind::Neighbour) ASSERT_EQ(pop.street[net.a[e]], pop.street[net.b[e]]);
-    else if (net.kind[e] == TieKind::Household) ASSERT_EQ(pop.household[net.a[e]], pop.household[net.b[e]]);
+    if (net.kind[e] == TieKind::Neighbour)
+      ASSERT_EQ(pop.street[net.a[e]], pop.street[net.b[e]]);
+    else if (net.kind[e] == TieKind::Household)
+      ASSERT_EQ(pop.household[net.a[e]], pop.household[net.b[e]]);
 }
 
 TEST(Network, MeanDegreeFollowsTheScenarioAndPovertyShrinksNetworks) {
@@ -46,8 +48,10 @@ TEST(Network, MeanDegreeFollowsTheScenarioAndPovertyShrinksNetworks) {
     double d = 0;
     for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k)
       if (net.other[k] != kNone && net.kind[net.edge[k]] != TieKind::Household) ++d;
-    if (pop.income[i] == IncomeGroup::Middle) deg_rich += d, ++nr;
-    else deg_poor += d, ++np;
+    if (pop.income[i] == IncomeGroup::Middle)
+      deg_rich += d, ++nr;
+    else
+      deg_poor += d, ++np;
   }
   const double expected = p.network_kin_ties + p.network_neighbour_ties + p.network_friend_ties;
   EXPECT_NEAR(deg_rich / nr, expected, 0.15 * expected);

@@ -45,8 +45,10 @@ TEST(Population, LowIncomeStartsLessSelfReliant) {
   const Population pop = build_population(test::small_params(20000), 0);
   double poor = 0, rich = 0, np = 0, nr = 0;
   for (std::size_t i = 0; i < pop.size; ++i) {
-    if (pop.income[i] == IncomeGroup::Middle) rich += pop.self_reliance[i], ++nr;
-    else poor += pop.self_reliance[i], ++np;
+    if (pop.income[i] == IncomeGroup::Middle)
+      rich += pop.self_reliance[i], ++nr;
+    else
+      poor += pop.self_reliance[i], ++np;
   }
   EXPECT_LT(poor / np + 0.1, rich / nr);
 }

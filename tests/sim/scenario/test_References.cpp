@@ -57,7 +57,8 @@ TEST(References, EveryCitedKeyResolves) {
     for (const auto& key : keys) EXPECT_TRUE(k.sources.count(key)) << spec.full_name() << " cites [" << key << "], not in docs/references.md";
   }
   for (const auto& o : kOutcomeSpecs)
-    if (!o.reference.empty()) EXPECT_TRUE(k.figures.count(std::string(o.reference))) << o.name << ": reference figure '" << o.reference << "' not in docs/references.md";
+    if (!o.reference.empty())
+      EXPECT_TRUE(k.figures.count(std::string(o.reference))) << o.name << ": reference figure '" << o.reference << "' not in docs/references.md";
 }
 
 TEST(References, AnUnknownKeyIsCaught) {  // negative control: the parser sees a key that is not there

@@ -39,7 +39,8 @@ TEST(Scenario, ResolvedTextParsesBackToSameParams) {
 
 TEST(Scenario, BrokenFilesNameLineKeyAndExpectation) {
   const Broken cases[] = {
-      {"[population]\nresidents = \"many\"\n", "broken.toml:2:13: key 'population.residents': expected an integer in [10, 20000000] (residents), found the string \"many\"", 2},
+      {"[population]\nresidents = \"many\"\n",
+       "broken.toml:2:13: key 'population.residents': expected an integer in [10, 20000000] (residents), found the string \"many\"", 2},
       {"[population]\nresidents = 5\n", "expected an integer in [10, 20000000]", 2},
       {"[population]\nresidents = 6500.5\n", "found the number 6500.5", 2},
       {"[asking]\ntreshold_mean = 0.3\n", "broken.toml:2:1: key 'asking.treshold_mean': unknown key; did you mean 'asking.threshold_mean'?", 2},

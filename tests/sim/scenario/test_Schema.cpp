@@ -43,6 +43,5 @@ TEST(Schema, DocsParameterTableMatchesSchema) {
   const auto b = doc.find(begin), e = doc.find(end);
   ASSERT_NE(b, std::string::npos);
   ASSERT_NE(e, std::string::npos);
-  EXPECT_EQ(doc.substr(b + begin.size(), e - b - begin.size()), schema_markdown())
-      << "regenerate with: scripts/gen_docs.sh";
+  EXPECT_EQ(doc.substr(b + begin.size(), e - b - begin.size()), schema_markdown()) << "regenerate with: scripts/gen_docs.sh";
 }

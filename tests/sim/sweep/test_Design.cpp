@@ -29,8 +29,14 @@ TEST(Sobol, MatchesPublishedJoeKuoPoints) {
   for (const auto& r : refs)
     for (int k = 0; k < 6; ++k) EXPECT_EQ(sobol_value(r.index, dims[k]), r.x[k]) << "point " << r.index << " dimension " << dims[k] + 1;
   // The first eight points in four dimensions (Joe & Kuo's example output).
-  const double first[8][4] = {{0, 0, 0, 0},         {0.5, 0.5, 0.5, 0.5},     {0.75, 0.25, 0.25, 0.25},  {0.25, 0.75, 0.75, 0.75},
-                              {0.375, 0.375, 0.625, 0.875}, {0.875, 0.875, 0.125, 0.375}, {0.625, 0.125, 0.875, 0.625}, {0.125, 0.625, 0.375, 0.125}};
+  const double first[8][4] = {{0, 0, 0, 0},
+                              {0.5, 0.5, 0.5, 0.5},
+                              {0.75, 0.25, 0.25, 0.25},
+                              {0.25, 0.75, 0.75, 0.75},
+                              {0.375, 0.375, 0.625, 0.875},
+                              {0.875, 0.875, 0.125, 0.375},
+                              {0.625, 0.125, 0.875, 0.625},
+                              {0.125, 0.625, 0.375, 0.125}};
   const Matrix m = sobol(8, 4);
   for (int i = 0; i < 8; ++i)
     for (int d = 0; d < 4; ++d) EXPECT_EQ(m(i, d), first[i][d]);
@@ -84,8 +90,8 @@ TEST(Saltelli, BlocksAreA_ABj_B) {
   for (std::int64_t i = 0; i < n; ++i) {
     const std::int64_t r0 = i * (p + 2);
     for (int d = 0; d < p; ++d) {
-      EXPECT_EQ(s(r0, d), ab(i, d));               // A: first p Sobol dimensions
-      EXPECT_EQ(s(r0 + p + 1, d), ab(i, p + d));   // B: the next p
+      EXPECT_EQ(s(r0, d), ab(i, d));              // A: first p Sobol dimensions
+      EXPECT_EQ(s(r0 + p + 1, d), ab(i, p + d));  // B: the next p
     }
     for (int j = 0; j < p; ++j)
       for (int d = 0; d < p; ++d) EXPECT_EQ(s(r0 + 1 + j, d), d == j ? s(r0 + p + 1, d) : s(r0, d)) << "AB^(" << j << ") column " << d;

@@ -23,7 +23,8 @@ const std::string kSweep = std::string(R"(base = "baseline.toml"
 [fixed]
 population.residents = 200
 run.weeks = 6
-)") + (find_param("run.burn_in") ? "run.burn_in = 0\n" : "") + R"(
+)") + (find_param("run.burn_in") ? "run.burn_in = 0\n" : "") +
+                           R"(
 [design]
 kind = "grid"
 replicates = 2
@@ -201,7 +202,7 @@ TEST(Store, DifferentDefinitionIsRefused) {
     EXPECT_NE(std::string(e.what()).find("replicates = 2"), std::string::npos) << e.what();
   }
   EXPECT_THROW((void)PartialFile::open(partial, make(kSweep, {}, {0, 2})), OutputError);  // another shard
-  EXPECT_THROW((void)PartialFile::create(partial, plan, false), OutputError);            // exists
+  EXPECT_THROW((void)PartialFile::create(partial, plan, false), OutputError);             // exists
 }
 
 TEST(Store, WorkingFileOfAnotherProgramVersionIsRefused) {
@@ -257,12 +258,12 @@ TEST(Adaptive, WantedReplicatesFollowTheIntervalWidth) {
   EXPECT_NEAR(t975(40), 2.021, 1e-3);
   EXPECT_NEAR(t975(120), 1.980, 1e-3);
   const std::vector<double> tight{1.0, 1.001, 0.999};
-  EXPECT_EQ(wanted_replicates(tight, 0.1, 50), 3);            // already narrow
+  EXPECT_EQ(wanted_replicates(tight, 0.1, 50), 3);  // already narrow
   const std::vector<double> wide{0.0, 1.0, 0.5, 0.25};
-  const std::int64_t w = wanted_replicates(wide, 0.1, 50);    // far too wide: at most doubles
+  const std::int64_t w = wanted_replicates(wide, 0.1, 50);  // far too wide: at most doubles
   EXPECT_EQ(w, 8);
-  EXPECT_EQ(wanted_replicates(wide, 0.1, 6), 6);              // capped
-  EXPECT_EQ(wanted_replicates({1.0, 1.0}, 0.1, 10), 2);       // no spread
+  EXPECT_EQ(wanted_replicates(wide, 0.1, 6), 6);         // capped
+  EXPECT_EQ(wanted_replicates({1.0, 1.0}, 0.1, 10), 2);  // no spread
 }
 
 TEST(Adaptive, SameResultAcrossShardsAndTheTargetIsReached) {

@@ -52,9 +52,8 @@ TEST(SweepFile, EveryExampleParsesWithItsDesign) {
 }
 
 TEST(SweepFile, DesignValuesReachTheScenarioExactly) {
-  const Plan plan(parse_sweep_text(kHead +
-                                       "[design]\nkind = \"lhs\"\npoints = 25\nseed = 3\n[parameters]\n"
-                                       "helping.share_willing = { min = 0.1, max = 0.9 }\nnetwork.slack_per_resident = { min = 1, max = 9 }\n",
+  const Plan plan(parse_sweep_text(kHead + "[design]\nkind = \"lhs\"\npoints = 25\nseed = 3\n[parameters]\n"
+                                           "helping.share_willing = { min = 0.1, max = 0.9 }\nnetwork.slack_per_resident = { min = 1, max = 9 }\n",
                                    "x.toml", kScenarios));
   for (std::int64_t p = 0; p < plan.points(); ++p) {
     const Scenario s = plan.scenario(p);
@@ -93,7 +92,8 @@ TEST(SweepFile, BadFilesGetClearErrors) {
   const Case cases[] = {
       {h + "[design]\nkind = \"grid\"\n[parameters]\nhelping.share_wiling = [0.2]\n",
        "bad.toml:8:9: key 'helping.share_wiling': unknown parameter; did you mean 'helping.share_willing'?"},
-      {h + "[design]\nkind = \"gird\"\n[parameters]\nhelping.share_willing = [0.2]\n", "bad.toml:6:8: key 'design.kind': unknown design 'gird'; did you mean 'grid'?"},
+      {h + "[design]\nkind = \"gird\"\n[parameters]\nhelping.share_willing = [0.2]\n",
+       "bad.toml:6:8: key 'design.kind': unknown design 'gird'; did you mean 'grid'?"},
       {h + "[design]\nkind = \"grid\"\n[parameters]\nhelping.share_willing = [0.2, \"x\"]\n",
        "bad.toml:8:31: key 'helping.share_willing': expected a number in [0, 1], found the string \"x\""},
       {h + "[design]\nkind = \"grid\"\n[parameters]\nhelping.share_willing = [0.2, 1.5]\n", "expected a number in [0, 1], found the number 1.5"},
@@ -102,7 +102,8 @@ TEST(SweepFile, BadFilesGetClearErrors) {
       {h + "[design]\nkind = \"lhs\"\n[parameters]\nhelping.share_willing = { min = 0.2, max = 0.4 }\n", "key 'design.points': a lhs design needs points = n"},
       {h + "[design]\nkind = \"sobol\"\npoints = 4\n[parameters]\nhelping.share_willing = { min = 0.5, max = 0.4 }\n",
        "key 'helping.share_willing.max': expected max > min (0.5), found 0.4"},
-      {h + "[design]\nkind = \"grid\"\npoints = 3\n[parameters]\nhelping.share_willing = [0.2]\n", "bad.toml:7:1: key 'design.points': does not apply to a grid design"},
+      {h + "[design]\nkind = \"grid\"\npoints = 3\n[parameters]\nhelping.share_willing = [0.2]\n",
+       "bad.toml:7:1: key 'design.points': does not apply to a grid design"},
       {h + "[design]\nkind = \"grid\"\nreplicate = 3\n[parameters]\nhelping.share_willing = [0.2]\n",
        "key 'design.replicate': unknown key; did you mean 'replicates'?"},
       {h + "[design]\nkind = \"morris\"\ntrajectories = 2\nlevels = 3\n[parameters]\nhelping.share_willing = { min = 0.2, max = 0.4 }\n",

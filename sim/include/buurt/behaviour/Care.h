@@ -20,9 +20,9 @@ class CareCircle {
   double tie_bytes() const { return static_cast<double>(to_a_.capacity() + to_b_.capacity()) * 4.0; }
 
  private:
-  std::vector<float> weight_;        ///< summed weight of each receiver's carers
-  std::vector<std::uint8_t> flag_;   ///< carer of some receiver this week
-  std::vector<float> to_a_, to_b_;   ///< care hours given this week on each tie, per direction
+  std::vector<float> weight_;       ///< summed weight of each receiver's carers
+  std::vector<std::uint8_t> flag_;  ///< carer of some receiver this week
+  std::vector<float> to_a_, to_b_;  ///< care hours given this week on each tie, per direction
 };
 
 }  // namespace buurt::phase

@@ -25,7 +25,7 @@ struct OutcomeSpec {
   std::string_view name;
   std::string_view unit;
   std::string_view description;
-  std::string_view label;      ///< short English label
+  std::string_view label;  ///< short English label
   OutcomeFormat format;
   OutcomeKind kind;
   Direction direction;

@@ -5,13 +5,13 @@
 // reductions whose result does not depend on the thread count, and coarse jobs (whole runs) for
 // `compare` and sweeps. Grain sizes are the caller's.
 
-#include <cstddef>
-#include <functional>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_reduce.h>
 #include <tbb/partitioner.h>
 #include <tbb/task_arena.h>
+#include <cstddef>
+#include <functional>
 #include <utility>
 
 namespace buurt::par {

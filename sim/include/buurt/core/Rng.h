@@ -9,7 +9,20 @@ namespace buurt {
 
 /// Independent random streams; each phase draws from its own so phases never shift each other.
 enum class Stream : std::uint32_t {
-  Init = 1, Household, Ties, Events, Recovery, Ask, Priority, TieBreak, Meeting, Team, Outreach, Initiative, Volunteer, Replicate
+  Init = 1,
+  Household,
+  Ties,
+  Events,
+  Recovery,
+  Ask,
+  Priority,
+  TieBreak,
+  Meeting,
+  Team,
+  Outreach,
+  Initiative,
+  Volunteer,
+  Replicate
 };
 
 /// Week value used for draws made before the first week (initialisation).

@@ -57,7 +57,7 @@ class Simulation {
   WeekOutcomes out_;
   WeekCounters counters_;
   int week_ = 0;
-  int burn_in_ = 0;       ///< weeks run before week 0 (random numbers use week + burn_in)
+  int burn_in_ = 0;         ///< weeks run before week 0 (random numbers use week + burn_in)
   std::uint32_t tick_ = 0;  ///< week being simulated, counted from the start of the burn-in
 
   // The phases' own state and buffers, in the order of the week.

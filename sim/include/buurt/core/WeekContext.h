@@ -15,9 +15,9 @@ namespace buurt {
 struct WeekCounters {
   double intakes = 0, wait_sum = 0, referrals = 0, reentries = 0;  ///< the team (residents, weeks)
   double professional_hours = 0, secondline_hours = 0;             ///< hours of the team and the second line
-  double programme_ties = 0;    ///< ties formed by team mobilisation, managers and initiatives
-  double meeting_ties = 0;      ///< ties formed when street neighbours meet (tie dynamics)
-  double ties_broken = 0;       ///< ties that ended (tie dynamics)
+  double programme_ties = 0;                                       ///< ties formed by team mobilisation, managers and initiatives
+  double meeting_ties = 0;                                         ///< ties formed when street neighbours meet (tie dynamics)
+  double ties_broken = 0;                                          ///< ties that ended (tie dynamics)
   double cm_hours = 0, cm_active = 0, cm_burned_out = 0;           ///< community managers
   double initiative_members = 0, ownership = 0;                    ///< citizen initiatives
 };

@@ -21,8 +21,8 @@ struct RunSummary {
 /// Statistics per scenario (s) and outcome (k), flattened s * K + k.
 struct CompareSummary {
   std::size_t scenarios = 0, replicates = 0;
-  std::vector<double> final_values;      ///< [S, R, K] outcome in the last week
-  std::vector<double> last_year;         ///< [S, R, K] mean over the last 52 weeks (or all weeks if fewer)
+  std::vector<double> final_values;                                                 ///< [S, R, K] outcome in the last week
+  std::vector<double> last_year;                                                    ///< [S, R, K] mean over the last 52 weeks (or all weeks if fewer)
   std::vector<double> mean, diff_mean, diff_lo, diff_hi, rel_mean, rel_lo, rel_hi;  ///< [S, K]
   double at(const std::vector<double>& v, std::size_t s, Outcome k) const { return v[s * kNumOutcomes + static_cast<std::size_t>(k)]; }
 };

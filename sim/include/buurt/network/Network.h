@@ -19,11 +19,11 @@ struct Network {
   std::vector<std::uint32_t> edge;       ///< per entry: edge id
 
   // per edge
-  std::vector<std::uint32_t> a, b;       ///< endpoints, a < b
+  std::vector<std::uint32_t> a, b;  ///< endpoints, a < b
   std::vector<TieKind> kind;
-  std::vector<float> strength;           ///< 0 = ended
-  std::vector<float> balance;            ///< hours given by a to b minus received from b
-  std::vector<std::int32_t> last_help;   ///< last week with help on the tie, -1 never
+  std::vector<float> strength;          ///< 0 = ended
+  std::vector<float> balance;           ///< hours given by a to b minus received from b
+  std::vector<std::int32_t> last_help;  ///< last week with help on the tie, -1 never
 
   std::size_t edges() const { return a.size(); }
   bool active(std::uint32_t e) const { return strength[e] > 0.0f; }

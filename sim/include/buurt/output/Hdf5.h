@@ -42,16 +42,44 @@ class Handle {
   hid_t id_ = H5I_INVALID_HID;
 };
 
-template <class T> hid_t native_type();
-template <> inline hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
-template <> inline hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
-template <> inline hid_t native_type<std::int32_t>() { return H5T_NATIVE_INT32; }
-template <> inline hid_t native_type<std::uint32_t>() { return H5T_NATIVE_UINT32; }
-template <> inline hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
-template <> inline hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64; }
-template <> inline hid_t native_type<std::uint8_t>() { return H5T_NATIVE_UINT8; }
-template <> inline hid_t native_type<std::uint16_t>() { return H5T_NATIVE_UINT16; }
-template <> inline hid_t native_type<std::int8_t>() { return H5T_NATIVE_INT8; }
+template <class T>
+hid_t native_type();
+template <>
+inline hid_t native_type<double>() {
+  return H5T_NATIVE_DOUBLE;
+}
+template <>
+inline hid_t native_type<float>() {
+  return H5T_NATIVE_FLOAT;
+}
+template <>
+inline hid_t native_type<std::int32_t>() {
+  return H5T_NATIVE_INT32;
+}
+template <>
+inline hid_t native_type<std::uint32_t>() {
+  return H5T_NATIVE_UINT32;
+}
+template <>
+inline hid_t native_type<std::int64_t>() {
+  return H5T_NATIVE_INT64;
+}
+template <>
+inline hid_t native_type<std::uint64_t>() {
+  return H5T_NATIVE_UINT64;
+}
+template <>
+inline hid_t native_type<std::uint8_t>() {
+  return H5T_NATIVE_UINT8;
+}
+template <>
+inline hid_t native_type<std::uint16_t>() {
+  return H5T_NATIVE_UINT16;
+}
+template <>
+inline hid_t native_type<std::int8_t>() {
+  return H5T_NATIVE_INT8;
+}
 
 /// Silence HDF5's own error printing (errors become exceptions with our message).
 void quiet();
@@ -77,7 +105,9 @@ void write_strings(hid_t parent, const std::string& name, const std::vector<std:
 template <class T>
 void write(hid_t parent, const std::string& name, std::span<const T> data, std::vector<hsize_t> dims = {}, int deflate = 0);
 template <class T>
-void write_scalar(hid_t parent, const std::string& name, T value) { write<T>(parent, name, std::span<const T>(&value, 1), std::vector<hsize_t>{}, -1); }
+void write_scalar(hid_t parent, const std::string& name, T value) {
+  write<T>(parent, name, std::span<const T>(&value, 1), std::vector<hsize_t>{}, -1);
+}
 
 template <class T>
 std::vector<T> read(hid_t parent, const std::string& name, std::vector<hsize_t>* dims = nullptr);
@@ -88,7 +118,9 @@ class RowAppender {
   RowAppender() = default;
   RowAppender(hid_t parent, const std::string& name, hid_t type, hsize_t cols, int deflate);
   template <class T>
-  void append(std::span<const T> row) { append_raw(row.data(), row.size(), native_type<T>()); }
+  void append(std::span<const T> row) {
+    append_raw(row.data(), row.size(), native_type<T>());
+  }
   hid_t id() const { return ds_.id(); }
   hsize_t rows() const { return rows_; }
 
@@ -99,15 +131,19 @@ class RowAppender {
 };
 
 /// A dataset of fixed shape `dims`, chunked (`chunk`, empty = contiguous) and gzip-compressed when deflate > 0.
-Handle create_dataset(hid_t parent, const std::string& name, hid_t type, const std::vector<hsize_t>& dims,
-                      const std::vector<hsize_t>& chunk = {}, int deflate = 0);
+Handle create_dataset(hid_t parent, const std::string& name, hid_t type, const std::vector<hsize_t>& dims, const std::vector<hsize_t>& chunk = {},
+                      int deflate = 0);
 /// Write / read rows [row0, row0 + nrows) of a 1-D or 2-D dataset (`cols` = 1 for 1-D).
 void write_rows_raw(hid_t ds, hsize_t row0, hsize_t nrows, hsize_t cols, hid_t memtype, const void* data);
 void read_rows_raw(hid_t ds, hsize_t row0, hsize_t nrows, hsize_t cols, hid_t memtype, void* data);
 template <class T>
-void write_rows(hid_t ds, hsize_t row0, hsize_t nrows, hsize_t cols, const T* data) { write_rows_raw(ds, row0, nrows, cols, native_type<T>(), data); }
+void write_rows(hid_t ds, hsize_t row0, hsize_t nrows, hsize_t cols, const T* data) {
+  write_rows_raw(ds, row0, nrows, cols, native_type<T>(), data);
+}
 template <class T>
-void read_rows(hid_t ds, hsize_t row0, hsize_t nrows, hsize_t cols, T* data) { read_rows_raw(ds, row0, nrows, cols, native_type<T>(), data); }
+void read_rows(hid_t ds, hsize_t row0, hsize_t nrows, hsize_t cols, T* data) {
+  read_rows_raw(ds, row0, nrows, cols, native_type<T>(), data);
+}
 /// Open a dataset (throws Error naming it when missing).
 Handle open_dataset(hid_t parent, const std::string& name);
 

@@ -11,12 +11,12 @@ class CommunityManagers;
 
 /// A citizen initiative: a meeting place with members and an owner.
 struct Initiative {
-  float x = 0, y = 0;            ///< meeting place in layout units
-  std::uint32_t block = 0;       ///< the block it serves
-  std::uint8_t theme = 0;        ///< Domain it works on (Income: debts and forms, Social: loneliness...)
-  std::uint32_t chair = kNone;   ///< chairing community manager, kNone if none
+  float x = 0, y = 0;           ///< meeting place in layout units
+  std::uint32_t block = 0;      ///< the block it serves
+  std::uint8_t theme = 0;       ///< Domain it works on (Income: debts and forms, Social: loneliness...)
+  std::uint32_t chair = kNone;  ///< chairing community manager, kNone if none
   std::uint32_t members = 0;
-  float ownership = 1.0f;        ///< 1 = owned by residents, 0 = taken over by professionals
+  float ownership = 1.0f;  ///< 1 = owned by residents, 0 = taken over by professionals
   bool active = true;
 };
 
@@ -37,7 +37,7 @@ class Initiatives {
 
   std::vector<Initiative> initiatives_;
   std::vector<std::uint32_t> block_order_;  ///< blocks in an order fixed by the seed: initiative k opens in the k-th
-  std::vector<std::uint8_t> meets_;  ///< member wants to meet another member this week
+  std::vector<std::uint8_t> meets_;         ///< member wants to meet another member this week
   double ownership_ = 0.0;
 };
 

@@ -20,7 +20,8 @@ inline constexpr std::array<const char*, 3> kIncomeNames = {"benefits", "low", "
 
 /// Who helped a resident this week.
 enum class HelpSource : std::uint8_t { None = 0, Household, Kin, Neighbour, Friend, Brokered, Volunteer, CommunityManager, Team, SecondLine };
-inline constexpr std::array<const char*, 10> kHelpSourceNames = {"none", "household", "kin", "neighbour", "friend", "brokered", "volunteer", "community_manager", "team", "second_line"};
+inline constexpr std::array<const char*, 10> kHelpSourceNames = {"none",      "household",         "kin",  "neighbour",  "friend", "brokered",
+                                                                 "volunteer", "community_manager", "team", "second_line"};
 
 /// How a resident seeks help this week.
 enum class AskChannel : std::uint8_t {
@@ -58,30 +59,30 @@ struct Population {
   std::vector<float> self_reliance, self_direction, threshold, shame;
   std::vector<float> trust_neighbours, trust_professionals, dependency;
   std::vector<float> budget, fatigue;
-  std::vector<float> sociability;           ///< how often this resident is in touch with its ties (mean 1)
+  std::vector<float> sociability;  ///< how often this resident is in touch with its ties (mean 1)
   std::vector<std::uint16_t> poverty_weeks;
-  std::vector<std::uint16_t> help_streak;    ///< consecutive weeks this resident gave help
+  std::vector<std::uint16_t> help_streak;  ///< consecutive weeks this resident gave help
   std::vector<std::uint8_t> flags;
-  std::vector<std::uint8_t> need_mask;      ///< bit d set when domain d was in need after last week
-  std::vector<std::uint16_t> active_ties;   ///< ties with strength >= active_strength, after last week
-  std::vector<std::uint8_t> shocks;         ///< bit d set when a life event hit domain d this week
-  std::vector<std::uint16_t> team_wait;     ///< weeks waited for the team in the current or last episode
-  std::vector<std::uint8_t> referrals;      ///< times referred to the second line (saturates at 255)
-  std::vector<TeamStage> team_state;        ///< none, queued, case, referred (waiting), in treatment
-  std::vector<std::int32_t> team_since;     ///< week the current team stage began
-  std::vector<std::int32_t> team_closed;    ///< week the last team case closed, -1 never
-  std::vector<std::uint16_t> member_of;     ///< initiative index + 1, 0 none
+  std::vector<std::uint8_t> need_mask;     ///< bit d set when domain d was in need after last week
+  std::vector<std::uint16_t> active_ties;  ///< ties with strength >= active_strength, after last week
+  std::vector<std::uint8_t> shocks;        ///< bit d set when a life event hit domain d this week
+  std::vector<std::uint16_t> team_wait;    ///< weeks waited for the team in the current or last episode
+  std::vector<std::uint8_t> referrals;     ///< times referred to the second line (saturates at 255)
+  std::vector<TeamStage> team_state;       ///< none, queued, case, referred (waiting), in treatment
+  std::vector<std::int32_t> team_since;    ///< week the current team stage began
+  std::vector<std::int32_t> team_closed;   ///< week the last team case closed, -1 never
+  std::vector<std::uint16_t> member_of;    ///< initiative index + 1, 0 none
 
   // per-week scratch (rewritten every week)
-  std::vector<std::int8_t> ask_domain;      ///< -1: not asking
+  std::vector<std::int8_t> ask_domain;  ///< -1: not asking
   std::vector<AskChannel> ask_channel;
   std::vector<float> ask_hours;
-  std::vector<std::uint32_t> helper;        ///< matched helper or kNone
-  std::vector<std::uint32_t> help_entry;    ///< CSR entry of the tie used
+  std::vector<std::uint32_t> helper;      ///< matched helper or kNone
+  std::vector<std::uint32_t> help_entry;  ///< CSR entry of the tie used
   std::vector<float> hours_received, hours_given, remaining;
   std::vector<float> household_remaining;  ///< hours left this week for the own household
-  std::vector<std::uint64_t> tried;         ///< bitmask of tie entries already tried this week
-  std::vector<std::uint8_t> help_source;    ///< HelpSource of this week's help (0: nobody; bytes, as written to snapshots)
+  std::vector<std::uint64_t> tried;        ///< bitmask of tie entries already tried this week
+  std::vector<std::uint8_t> help_source;   ///< HelpSource of this week's help (0: nobody; bytes, as written to snapshots)
 
   bool has(std::size_t i, ResidentFlag f) const { return (flags[i] & f) != 0; }
   float total_need(std::size_t i) const {

@@ -31,9 +31,9 @@ struct Scenario {
   Params params;
   std::string name;
   std::string description;
-  std::string source_path;            ///< the file it was loaded from ("" for defaults)
-  std::string given_text;             ///< the file(s) as given, base files included, and overrides
-  std::vector<std::string> overrides; ///< `--set` arguments, in order
+  std::string source_path;             ///< the file it was loaded from ("" for defaults)
+  std::string given_text;              ///< the file(s) as given, base files included, and overrides
+  std::vector<std::string> overrides;  ///< `--set` arguments, in order
 
   /// Every parameter with its resolved value, as TOML.
   std::string resolved_toml() const;

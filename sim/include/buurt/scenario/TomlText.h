@@ -1,7 +1,7 @@
 #pragma once
 /// How TOML values are named in error messages ("the integer 3", "a table"), shared by all loaders.
-#include <string>
 #include <toml++/toml.h>
+#include <string>
 
 namespace buurt {
 

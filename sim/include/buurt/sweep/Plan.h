@@ -76,5 +76,4 @@ class Plan {
   std::string normalised_, fingerprint_;
 };
 
-
 }  // namespace buurt::sweep

@@ -27,7 +27,6 @@ std::int64_t wanted_replicates(const std::vector<double>& x, double width, std::
 /// Run every pending slot with TBB (runs in parallel, each run also parallel inside), writing each
 /// result as it completes, until nothing is pending or `stop` is set. `on_done` is called (serialised)
 /// after each stored run. Returns the number of runs done.
-std::int64_t run_local(const Plan& plan, PartialFile& file, const std::atomic<bool>* stop,
-                       const std::function<void(const RunResult&)>& on_done = {});
+std::int64_t run_local(const Plan& plan, PartialFile& file, const std::atomic<bool>* stop, const std::function<void(const RunResult&)>& on_done = {});
 
 }  // namespace buurt::sweep

@@ -20,9 +20,9 @@ namespace buurt::sweep {
 /// One finished run.
 struct RunResult {
   std::int64_t slot = -1, run_index = -1;
-  double seconds = 0;            ///< wall time of the run (for ETA; not part of the results)
-  std::vector<double> final;     ///< kept final outcomes
-  std::vector<double> series;    ///< kept time series, outcome-major: [T][weeks + 1]
+  double seconds = 0;          ///< wall time of the run (for ETA; not part of the results)
+  std::vector<double> final;   ///< kept final outcomes
+  std::vector<double> series;  ///< kept time series, outcome-major: [T][weeks + 1]
 };
 
 /// The working file of a sweep in progress (HDF5, `<out>.partial`).
