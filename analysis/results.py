@@ -1,5 +1,8 @@
 """Result files (HDF5) as tidy pandas tables.
 
+One cohesive module (longer than ~600 lines on purpose): one reader per result kind over one shared HDF5
+layout and one outcome-metadata model, so the layout is read in one place.
+
 Three kinds of file, told apart by the root attribute ``kind`` (a file without it is a run):
 
 * ``run``      one `buurt run` (layout: docs/output.md)

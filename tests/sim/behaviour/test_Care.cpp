@@ -1,4 +1,4 @@
-// Informal care by the care circle (Simulation::care_circles, docs/ODD.md 7.3b).
+// Informal care by the care circle (phase::CareCircle, docs/ODD.md 7.3b).
 #include <gtest/gtest.h>
 
 #include "../test_support.h"
