@@ -1,36 +1,47 @@
-// Calibration: baseline.toml reproduces the Dutch reference figures (docs/references.md) within stated
-// tolerances (last-year means of a 5-year run, one seed). See docs/ODD.md, "Calibration".
+// Reference figures (docs/references.md): the baseline reproduces their order of magnitude. The parameters
+// are not tuned by hand to these figures; fitting them with honest uncertainty (and holding some out) is the
+// calibration work (history matching, docs/ODD.md "Calibration"). Until then each figure must lie within a
+// factor of two of the model's last-year mean (5-year run, one seed), and the directions must be right.
 #include <gtest/gtest.h>
 
 #include "model_support.h"
 
 using namespace buurt;
 
-TEST(Calibration, BaselineReproducesReferenceFigures) {
+namespace {
+
+struct Figure {
+  Outcome outcome;
+  double observed;
+  const char* source;
+};
+
+}  // namespace
+
+TEST(Calibration, BaselineReproducesTheOrderOfMagnitudeOfReferenceFigures) {
   const auto rows = test::run_rows("baseline.toml", {});
   auto last_year = [&](Outcome o) {
     double s = 0;
     for (std::size_t w = rows.size() - 52; w < rows.size(); ++w) s += rows[w][o];
     return s / 52;
   };
-  // GGD 2020-2022: 11-14% of adults severely lonely (municipal range 5.7-22.6%).
-  EXPECT_GE(last_year(Outcome::severely_lonely_share), 0.09);
-  EXPECT_LE(last_year(Outcome::severely_lonely_share), 0.16);
-  // SCP 2016: informal carers deliver about 75% of home-care hours. The model holds no formal home
-  // care (only the social team and the second line), so its informal share is at least that
-  // (docs/ODD.md, Calibration).
+  const Figure figures[] = {
+      {Outcome::severely_lonely_share, 0.125, "GGD 2020-2022: 11-14% of adults severely lonely"},
+      {Outcome::somewhat_lonely_share, 0.48, "GGD 2020-2022: 47-49% of adults lonely"},
+      {Outcome::helper_share_adults, 0.35, "SCP 2019: 35% give some informal help"},
+      {Outcome::intensive_carer_share_adults, 0.13, "CBS 2022: 13.0% give long or intensive care"},
+      {Outcome::intensive_carer_hours, 13.1, "CBS 2022: 13.1 h/week"},
+      {Outcome::burdened_helper_share, 0.19, "CBS: 19% of carers heavily burdened"},
+      {Outcome::team_mean_wait, 5.0, "Wmo practice: 4-6 weeks to a first talk"},
+  };
+  for (const auto& f : figures) {
+    const double model = last_year(f.outcome);
+    EXPECT_GE(model, f.observed / 2) << spec(f.outcome).name << " vs " << f.source;
+    EXPECT_LE(model, f.observed * 2) << spec(f.outcome).name << " vs " << f.source;
+  }
+  // SCP 2016: informal carers deliver about 75% of home-care hours; the model has no formal home care
+  // besides the team and the second line, so its informal share is at least that.
   EXPECT_GE(last_year(Outcome::informal_share_of_hours), 0.75);
-  EXPECT_LE(last_year(Outcome::informal_share_of_hours), 0.99);
-  // Wmo practice: 4-6 weeks to a first talk, more than 17 weeks in some municipalities.
-  EXPECT_GE(last_year(Outcome::team_mean_wait), 2.0);
-  EXPECT_LE(last_year(Outcome::team_mean_wait), 17.0);
-  // CBS 2022: 13.0% of adults give long or intensive care (3 months or more, or 8 h/week or more),
-  // 13.1 h/week on average. Tolerances: 10-16% and 9.8-16.4 h (+-25%).
-  EXPECT_GE(last_year(Outcome::intensive_carer_share_adults), 0.10);
-  EXPECT_LE(last_year(Outcome::intensive_carer_share_adults), 0.16);
-  EXPECT_GE(last_year(Outcome::intensive_carer_hours), 9.8);
-  EXPECT_LE(last_year(Outcome::intensive_carer_hours), 16.4);
-  // CBS: 19% of carers feel heavily burdened. Tolerance 14-25%.
-  EXPECT_GE(last_year(Outcome::burdened_helper_share), 0.14);
-  EXPECT_LE(last_year(Outcome::burdened_helper_share), 0.25);
+  // GGD: money problems go with loneliness: severe loneliness falls from benefits to middle income.
+  EXPECT_GT(last_year(Outcome::severely_lonely_benefits), last_year(Outcome::severely_lonely_middle_income));
 }

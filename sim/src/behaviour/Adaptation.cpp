@@ -12,23 +12,40 @@ void adaptation(WeekContext& ctx) {
   if (!p.adaptation_enabled) return;
   const float thr = static_cast<float>(p.events_in_need_threshold);
   const float growth = static_cast<float>(p.adaptation_growth), erosion = static_cast<float>(p.adaptation_erosion);
-  const float trust_gain = static_cast<float>(p.adaptation_trust_gain);
+  const float trust_gain = static_cast<float>(p.adaptation_trust_gain), relax = static_cast<float>(p.adaptation_relax_rate);
   detail::for_each_index(pop.size, [&](std::size_t i) {
     const auto src = static_cast<HelpSource>(pop.help_source[i]);
     const bool informal = detail::is_informal(src);
     float& sr = pop.self_reliance[i];
     bool in_need = false;
+    // Self-reliance is about practical problems one can solve or ask help for; loneliness follows contact
+    // (phase 8) and neither builds nor erodes it.
     for (int d = 0; d < kDomains; ++d) {
       const bool was = (pop.need_mask[i] >> d) & 1u;
       const bool now = pop.need[d][i] >= thr;
-      in_need |= now;
+      const bool practical = d != Social;
+      in_need |= now && practical;
       if (was && !now) {
         pop.skill[d][i] = std::max(pop.skill[d][i], static_cast<float>(p.helping_skill_lived_experience));
-        if (src == HelpSource::None || informal) sr += growth * (1.0f - sr);
+        if (practical && (src == HelpSource::None || informal)) sr += growth * (1.0f - sr);
       }
     }
     if (informal) pop.trust_neighbours[i] += trust_gain * (1.0f - pop.trust_neighbours[i]);
     if (in_need && src == HelpSource::None) sr = std::max(0.0f, sr - erosion);
+    // Without the team's case work, habits formed with professionals fade: dependency relaxes to none,
+    // self-direction and trust in neighbours back to the resident's own trait.
+    if (pop.team_state[i] != TeamStage::Case) {
+      pop.dependency[i] -= relax * pop.dependency[i];
+      pop.self_direction[i] += relax * (pop.self_direction_trait[i] - pop.self_direction[i]);
+      pop.trust_neighbours[i] += relax * (pop.trust_neighbours_trait[i] - pop.trust_neighbours[i]);
+    }
+    // Without the team's case work, habits formed with professionals fade: dependency relaxes to none,
+    // self-direction and trust in neighbours back to the resident's own trait.
+    if (pop.team_state[i] != TeamStage::Case) {
+      pop.dependency[i] -= relax * pop.dependency[i];
+      pop.self_direction[i] += relax * (pop.self_direction_trait[i] - pop.self_direction[i]);
+      pop.trust_neighbours[i] += relax * (pop.trust_neighbours_trait[i] - pop.trust_neighbours[i]);
+    }
   });
 }
 

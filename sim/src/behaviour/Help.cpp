@@ -52,6 +52,7 @@ void asking(WeekContext& ctx, const VolunteerPool& volunteers) {
     pop.help_entry[i] = kNone;
     pop.hours_received[i] = 0.0f;
     pop.hours_given[i] = 0.0f;
+    pop.hours_returned[i] = 0.0f;
     pop.tried[i] = 0;
     pop.help_source[i] = 0;
     pop.remaining[i] = pop.has(i, kWilling) ? pop.budget[i] * (1.0f - pop.fatigue[i]) : 0.0f;
@@ -60,9 +61,11 @@ void asking(WeekContext& ctx, const VolunteerPool& volunteers) {
     // Care needs (health, household care) are met by household and kin week after week without
     // asking: informal care (mantelzorg) is given, not requested, so shame plays no part.
     const int care_domain = pop.need[Health][i] >= pop.need[HouseholdCare][i] ? Health : HouseholdCare;
+    // Residents ask for practical help; loneliness is not something one asks a helper to take away (it
+    // follows contact, phase 8), so it never becomes the request.
     int top = 0;
     for (int d = 1; d < kDomains; ++d)
-      if (pop.need[d][i] > pop.need[top][i]) top = d;
+      if (d != Social && pop.need[d][i] > pop.need[top][i]) top = d;
     // With the care circle, care starts at `care.threshold` (given, not asked); without it, at the
     // resident's own asking threshold.
     const float care_from = p.care_circle ? static_cast<float>(p.care_threshold) : pop.threshold[i];
@@ -74,7 +77,9 @@ void asking(WeekContext& ctx, const VolunteerPool& volunteers) {
       if (need < pop.threshold[i]) return;
       // Dependency on professionals makes residents less inclined to turn to their own network.
       const double drive = p.asking_base_probability * (0.5 + 0.5 * pop.self_direction[i]);
-      const double p_ties = drive * (1.0 - pop.shame[i]) * (1.0 - 0.5 * pop.dependency[i]);
+      // Trust in neighbours makes asking them easier (adaptation.trust_acts).
+      const double trust = p.adaptation_trust_acts ? 0.5 + pop.trust_neighbours[i] : 1.0;
+      const double p_ties = std::min(1.0, drive * (1.0 - pop.shame[i]) * (1.0 - 0.5 * pop.dependency[i]) * trust);
       // A volunteer with lived experience nearby is a lower threshold (seed 000).
       const bool volunteers_near = volunteers.count(ctx.block_of(i)) > 0;
       const double p_vol = volunteers_near ? drive * (1.0 - pop.shame[i] * (1.0 - p.volunteers_reluctance_reduction)) : 0.0;
@@ -225,14 +230,20 @@ void helping(WeekContext& ctx) {
       net.last_help[e] = static_cast<std::int32_t>(ctx.tick);
     });
   }
+}
+
+void tire(WeekContext& ctx) {
+  const Params& p = ctx.p;
+  Population& pop = ctx.pop;
+  if (!p.asking_enabled) return;
   const float per_hour = static_cast<float>(p.helping_fatigue_per_hour), rec = static_cast<float>(p.helping_fatigue_recovery);
   for_each_index(pop.size, [&](std::size_t i) {
     const float budget = pop.has(i, kWilling) ? pop.budget[i] * (1.0f - pop.fatigue[i]) - pop.remaining[i] : 0.0f;
     const float home =
         pop.age[i] == AgeGroup::Child ? 0.0f : static_cast<float>(p.helping_household_hours) * (1.0f - pop.fatigue[i]) - pop.household_remaining[i];
-    const float given = budget + home;
-    pop.hours_given[i] = given;
-    pop.help_streak[i] = given > 0.01f ? static_cast<std::uint16_t>(std::min(60000, pop.help_streak[i] + 1)) : std::uint16_t{0};
+    const float given = budget + home;                   // help, care and favours: all tire
+    pop.hours_given[i] = given - pop.hours_returned[i];  // help and care (the carers' statistics)
+    pop.help_streak[i] = pop.hours_given[i] > 0.01f ? static_cast<std::uint16_t>(std::min(60000, pop.help_streak[i] + 1)) : std::uint16_t{0};
     pop.fatigue[i] = std::min(0.95f, pop.fatigue[i] * (1.0f - rec) + per_hour * given);
   });
 }

@@ -39,6 +39,8 @@ void life_events(WeekContext& ctx) {
       if (need >= thr) {
         // Loneliness does not pass by itself without anyone to be in touch with.
         const double rec = elderly && (d == Health || d == HouseholdCare) ? recovery[d] * p.events_elderly_recovery_factor : recovery[d];
+        // Loneliness passes through contact (loneliness_from_contact), not by itself.
+        if (d == Social && p.loneliness_from_contact) continue;
         if (ur[d] < rec && (d != Social || pop.active_ties[i] > 0)) {
           need = 0.0f;
           pop.skill[d][i] = std::max(pop.skill[d][i], static_cast<float>(p.helping_skill_lived_experience));

@@ -73,19 +73,41 @@ void TieDynamics::week(WeekContext& ctx) {
     ctx.counters.meeting_ties = static_cast<double>(formed);
   }
   count_active_ties(pop, net, p);
-  const float relief = static_cast<float>(p.ties_contact_relief), drift = static_cast<float>(p.ties_isolation_drift);
-  const auto protective = static_cast<std::uint32_t>(p.ties_protective_ties);
-  // Loneliness follows contact: with no active tie it rises by the drift, with the protective
-  // number or more it falls by the relief, in between it moves linearly between the two.
+  fade_balances(ctx);
+  loneliness_from_contact(ctx);
+}
+
+// Old debts are forgotten or forgiven: every balance shrinks by the same share each week, so balances
+// settle instead of growing without limit.
+void fade_balances(WeekContext& ctx) {
+  const float keep = 1.0f - static_cast<float>(ctx.p.reciprocity_fade);
+  if (keep >= 1.0f) return;
+  Network& net = ctx.net;
+  for_each_index(net.edges(), [&](std::size_t e) { net.balance[e] *= keep; });
+}
+
+// Loneliness moves toward a level set by the resident's good contacts (active ties and membership of an
+// initiative, saturating at ties.protective_ties), its money problems and its health. Onset and recovery are
+// separate rates; life events add shocks on top (phase 1), which contact then works off. With
+// loneliness.from_contact off everyone tends to the level of half the protective contacts (negative control).
+void loneliness_from_contact(WeekContext& ctx) {
+  const Params& p = ctx.p;
+  Population& pop = ctx.pop;
+  const auto protective = static_cast<float>(p.ties_protective_ties);
+  const float isolated = static_cast<float>(p.loneliness_isolated_level), onset = static_cast<float>(p.loneliness_onset_rate);
+  const float recovery = static_cast<float>(p.loneliness_recovery_rate), money = static_cast<float>(p.loneliness_money_gradient);
+  const float health = static_cast<float>(p.loneliness_health_gradient);
+  const bool contact = p.loneliness_from_contact;
   for_each_index(pop.size, [&](std::size_t i) {
-    const float k = static_cast<float>(std::min<std::uint32_t>(pop.active_ties[i], protective)) / static_cast<float>(protective);
-    const float change = drift * (1.0f - k) - relief * k;
+    const float good = static_cast<float>(pop.active_ties[i]) + (pop.member_of[i] != 0 ? 1.0f : 0.0f);
+    const float k = contact ? std::min(good, protective) / protective : 0.5f;
+    const float level = std::min(1.0f, isolated * (1.0f - k) + money * pop.need[Income][i] + health * pop.need[Health][i]);
     float& social = pop.need[Social][i];
-    if (change > 0.0f)
-      social = std::min(1.0f, social + change);
-    else if (change < 0.0f && social > 0.0f) {
-      social += change;
-      if (social < detail::kResolved) social = 0.0f;
+    if (level >= social) {
+      social += onset * (level - social);
+    } else {
+      social += recovery * (level - social);
+      if (social < detail::kResolved) social = 0.0f;  // recovered
     }
   });
 }

@@ -36,7 +36,12 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
     CarerHours,
     Burdened,
     ActiveTies,
-    N
+    AnyHelp,
+    SevereAdults,
+    SomewhatAdults,
+    AdultsByIncome,
+    SevereByIncome = AdultsByIncome + 3,
+    N = SevereByIncome + 3
   };
   using Sums = std::array<double, N>;
   const float thr = static_cast<float>(p.events_in_need_threshold);
@@ -84,7 +89,15 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
           acc[Volunteers] += pop.has(i, kVolunteer) && !pop.has(i, kCommunityManager);
           if (pop.age[i] != AgeGroup::Child) {
             acc[Adults] += 1;
-            const float given = pop.hours_given[i];
+            // GGD: loneliness among adults (18+), severe and somewhat (the latter includes the former), by income.
+            const float social = pop.need[Social][i];
+            const auto income = static_cast<int>(pop.income[i]);
+            acc[SevereAdults] += social >= 0.6f;
+            acc[SomewhatAdults] += social >= 0.3f;
+            acc[AdultsByIncome + income] += 1;
+            acc[SevereByIncome + income] += social >= 0.6f;
+            const float given = pop.hours_given[i];                 // help and care; favours given back are pop.hours_returned
+            acc[AnyHelp] += given + pop.hours_returned[i] > 0.01f;  // SCP's broad measure: any informal help
             if (given > 0.01f) {
               acc[HelperAdults] += 1;
               acc[CarerHours] += given;
@@ -109,7 +122,9 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   for (int d = 0; d < kDomains; ++d) o.v[static_cast<int>(Outcome::need_income) + d] = s[Dom0 + d] / n;
   o[Outcome::need_depth] = ratio(s[Depth], s[InNeed]);
   o[Outcome::mean_need] = s[NeedSum] / (n * kDomains);
-  o[Outcome::severely_lonely_share] = s[Severe] / n;
+  o[Outcome::severely_lonely_share] = ratio(s[SevereAdults], s[Adults]);
+  o[Outcome::somewhat_lonely_share] = ratio(s[SomewhatAdults], s[Adults]);
+  for (int g = 0; g < 3; ++g) o.v[static_cast<int>(Outcome::severely_lonely_benefits) + g] = ratio(s[SevereByIncome + g], s[AdultsByIncome + g]);
   o[Outcome::no_active_tie_share] = s[NoTie] / n;
   o[Outcome::self_reliant_share] = s[SelfReliant] / n;
   o[Outcome::mean_self_reliance] = s[SR] / n;
@@ -148,7 +163,7 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   o[Outcome::mkba_balance] =
       p.costs_volunteer_hour_value * s[VolunteerHours] - p.costs_loneliness_week * s[Severe] - p.costs_debt_week * s[Dom0] - o[Outcome::cost_total];
   o[Outcome::informal_share_of_hours] = ratio(s[InformalHours], all_hours);
-  o[Outcome::helper_share_adults] = ratio(s[HelperAdults], s[Adults]);
+  o[Outcome::helper_share_adults] = ratio(s[AnyHelp], s[Adults]);
   o[Outcome::intensive_carer_share_adults] = ratio(s[Intensive], s[Adults]);
   o[Outcome::mean_carer_hours] = ratio(s[CarerHours], s[HelperAdults]);
   o[Outcome::intensive_carer_hours] = ratio(s[IntensiveHours], s[Intensive]);

@@ -15,6 +15,7 @@ Simulation::Simulation(const Params& params, std::uint32_t run)
       team_(pop_) {
   care_.resize(pop_.size);
   matching_.resize(pop_.size);
+  reciprocity_.resize(pop_.size);
   ties_.resize(pop_.size);
   team_.resize(pop_.size);
   initiatives_.resize(pop_.size);
@@ -40,6 +41,8 @@ void Simulation::step() {
   care_.week(ctx);                        // 3b the care circle gives informal care
   matching_.week(ctx, volunteers_pool_);  // 4  requests meet helpers
   phase::helping(ctx);                    // 5  hours flow
+  reciprocity_.week(ctx);                 // 5b those who owe give back
+  phase::tire(ctx);                       // 5c givers tire
   team_.week(ctx, second_line_);          // 6  the social team and the social services
   second_line_.week(ctx);                 // 6b the second line
   managers_.week(ctx, team_);             // 7  community managers on the street
@@ -72,7 +75,8 @@ void Simulation::steer(const Params& p) {
 double Simulation::bytes_per_resident() const {
   const double n = static_cast<double>(pop_.size);
   const double ties = static_cast<double>(net_.other.size()) * 8.0 + static_cast<double>(net_.a.capacity()) * (net_.bytes_per_tie() - 16.0);
-  return pop_.bytes_per_resident() + matching_.bytes_per_resident() + ties_.bytes_per_resident() + care_.bytes_per_resident() + (ties + care_.tie_bytes()) / n;
+  return pop_.bytes_per_resident() + matching_.bytes_per_resident() + reciprocity_.bytes_per_resident() + ties_.bytes_per_resident() +
+         care_.bytes_per_resident() + (ties + care_.tie_bytes()) / n;
 }
 
 }  // namespace buurt

@@ -21,8 +21,8 @@ double Population::bytes_per_resident() const {
   // Sum of element sizes of every per-resident array (street tables are per street, ignored).
   double b = sizeof(std::uint32_t) * 2 + sizeof(HouseholdType) + sizeof(AgeGroup) + sizeof(IncomeGroup) + sizeof(float) * 2;
   b += kDomains * sizeof(float) * 2;
-  b += sizeof(float) * 10 + sizeof(std::uint16_t) * 5 + sizeof(std::uint8_t) * 6 + sizeof(std::int32_t) * 2;
-  b += sizeof(std::int8_t) + sizeof(float) * 6 + sizeof(std::uint32_t) * 2 + sizeof(std::uint64_t) + sizeof(std::uint8_t);
+  b += sizeof(float) * 12 + sizeof(std::uint16_t) * 5 + sizeof(std::uint8_t) * 6 + sizeof(std::int32_t) * 2;
+  b += sizeof(std::int8_t) + sizeof(float) * 7 + sizeof(std::uint32_t) * 2 + sizeof(std::uint64_t) + sizeof(std::uint8_t);
   return b;
 }
 
@@ -99,7 +99,8 @@ Population build_population(const Params& p, std::uint32_t run) {
     resize_all(n, pop.skill[d]);
   }
   for (auto* v : {&pop.self_reliance, &pop.self_direction, &pop.threshold, &pop.shame, &pop.trust_neighbours, &pop.trust_professionals, &pop.dependency,
-                  &pop.budget, &pop.fatigue, &pop.sociability, &pop.ask_hours, &pop.hours_received, &pop.hours_given, &pop.remaining, &pop.household_remaining})
+                  &pop.self_direction_trait, &pop.trust_neighbours_trait, &pop.budget, &pop.fatigue, &pop.sociability, &pop.ask_hours, &pop.hours_received,
+                  &pop.hours_given, &pop.hours_returned, &pop.remaining, &pop.household_remaining})
     resize_all(n, *v);
   resize_all(n, pop.poverty_weeks);
   resize_all(n, pop.help_streak);
@@ -137,6 +138,8 @@ Population build_population(const Params& p, std::uint32_t run) {
     pop.shame[i] = clamp01(p.asking_shame_mean + (elderly ? p.asking_shame_elderly_extra : 0.0) + 0.4 * (u[3] - 0.5));
     pop.trust_neighbours[i] = clamp01(0.5 + 0.4 * (v[0] - 0.5));
     pop.trust_professionals[i] = clamp01(0.5 + 0.4 * (v[1] - 0.5));
+    pop.self_direction_trait[i] = pop.self_direction[i];
+    pop.trust_neighbours_trait[i] = pop.trust_neighbours[i];
     // Sociability: skewed, many residents are seldom in touch, a few very often (mean 1).
     const double soc_u = Rng::to_unit(rng.words(id, kInitWeek, Stream::Init, 5)[0]);
     pop.sociability[i] = static_cast<float>(std::pow(soc_u, p.network_sociability_skew) * (p.network_sociability_skew + 1.0));

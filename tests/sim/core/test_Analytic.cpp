@@ -18,8 +18,8 @@ TEST(Analytic, TwoStateSteadyStateOfNeed) {
   p.events_poverty_loneliness = false;
   p.selfhelp_enabled = false;
   p.asking_enabled = false;
-  p.ties_contact_relief = 0;
-  p.ties_isolation_drift = 0;
+  p.loneliness_onset_rate = 0;
+  p.loneliness_recovery_rate = 0;
   p.team_enabled = false;
   p.events_income_onset = 0.004;
   p.events_income_recovery = 0.02;

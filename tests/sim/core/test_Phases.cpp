@@ -242,25 +242,47 @@ TEST(Ties, LastingImbalanceErodesNeighbourTiesButNotKin) {
   EXPECT_GT(static_cast<double>(fr_alive) / fr, 0.9);
 }
 
-TEST(Ties, ContactRelievesLonelinessUpToTheProtectiveNumber) {
+TEST(Loneliness, MovesTowardTheLevelOfContactWithSeparateOnsetAndRecovery) {
   Params p = all_off(3000);
-  p.ties_contact_relief = 0.05;
-  p.ties_isolation_drift = 0.02;
+  p.loneliness_onset_rate = 0.05;
+  p.loneliness_recovery_rate = 0.02;
   Simulation sim(p);
   auto& pop = sim.population_mut();
   for (std::size_t i = 0; i < pop.size; ++i) pop.need[Social][i] = 0.5f;
   sim.step();
   std::size_t zero = 0, many = 0;
+  const auto protective = static_cast<float>(p.ties_protective_ties);
   for (std::size_t i = 0; i < pop.size; ++i) {
-    const float k =
-        static_cast<float>(std::min<int>(pop.active_ties[i], static_cast<int>(p.ties_protective_ties))) / static_cast<float>(p.ties_protective_ties);
-    const float expected = 0.5f + 0.02f * (1.0f - k) - 0.05f * k;
+    // No money or health need here: the level is set by good contacts alone, saturating at the protective number.
+    const float k = std::min(static_cast<float>(pop.active_ties[i]), protective) / protective;
+    const float level = static_cast<float>(p.loneliness_isolated_level) * (1.0f - k);
+    const float expected = 0.5f + (level > 0.5f ? 0.05f : 0.02f) * (level - 0.5f);
     ASSERT_NEAR(pop.need[Social][i], expected, 1e-5) << "ties " << pop.active_ties[i];
     zero += pop.active_ties[i] == 0;
     many += pop.active_ties[i] >= p.ties_protective_ties;
   }
   EXPECT_GT(zero, 0u);
   EXPECT_GT(many, 0u);
+}
+
+TEST(Loneliness, MoneyProblemsRaiseTheLevelAndContactOffMakesItTheSameForAll) {
+  Params p = all_off(3000);
+  p.loneliness_onset_rate = 1.0;  // jump to the level, to read it off
+  p.loneliness_recovery_rate = 1.0;
+  for (bool contact : {true, false}) {
+    p.loneliness_from_contact = contact;
+    Simulation sim(p);
+    auto& pop = sim.population_mut();
+    for (std::size_t i = 0; i < pop.size; ++i) pop.need[Income][i] = i % 2 ? 0.6f : 0.0f;
+    sim.step();
+    for (std::size_t i = 0; i < pop.size; ++i) {
+      const float k =
+          contact ? std::min<float>(pop.active_ties[i], static_cast<float>(p.ties_protective_ties)) / static_cast<float>(p.ties_protective_ties) : 0.5f;
+      const float level =
+          std::min(1.0f, static_cast<float>(p.loneliness_isolated_level) * (1.0f - k) + static_cast<float>(p.loneliness_money_gradient) * pop.need[Income][i]);
+      ASSERT_NEAR(pop.need[Social][i], level, 1e-5) << (contact ? "contact" : "no contact") << " resident " << i;
+    }
+  }
 }
 
 TEST(Ties, MeetingsFormNewNeighbourTies) {

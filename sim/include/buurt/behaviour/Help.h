@@ -37,7 +37,10 @@ class Matching {
   std::vector<std::uint32_t> prop_helper_, prop_entry_;
 };
 
-/// 5. Helping: need falls by skill x hours, balances move, ties strengthen, helpers tire.
+/// 5. Helping: need falls by skill x hours, balances move, ties strengthen.
 void helping(WeekContext& ctx);
+
+/// 5c. Everyone who gave hours this week (help, care, favours) tires; rest recovers.
+void tire(WeekContext& ctx);
 
 }  // namespace buurt::phase

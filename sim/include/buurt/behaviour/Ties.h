@@ -19,6 +19,11 @@ class TieDynamics {
   std::vector<std::uint32_t> meet_;  ///< tie formation proposal per resident
 };
 
+/// Balances of all ties shrink by reciprocity.fade (debts forgotten or forgiven).
+void fade_balances(WeekContext& ctx);
+/// Loneliness moves toward the level set by good contacts, money problems and health (loneliness.*).
+void loneliness_from_contact(WeekContext& ctx);
+
 /// Active ties (strength >= ties.active_strength) per resident, into Population::active_ties.
 void count_active_ties(Population& pop, const Network& net, const Params& p);
 

@@ -5,6 +5,7 @@
 
 #include "buurt/behaviour/Care.h"
 #include "buurt/behaviour/Help.h"
+#include "buurt/behaviour/Reciprocity.h"
 #include "buurt/behaviour/Ties.h"
 #include "buurt/core/Outcomes.h"
 #include "buurt/core/Rng.h"
@@ -64,6 +65,7 @@ class Simulation {
   phase::VolunteerPool volunteers_pool_;
   phase::CareCircle care_;
   phase::Matching matching_;
+  phase::Reciprocity reciprocity_;
   phase::TieDynamics ties_;
   Team team_;
   SecondLine second_line_;

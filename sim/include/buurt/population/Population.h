@@ -58,6 +58,7 @@ struct Population {
   std::array<std::vector<float>, kDomains> skill;
   std::vector<float> self_reliance, self_direction, threshold, shame;
   std::vector<float> trust_neighbours, trust_professionals, dependency;
+  std::vector<float> self_direction_trait, trust_neighbours_trait;  ///< what self-direction and trust relax back to
   std::vector<float> budget, fatigue;
   std::vector<float> sociability;  ///< how often this resident is in touch with its ties (mean 1)
   std::vector<std::uint16_t> poverty_weeks;
@@ -80,6 +81,7 @@ struct Population {
   std::vector<std::uint32_t> helper;      ///< matched helper or kNone
   std::vector<std::uint32_t> help_entry;  ///< CSR entry of the tie used
   std::vector<float> hours_received, hours_given, remaining;
+  std::vector<float> hours_returned;       ///< hours given back this week as favours (reciprocity), not counted as care
   std::vector<float> household_remaining;  ///< hours left this week for the own household
   std::vector<std::uint64_t> tried;        ///< bitmask of tie entries already tried this week
   std::vector<std::uint8_t> help_source;   ///< HelpSource of this week's help (0: nobody; bytes, as written to snapshots)

@@ -26,6 +26,9 @@ inline void reduce_need(float& need, float amount) {
   if (need < kResolved) need = 0.0f;
 }
 
+/// Raise `need` by `amount`, up to 1.
+inline void raise_need(float& need, float amount) { need = std::min(1.0f, need + amount); }
+
 /// Top need in the domains the team works on: loneliness is left to contact, managers and initiatives.
 inline float top_team_need(const Population& pop, std::size_t i) {
   float m = 0.0f;
