@@ -37,6 +37,12 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
     Burdened,
     ActiveTies,
     AnyHelp,
+    VolAdults,
+    VolEmployed,
+    VolEmployedHours,
+    VolFree,
+    VolFreeHours,
+    Offers,
     SevereAdults,
     SomewhatAdults,
     AdultsByIncome,
@@ -98,6 +104,14 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
             acc[SevereByIncome + income] += social >= 0.6f;
             const float given = pop.hours_given[i];                 // help and care; favours given back are pop.hours_returned
             acc[AnyHelp] += given + pop.hours_returned[i] > 0.01f;  // SCP's broad measure: any informal help
+            // Volunteers by work status (CBS: ~3 h/week with a job, ~6 without), and open offers of help.
+            if (pop.has(i, kVolunteer) && !pop.has(i, kCommunityManager)) {
+              acc[VolAdults] += 1;
+              const bool job = pop.work[i] == WorkStatus::Employed;
+              acc[job ? VolEmployed : VolFree] += 1;
+              acc[job ? VolEmployedHours : VolFreeHours] += given + pop.hours_returned[i];
+            }
+            acc[Offers] += pop.has(i, kWilling) && pop.remaining[i] >= 1.0f;
             if (given > 0.01f) {
               acc[HelperAdults] += 1;
               acc[CarerHours] += given;
@@ -164,6 +178,10 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
       p.costs_volunteer_hour_value * s[VolunteerHours] - p.costs_loneliness_week * s[Severe] - p.costs_debt_week * s[Dom0] - o[Outcome::cost_total];
   o[Outcome::informal_share_of_hours] = ratio(s[InformalHours], all_hours);
   o[Outcome::helper_share_adults] = ratio(s[AnyHelp], s[Adults]);
+  o[Outcome::volunteer_share_adults] = ratio(s[VolAdults], s[Adults]);
+  o[Outcome::volunteer_hours_employed] = ratio(s[VolEmployedHours], s[VolEmployed]);
+  o[Outcome::volunteer_hours_not_employed] = ratio(s[VolFreeHours], s[VolFree]);
+  o[Outcome::open_offers] = s[Offers];
   o[Outcome::intensive_carer_share_adults] = ratio(s[Intensive], s[Adults]);
   o[Outcome::mean_carer_hours] = ratio(s[CarerHours], s[HelperAdults]);
   o[Outcome::intensive_carer_hours] = ratio(s[IntensiveHours], s[Intensive]);

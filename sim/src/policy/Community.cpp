@@ -135,7 +135,7 @@ void CommunityManagers::outreach(WeekContext& ctx, Team& team) {
       }
       if (pop.has(j, kWilling) && !pop.has(j, kVolunteer) && u[2] < p.community_recruit_probability * eff) {
         pop.flags[j] |= kVolunteer;
-        pop.budget[j] = std::max(pop.budget[j], static_cast<float>(p.volunteers_hours));
+        pop.budget[j] = std::max(pop.budget[j], static_cast<float>(p.volunteers_hours) * free_time(p, pop.work[j]));
       }
       previous = j;
     }
@@ -157,7 +157,7 @@ void Volunteers::week(WeekContext& ctx, const Initiatives& initiatives) {
       if (u < out) pop.flags[i] &= static_cast<std::uint8_t>(~kVolunteer);
     } else if (u < in) {
       pop.flags[i] |= kVolunteer | kWilling;
-      pop.budget[i] = std::max(pop.budget[i], static_cast<float>(p.volunteers_hours));
+      pop.budget[i] = std::max(pop.budget[i], static_cast<float>(p.volunteers_hours) * free_time(p, pop.work[i]));
       pop.skill[Income][i] = std::min(1.0f, pop.skill[Income][i] + bonus);
       pop.skill[Health][i] = std::min(1.0f, pop.skill[Health][i] + bonus);
     }

@@ -22,7 +22,7 @@ double Population::bytes_per_resident() const {
   double b = sizeof(std::uint32_t) * 2 + sizeof(HouseholdType) + sizeof(AgeGroup) + sizeof(IncomeGroup) + sizeof(float) * 2;
   b += kDomains * sizeof(float) * 2;
   b += sizeof(float) * 12 + sizeof(std::uint16_t) * 5 + sizeof(std::uint8_t) * 6 + sizeof(std::int32_t) * 2;
-  b += sizeof(std::int8_t) + sizeof(float) * 7 + sizeof(std::uint32_t) * 2 + sizeof(std::uint64_t) + sizeof(std::uint8_t);
+  b += sizeof(WorkStatus) + sizeof(std::int8_t) + sizeof(float) * 7 + sizeof(std::uint32_t) * 2 + sizeof(std::uint64_t) + sizeof(std::uint8_t);
   return b;
 }
 
@@ -102,6 +102,7 @@ Population build_population(const Params& p, std::uint32_t run) {
                   &pop.self_direction_trait, &pop.trust_neighbours_trait, &pop.budget, &pop.fatigue, &pop.sociability, &pop.ask_hours, &pop.hours_received,
                   &pop.hours_given, &pop.hours_returned, &pop.remaining, &pop.household_remaining})
     resize_all(n, *v);
+  resize_all(n, pop.work);
   resize_all(n, pop.poverty_weeks);
   resize_all(n, pop.help_streak);
   resize_all(n, pop.flags);
@@ -124,6 +125,7 @@ Population build_population(const Params& p, std::uint32_t run) {
   // share_isolated is a share of all residents; only residents living alone can be isolated.
   const double alone_share = (p.population_share_single + 0.5 * p.population_share_elderly) / std::max(1.0, mean_hh_size);
   const double isolate_prob = std::min(1.0, p.population_share_isolated / std::max(1e-9, alone_share));
+  double time_sum = 0, willing_count = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const auto id = static_cast<std::uint32_t>(i);
     auto u = rng.uniforms(id, kInitWeek, Stream::Init, 0);
@@ -143,15 +145,23 @@ Population build_population(const Params& p, std::uint32_t run) {
     // Sociability: skewed, many residents are seldom in touch, a few very often (mean 1).
     const double soc_u = Rng::to_unit(rng.words(id, kInitWeek, Stream::Init, 5)[0]);
     pop.sociability[i] = static_cast<float>(std::pow(soc_u, p.network_sociability_skew) * (p.network_sociability_skew + 1.0));
+    // Work status: children none, 65+ retired, adults on benefits not employed, other adults employed
+    // with population.employed_share (CBS).
+    if (child)
+      pop.work[i] = WorkStatus::None;
+    else if (elderly)
+      pop.work[i] = WorkStatus::Retired;
+    else if (pop.income[i] == IncomeGroup::Benefits)
+      pop.work[i] = WorkStatus::NotEmployed;
+    else
+      pop.work[i] = Rng::to_unit(rng.words(id, kInitWeek, Stream::Init, 6)[0]) < p.population_employed_share ? WorkStatus::Employed : WorkStatus::NotEmployed;
     const bool willing = !child && v[2] < p.helping_share_willing;
     if (willing) pop.flags[i] |= kWilling;
     // Exponential spread of weekly hours around the mean: many give a little, a few give a lot.
-    pop.budget[i] = willing ? static_cast<float>(-std::log(v[3]) * p.helping_budget_mean) : 0.0f;
-    pop.budget[i] = std::min(pop.budget[i], 40.0f);
-    if (!child && Rng::to_unit(rng.words(id, kInitWeek, Stream::Volunteer)[0]) < p.volunteers_share) {
-      pop.flags[i] |= kVolunteer | kWilling;
-      pop.budget[i] = std::max(pop.budget[i], static_cast<float>(p.volunteers_hours));
-    }
+    // Residents without paid work have more time (helping.free_time_factor); rescaled below so the mean stays.
+    pop.budget[i] = willing ? static_cast<float>(-std::log(v[3]) * p.helping_budget_mean) * free_time(p, pop.work[i]) : 0.0f;
+    if (willing) time_sum += free_time(p, pop.work[i]), willing_count += 1;
+    if (!child && Rng::to_unit(rng.words(id, kInitWeek, Stream::Volunteer)[0]) < p.volunteers_share) pop.flags[i] |= kVolunteer | kWilling;
     for (int d = 0; d < kDomains; ++d) {
       const double s = d < 4 ? (d == 0 ? w[0] : d == 1 ? w[1] : d == 2 ? w[2] : w[3]) : Rng::to_unit(rng.words(id, kInitWeek, Stream::Init, 3)[0]);
       pop.skill[d][i] = child ? 0.0f : static_cast<float>(0.1 + 0.5 * s);
@@ -164,6 +174,12 @@ Population build_population(const Params& p, std::uint32_t run) {
       const bool alone = (i == 0 || pop.household[i - 1] != pop.household[i]) && (i + 1 == n || pop.household[i + 1] != pop.household[i]);
       if (alone && Rng::to_unit(rng.words(id, kInitWeek, Stream::Init, 4)[0]) < isolate_prob) pop.flags[i] |= kIsolated;
     }
+  }
+  // The helping budget keeps its mean over willing residents; volunteers give at least their hours.
+  const float scale = willing_count > 0 ? static_cast<float>(willing_count / time_sum) : 1.0f;
+  for (std::size_t i = 0; i < n; ++i) {
+    pop.budget[i] = std::min(pop.budget[i] * scale, 40.0f);
+    if (pop.has(i, kVolunteer)) pop.budget[i] = std::max(pop.budget[i], static_cast<float>(p.volunteers_hours) * free_time(p, pop.work[i]));
   }
   return pop;
 }

@@ -34,6 +34,10 @@ enum class AskChannel : std::uint8_t {
 /// Where a resident is with the social team.
 enum class TeamStage : std::uint8_t { None = 0, Queued = 1, Case = 2, Referred = 3, Treatment = 4 };
 
+/// Paid work (CBS labour statistics): sets the time a resident has for helping and volunteering.
+enum class WorkStatus : std::uint8_t { None = 0, Employed = 1, NotEmployed = 2, Retired = 3 };  ///< None: children
+inline constexpr std::array<const char*, 4> kWorkNames = {"none", "employed", "not_employed", "retired"};
+
 /// Resident role flags (bits).
 enum ResidentFlag : std::uint8_t { kIsolated = 1, kWilling = 2, kVolunteer = 4, kCommunityManager = 8, kInTeam = 16, kHidesNetwork = 32 };
 
@@ -51,6 +55,7 @@ struct Population {
   std::vector<HouseholdType> household_type;
   std::vector<AgeGroup> age;
   std::vector<IncomeGroup> income;
+  std::vector<WorkStatus> work;
   std::vector<float> x, y;  ///< home position in layout units (1 = one house width)
 
   // dynamic state
@@ -97,6 +102,11 @@ struct Population {
 };
 
 inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+/// Time for helping and volunteering relative to an employed resident (helping.free_time_factor).
+inline float free_time(const Params& p, WorkStatus w) {
+  return w == WorkStatus::NotEmployed || w == WorkStatus::Retired ? static_cast<float>(p.helping_free_time_factor) : 1.0f;
+}
 
 /// Build the population (households, streets, blocks, groups, traits). Deterministic, single-threaded.
 Population build_population(const Params& p, std::uint32_t run);
