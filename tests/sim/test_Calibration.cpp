@@ -4,6 +4,8 @@
 // factor of two of the model's last-year mean (5-year run, one seed), and the directions must be right.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "model_support.h"
 
 using namespace buurt;
@@ -36,9 +38,15 @@ TEST(Calibration, BaselineReproducesTheOrderOfMagnitudeOfReferenceFigures) {
   };
   for (const auto& f : figures) {
     const double model = last_year(f.outcome);
+    std::printf("[calibration] %s: model %.4g, observed %.4g (%s)\n", std::string(spec(f.outcome).name).c_str(), model, f.observed, f.source);
     EXPECT_GE(model, f.observed / 2) << spec(f.outcome).name << " vs " << f.source;
     EXPECT_LE(model, f.observed * 2) << spec(f.outcome).name << " vs " << f.source;
   }
+  // Reported, not checked here (docs/ODD.md "Known differences"): the calibration work fits them.
+  for (Outcome o : {Outcome::volunteer_share_adults, Outcome::volunteer_hours_employed, Outcome::volunteer_hours_not_employed, Outcome::open_offers,
+                    Outcome::requests, Outcome::unanswered, Outcome::severely_lonely_benefits, Outcome::severely_lonely_low_income,
+                    Outcome::severely_lonely_middle_income, Outcome::informal_share_of_hours, Outcome::helper_satisfaction, Outcome::clustering})
+    std::printf("[calibration] %s: model %.4g\n", std::string(spec(o).name).c_str(), last_year(o));
   // SCP 2016: informal carers deliver about 75% of home-care hours; the model has no formal home care
   // besides the team and the second line, so its informal share is at least that.
   EXPECT_GE(last_year(Outcome::informal_share_of_hours), 0.75);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <numeric>
 
@@ -48,6 +49,8 @@ std::vector<double> effects(const std::vector<std::string>& sets, int weeks, con
 
 void expect_mechanism(const char* what, const std::vector<double>& on, const std::vector<double>& off) {
   const Interval a = interval(on), b = interval(off);
+  // The measured figures, for docs/ODD.md ("Mechanisms and their tests"); `ctest -V -R Mechanisms` shows them.
+  std::printf("[mechanism] %s: on %.4g +- %.4g, off %.4g +- %.4g\n", what, a.mean, a.half, b.mean, b.half);
   EXPECT_TRUE(a.mean - a.half > 0 || a.mean + a.half < 0) << what << ": on-effect " << a.mean << " +- " << a.half << " includes 0";
   EXPECT_LT(a.half, std::abs(a.mean) / 3) << what << ": on-effect " << a.mean << " +- " << a.half << " too uncertain";
   EXPECT_LT(std::abs(b.mean), 0.25 * std::abs(a.mean)) << what << ": off-effect " << b.mean << " vs on-effect " << a.mean;
@@ -110,6 +113,95 @@ double trust_gap(Simulation& sim, int weeks) {
     }
   });
   return asked[1] / eligible[1] - asked[0] / eligible[0];
+}
+
+/// Two runs of one replicate that differ only in the helpers' satisfaction at week 0 (all 0 against all 1):
+/// the mean fatigue of adults who gave help, over `weeks` weeks, of the unsatisfied run minus the satisfied one.
+double satisfaction_effect(const Params& p, std::uint32_t run, int weeks) {
+  auto fatigue = [&](float start) {
+    Simulation sim(p, run);
+    auto& pop = sim.population_mut();
+    std::fill(pop.satisfaction.begin(), pop.satisfaction.end(), start);
+    double sum = 0;
+    run_weeks(sim, weeks, nullptr, [&](const Simulation& x) {
+      const auto& q = x.population();
+      double f = 0, n = 0;
+      for (std::size_t i = 0; i < q.size; ++i)
+        if (q.age[i] != AgeGroup::Child && q.hours_given[i] > 0.01f) f += q.fatigue[i], n += 1;
+      sum += f / n;
+    });
+    return sum / weeks;
+  };
+  return fatigue(0.0f) - fatigue(1.0f);
+}
+
+/// Mean weekly hours given by volunteers without a job minus those with one, over `weeks` weeks.
+double volunteer_hours_gap(Simulation& sim, int weeks) {
+  double gap = 0;
+  run_weeks(sim, weeks, nullptr,
+            [&](const Simulation& x) { gap += x.outcomes()[Outcome::volunteer_hours_not_employed] - x.outcomes()[Outcome::volunteer_hours_employed]; });
+  return gap / weeks;
+}
+
+/// Self-reliance gained per case week of a facilitating team, as a share of the room left (1 - self-reliance): residents with four or more active ties at
+/// the start of the case week minus those with at most one. Adaptation is off in these runs, so in a case
+/// week only the team's work moves self-reliance.
+double case_gain_gap(Simulation& sim, int weeks) {
+  double gain[2] = {0, 0}, n[2] = {0, 0};
+  const auto& pop = sim.population();
+  std::vector<float> before(pop.size);
+  std::vector<int> group(pop.size);
+  for (int w = 0; w < weeks; ++w) {
+    for (std::size_t i = 0; i < pop.size; ++i) {
+      before[i] = pop.self_reliance[i];
+      group[i] = pop.team_state[i] != TeamStage::Case ? -1 : pop.active_ties[i] >= 4 ? 1 : pop.active_ties[i] <= 1 ? 0 : -1;
+    }
+    sim.step();
+    for (std::size_t i = 0; i < pop.size; ++i)
+      if (group[i] >= 0 && pop.team_state[i] != TeamStage::Referred && before[i] < 1.0f)
+        gain[group[i]] += (pop.self_reliance[i] - before[i]) / (1.0f - before[i]), n[group[i]] += 1;
+  }
+  return gain[1] / n[1] - gain[0] / n[0];
+}
+
+/// Weekly probability that an active neighbour tie ends: lastingly imbalanced (|balance| > ties.imbalance_limit
+/// at the start of the week) minus balanced, over `weeks` weeks.
+double imbalance_hazard_gap(Simulation& sim, int weeks) {
+  const auto& net = sim.network();
+  const float limit = static_cast<float>(sim.params().ties_imbalance_limit);
+  double ended[2] = {0, 0}, at_risk[2] = {0, 0};
+  std::vector<std::int8_t> group;
+  for (int w = 0; w < weeks; ++w) {
+    group.assign(net.edges(), -1);
+    for (std::uint32_t e = 0; e < net.edges(); ++e)
+      if (net.active(e) && net.kind[e] == TieKind::Neighbour) group[e] = std::abs(net.balance[e]) > limit;
+    sim.step();
+    for (std::uint32_t e = 0; e < group.size(); ++e)
+      if (group[e] >= 0) at_risk[group[e]] += 1, ended[group[e]] += !net.active(e);
+  }
+  return ended[1] / at_risk[1] - ended[0] / at_risk[0];
+}
+
+/// Two runs of one replicate that differ only in trust in professionals at week 0 (everyone 0.8 against
+/// everyone 0.2): mean residents with the team (queued or in a case) over `weeks` weeks, high minus low.
+double team_trust_effect(const Params& p, std::uint32_t run, int weeks) {
+  auto with_team = [&](float trust) {
+    Simulation sim(p, run);
+    auto& pop = sim.population_mut();
+    std::fill(pop.trust_professionals.begin(), pop.trust_professionals.end(), trust);
+    double sum = 0;
+    run_weeks(sim, weeks, nullptr, [&](const Simulation& x) { sum += x.outcomes()[Outcome::team_queue] + x.outcomes()[Outcome::team_caseload]; });
+    return sum / weeks;
+  };
+  return with_team(0.8f) - with_team(0.2f);
+}
+
+/// Effects of a paired measure (two runs per replicate) on each replicate of a baseline with `sets`.
+std::vector<double> paired_effects(const std::vector<std::string>& sets, int weeks, double (*measure)(const Params&, std::uint32_t, int),
+                                   int residents = 3000) {
+  std::vector<double> out;
+  for (int r = 0; r < kReplicates; ++r) out.push_back(measure(baseline(sets, residents), static_cast<std::uint32_t>(r), weeks));
+  return out;
 }
 
 }  // namespace
@@ -181,4 +273,59 @@ TEST(Limits, TenResidentsRun) {
         EXPECT_GE(row[s.id], 0.0) << s.name;
         EXPECT_LE(row[s.id], 1.0) << s.name;
       }
+}
+
+// Causal chain: satisfaction (state, built by weeks of giving help and spoiled by fatigue, phase 5c) sets how
+// fast a helper recovers from fatigue (phase 5c), and fatigue sets the hours a helper offers next week
+// (phase 3) and whether it counts as heavily burdened. A random half of the adults is made satisfied at
+// week 0: over 13 weeks the unsatisfied helpers are more tired than the satisfied ones of the same replicate.
+// Off (helping.satisfaction=false) satisfaction is not read and the two runs are identical.
+TEST(Mechanisms, SatisfiedHelpersBearTheLoadBetter) {
+  expect_mechanism("satisfaction and fatigue", paired_effects({"run.weeks=13"}, 13, satisfaction_effect),
+                   paired_effects({"run.weeks=13", "helping.satisfaction=false"}, 13, satisfaction_effect));
+}
+
+// Causal chain: work status (state, CBS shares by age) sets a volunteer's weekly hours (volunteers.hours, times
+// helping.free_time_factor without a job); the hours a volunteer actually gives follow from the requests it
+// takes on in matching (phase 4), so residents without a job give more, though less than twice (demand
+// limits them). Off (helping.free_time_factor=1) the gap goes.
+TEST(Mechanisms, VolunteersWithoutAJobGiveMoreHours) {
+  const auto on = effects({"run.weeks=52"}, 52, volunteer_hours_gap, 6500);
+  const auto off = effects({"run.weeks=52", "helping.free_time_factor=1"}, 52, volunteer_hours_gap, 6500);
+  expect_mechanism("work status and volunteer hours", on, off);
+}
+
+// Causal chain (seed 003): active ties (state) decide whether a resident's network helps or cares in a week
+// (asking, matching, care circle: phases 3-5); a facilitating team builds self-reliance in the case weeks
+// its network carried part of the problem (phase 6, team.growth_through_network). So per case week the
+// well connected gain more than the poorly connected. Off, every case week builds alike and the gap goes.
+TEST(Mechanisms, GainsConcentrateAmongResidentsWhoAlreadyHadTies) {
+  const std::vector<std::string> team = {"team.mode=1", "team.fte=15", "adaptation.enabled=false", "run.weeks=52"};
+  std::vector<std::string> team_off = team;
+  team_off.push_back("team.growth_through_network=false");
+  const auto on = effects(team, 52, case_gain_gap, 6500);
+  const auto off = effects(team_off, 52, case_gain_gap, 6500);
+  expect_mechanism("facilitating gains by ties", on, off);
+}
+
+// Causal chain (Klein Ikkink & Van Tilburg): a neighbour tie whose balance stays beyond
+// ties.imbalance_limit (state: balances move with help, favours given back and fading) may end each week
+// (phase 8); ties that rebalance in time survive. Over two years (at a limit of 10 hours, so enough ties
+// reach it), a lastingly imbalanced neighbour tie ends more
+// often per week than a balanced one, though it is in closer contact (help keeps it from decaying). Off
+// (ties.imbalance_break=0), imbalance alone ends no tie and the imbalanced ones end no more often.
+TEST(Mechanisms, LastingImbalanceErodesNeighbourTies) {
+  const auto on = effects({"run.weeks=104", "ties.imbalance_limit=10"}, 104, imbalance_hazard_gap, 6500);
+  const auto off = effects({"run.weeks=104", "ties.imbalance_limit=10", "ties.imbalance_break=0"}, 104, imbalance_hazard_gap, 6500);
+  expect_mechanism("imbalance and tie survival", on, off);
+}
+
+// Causal chain: trust in professionals (state: gained when a case closes, lost by waiting and by being
+// sent back, phase 6) scales the chance that a resident nobody helped applies to the team (phase 6), and so
+// the queue and the caseload. Two runs per replicate start with everyone's trust at 0.8 and at 0.2: over
+// 26 weeks more residents are with the team in the first. Off (adaptation.trust_professionals_acts=false)
+// trust is not read and the two runs are identical.
+TEST(Mechanisms, TrustInProfessionalsDrivesApplyingToTheTeam) {
+  expect_mechanism("trust in professionals and the team's load", paired_effects({"run.weeks=26"}, 26, team_trust_effect, 6500),
+                   paired_effects({"run.weeks=26", "adaptation.trust_professionals_acts=false"}, 26, team_trust_effect, 6500));
 }

@@ -18,10 +18,22 @@ std::vector<std::string> with(std::vector<std::string> a, const std::vector<std:
 }
 }  // namespace
 
+// Causal chain: residents in need ask their ties and get care from their household and kin (phases 3-5);
+// the team sees only those whom nobody helped and who apply (phase 6). SCP 2016: informal carers give about
+// 75% of home-care hours. Pattern: informal hours at least ten times the team's and over 60% of all help
+// hours. Negative control: with nobody willing to help and no care circle or household care hours, the
+// network carries nothing and the pattern is gone (informal below the team's hours).
 TEST(StylizedFacts, InformalNetworksCarryFarMoreHelpHoursThanProfessionals) {
-  const double informal = mean_outcome("baseline.toml", kShort, Outcome::informal_hours, 104, 157, 1);
-  const double professional = mean_outcome("baseline.toml", kShort, Outcome::professional_hours, 104, 157, 1);
-  EXPECT_GT(informal, 5 * professional);
+  auto hours = [&](const std::vector<std::string>& extra) {
+    const auto sets = with(kShort, extra);
+    return std::pair{mean_outcome("baseline.toml", sets, Outcome::informal_hours, 104, 157, 1),
+                     mean_outcome("baseline.toml", sets, Outcome::professional_hours, 104, 157, 1)};
+  };
+  const auto [informal, professional] = hours({});
+  EXPECT_GT(informal, 10 * professional);
+  EXPECT_GT(mean_outcome("baseline.toml", kShort, Outcome::informal_share_of_hours, 104, 157, 1), 0.6);
+  const auto [informal_off, professional_off] = hours({"helping.share_willing=0", "care.circle=false", "helping.household_hours=0"});
+  EXPECT_LT(informal_off, professional_off);
 }
 
 TEST(StylizedFacts, DirectiveRelievesTeamCasesFasterInTheShortRun) {
@@ -80,14 +92,6 @@ TEST(StylizedFacts, CommunityManagerEffectFadesWithBurnoutOrTakeover) {
             mean_outcome("community_managers.toml", kShort, Outcome::volunteers_active, 104, 157));
 }
 
-TEST(StylizedFacts, LastingImbalanceErodesTies) {
-  const double with_breaks =
-      mean_outcome("baseline.toml", with(kShort, {"ties.imbalance_break=0.2", "ties.imbalance_limit=4"}), Outcome::ties_per_resident, 104, 157);
-  const double without =
-      mean_outcome("baseline.toml", with(kShort, {"ties.imbalance_break=0.0", "ties.imbalance_limit=4"}), Outcome::ties_per_resident, 104, 157);
-  EXPECT_LT(with_breaks, without);
-}
-
 TEST(StylizedFacts, NewOrFragmentedTeamDoesWorseThanAttunedIntegratedOne) {
   const std::vector<std::string> first_years = {"run.weeks=78"};
   const double attuned_wait = mean_outcome("baseline.toml", first_years, Outcome::team_mean_wait, 1, 79);
@@ -98,38 +102,6 @@ TEST(StylizedFacts, NewOrFragmentedTeamDoesWorseThanAttunedIntegratedOne) {
   const double integrated_income = mean_outcome("integrated_social_services.toml", first_years, Outcome::need_income, 13, 79);
   const double fragmented_income = mean_outcome("fragmented_team.toml", first_years, Outcome::need_income, 13, 79);
   EXPECT_LT(integrated_income, fragmented_income);
-}
-
-TEST(StylizedFacts, GainsConcentrateAmongResidentsWhoAlreadyHadTies) {
-  // Team cases under facilitating work: self-reliance grows through the resident's own network,
-  // so cases with many active ties gain more than cases with few (seed 003). At the level of the
-  // whole population the poorly connected still gain more in absolute terms, because they carry
-  // most of the need (docs/ODD.md, patterns).
-  Params p = test::small_params(6000);
-  p.events_enabled = p.asking_enabled = p.selfhelp_enabled = p.adaptation_enabled = false;
-  p.ties_dynamics = false;
-  p.team_fte = 60;
-  p.team_ask_probability = 1.0;
-  p.team_generalist_share = 1.0;
-  p.team_mode = 1.0;
-  p.team_mobilise_rate = 0.0;
-  Simulation sim(p);
-  auto& pop = sim.population_mut();
-  std::vector<float> start(pop.size);
-  for (std::size_t i = 0; i < pop.size; i += 5) {
-    pop.need[Mental][i] = 0.9f;
-    start[i] = pop.self_reliance[i];
-  }
-  for (int w = 0; w < 8; ++w) sim.step();
-  double few = 0, many = 0, n_few = 0, n_many = 0;
-  for (std::size_t i = 0; i < pop.size; i += 5) {
-    const double gain = pop.self_reliance[i] - start[i];
-    if (pop.active_ties[i] <= 1) few += gain, ++n_few;
-    if (pop.active_ties[i] >= 5) many += gain, ++n_many;
-  }
-  ASSERT_GT(n_few, 20);
-  ASSERT_GT(n_many, 20);
-  EXPECT_GT(many / n_many, 2 * few / n_few);
 }
 
 TEST(Monotone, MoreTeamHoursNeverRaiseTheWaitingTime) {

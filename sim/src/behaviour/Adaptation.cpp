@@ -39,13 +39,6 @@ void adaptation(WeekContext& ctx) {
       pop.self_direction[i] += relax * (pop.self_direction_trait[i] - pop.self_direction[i]);
       pop.trust_neighbours[i] += relax * (pop.trust_neighbours_trait[i] - pop.trust_neighbours[i]);
     }
-    // Without the team's case work, habits formed with professionals fade: dependency relaxes to none,
-    // self-direction and trust in neighbours back to the resident's own trait.
-    if (pop.team_state[i] != TeamStage::Case) {
-      pop.dependency[i] -= relax * pop.dependency[i];
-      pop.self_direction[i] += relax * (pop.self_direction_trait[i] - pop.self_direction[i]);
-      pop.trust_neighbours[i] += relax * (pop.trust_neighbours_trait[i] - pop.trust_neighbours[i]);
-    }
   });
 }
 

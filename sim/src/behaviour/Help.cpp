@@ -237,14 +237,26 @@ void tire(WeekContext& ctx) {
   Population& pop = ctx.pop;
   if (!p.asking_enabled) return;
   const float per_hour = static_cast<float>(p.helping_fatigue_per_hour), rec = static_cast<float>(p.helping_fatigue_recovery);
+  const float sat_gain = static_cast<float>(p.helping_satisfaction_gain), sat_fade = static_cast<float>(p.helping_satisfaction_fade);
+  const float sat_recovery = p.helping_satisfaction ? static_cast<float>(p.helping_satisfaction_recovery) : 0.0f;
   for_each_index(pop.size, [&](std::size_t i) {
     const float budget = pop.has(i, kWilling) ? pop.budget[i] * (1.0f - pop.fatigue[i]) - pop.remaining[i] : 0.0f;
     const float home =
         pop.age[i] == AgeGroup::Child ? 0.0f : static_cast<float>(p.helping_household_hours) * (1.0f - pop.fatigue[i]) - pop.household_remaining[i];
-    const float given = budget + home;                   // help, care and favours: all tire
+    const float given = budget + home;  // help, care and favours: all tire
+    pop.budget_used[i] = budget;
     pop.hours_given[i] = given - pop.hours_returned[i];  // help and care (the carers' statistics)
     pop.help_streak[i] = pop.hours_given[i] > 0.01f ? static_cast<std::uint16_t>(std::min(60000, pop.help_streak[i] + 1)) : std::uint16_t{0};
-    pop.fatigue[i] = std::min(0.95f, pop.fatigue[i] * (1.0f - rec) + per_hour * given);
+    // Satisfaction: a week of giving help or care builds it, toward what fatigue leaves of it; without
+    // giving it fades. Satisfied helpers bear the load better: they recover from fatigue faster.
+    float& sat = pop.satisfaction[i];
+    if (pop.hours_given[i] > 0.01f)
+      sat += sat_gain * ((1.0f - pop.fatigue[i]) - sat);
+    else
+      sat -= sat_fade * sat;
+    // Centred at satisfaction 0.5, so the calibrated recovery is what a helper of middling satisfaction gets.
+    const float recovery = std::clamp(rec * (1.0f + sat_recovery * (sat - 0.5f)), 0.0f, 1.0f);
+    pop.fatigue[i] = std::min(0.95f, pop.fatigue[i] * (1.0f - recovery) + per_hour * given);
   });
 }
 

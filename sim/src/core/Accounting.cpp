@@ -8,6 +8,58 @@
 
 namespace buurt {
 
+namespace {
+
+constexpr std::size_t kClusteringSample = 2000;
+
+/// Mean local clustering coefficient of active non-household ties over a fixed sample of residents (every
+/// k-th, k = n / 2000 rounded up), counting residents with two or more such contacts. A pair (j, l) of i's
+/// contacts is closed when j and l are in active contact. The sample bounds the cost at any size.
+double clustering(const Population& pop, const Network& net, const Params& p) {
+  const float active = static_cast<float>(p.ties_active_strength);
+  const std::size_t stride = (pop.size + kClusteringSample - 1) / kClusteringSample;
+  const std::size_t m = (pop.size + stride - 1) / stride;
+  using Pair = std::array<double, 2>;
+  auto contact = [&](std::uint32_t k) {
+    const std::uint32_t e = net.edge[k];
+    return net.other[k] != kNone && net.strength[e] >= active && net.kind[e] != TieKind::Household;
+  };
+  const Pair r = par::deterministic_reduce(
+      m, 64, Pair{},
+      [&](std::size_t begin, std::size_t end, Pair acc) {
+        for (std::size_t s = begin; s != end; ++s) {
+          const auto i = static_cast<std::uint32_t>(s * stride);
+          std::uint32_t deg = 0, closed = 0;
+          for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k) {
+            if (!contact(k)) continue;
+            ++deg;
+            const std::uint32_t j = net.other[k];
+            // Each closed pair is seen once from its later entry in i's row.
+            for (std::uint32_t q = net.row_begin[i]; q < k; ++q) {
+              if (!contact(q)) continue;
+              const std::uint32_t l = net.other[q];
+              for (std::uint32_t t = net.row_begin[j]; t < net.row_begin[j + 1]; ++t)
+                if (net.other[t] == l && contact(t)) {
+                  ++closed;
+                  break;
+                }
+            }
+          }
+          if (deg >= 2) {
+            acc[0] += 2.0 * closed / (static_cast<double>(deg) * (deg - 1));
+            acc[1] += 1;
+          }
+        }
+        return acc;
+      },
+      [](Pair a, const Pair& b) {
+        return Pair{a[0] + b[0], a[1] + b[1]};
+      });
+  return r[1] > 0 ? r[0] / r[1] : 0.0;
+}
+
+}  // namespace
+
 // The reduce's body also writes each resident's own need mask: one pass over the residents instead of two.
 WeekOutcomes account(Population& pop, const Network& net, const Params& p, const WeekCounters& c, const PolicyTotals& t) {
   enum S {
@@ -43,6 +95,7 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
     VolFree,
     VolFreeHours,
     Offers,
+    Satisfaction,
     SevereAdults,
     SomewhatAdults,
     AdultsByIncome,
@@ -109,7 +162,7 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
               acc[VolAdults] += 1;
               const bool job = pop.work[i] == WorkStatus::Employed;
               acc[job ? VolEmployed : VolFree] += 1;
-              acc[job ? VolEmployedHours : VolFreeHours] += given + pop.hours_returned[i];
+              acc[job ? VolEmployedHours : VolFreeHours] += pop.budget_used[i];  // volunteering: the helping budget, not care at home
             }
             acc[Offers] += pop.has(i, kWilling) && pop.remaining[i] >= 1.0f;
             if (given > 0.01f) {
@@ -120,6 +173,7 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
               acc[Intensive] += long_or_intensive;
               acc[IntensiveHours] += long_or_intensive ? given : 0.0f;
               acc[Burdened] += pop.fatigue[i] >= 0.5f;  // CBS: heavily burdened carers
+              acc[Satisfaction] += pop.satisfaction[i];
             }
           }
         }
@@ -186,6 +240,8 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   o[Outcome::mean_carer_hours] = ratio(s[CarerHours], s[HelperAdults]);
   o[Outcome::intensive_carer_hours] = ratio(s[IntensiveHours], s[Intensive]);
   o[Outcome::burdened_helper_share] = ratio(s[Burdened], s[HelperAdults]);
+  o[Outcome::helper_satisfaction] = ratio(s[Satisfaction], s[HelperAdults]);
+  o[Outcome::clustering] = clustering(pop, net, p);
   o[Outcome::ties_per_resident] = s[ActiveTies] / n;
   o[Outcome::ties_formed] = c.meeting_ties + c.programme_ties;
   o[Outcome::ties_broken] = c.ties_broken;

@@ -65,7 +65,9 @@ void Team::applications(WeekContext& ctx) {
       apply_[i] = 0;
       if (pop.team_state[i] != TeamStage::None || pop.help_source[i] != 0 || pop.age[i] == AgeGroup::Child) continue;
       if (top_team_need(pop, i) < ask_need) continue;
-      const double prob = std::min(1.0, p.team_ask_probability * (0.5 + pop.trust_professionals[i]) * (1.0 + pop.dependency[i]));
+      // Trust in professionals (built by closed cases, lost by waiting and being sent back) makes applying easier.
+      const double trust = p.adaptation_trust_professionals_acts ? 0.5 + pop.trust_professionals[i] : 1.0;
+      const double prob = std::min(1.0, p.team_ask_probability * trust * (1.0 + pop.dependency[i]));
       apply_[i] = ctx.rng.uniforms(static_cast<std::uint32_t>(i), ctx.tick, Stream::Team, 0)[0] < prob;
     }
   });
@@ -101,10 +103,11 @@ double Team::casework(WeekContext& ctx, double capacity, float relief_per_hour, 
     if (p.services_integrated || week - pop.team_since[i] >= static_cast<std::int32_t>(p.services_handoff_weeks))
       detail::reduce_need(pop.need[Income][i], static_cast<float>(p.services_income_relief * effectiveness));
     const auto u = ctx.rng.uniforms(i, ctx.tick, Stream::Team, 1);
-    // Facilitating: self-reliance and self-direction grow; the network is mobilised.
-    // It works through the resident's own network: with few active ties there is little to build on.
-    const float network = std::min(1.0f, static_cast<float>(pop.active_ties[i]) / static_cast<float>(p.ties_protective_ties));
-    const float grow = static_cast<float>(m * p.team_facilitating_growth * effectiveness) * network;
+    // Facilitating: self-reliance and self-direction grow; the network is mobilised. The resident
+    // experiences its own strength in a week its own network carried part of the problem (seed 000), so
+    // residents with few ties, whose network rarely helps, gain little (seed 003; team.growth_through_network).
+    const bool own_network = detail::is_informal(static_cast<HelpSource>(pop.help_source[i]));
+    const float grow = !p.team_growth_through_network || own_network ? static_cast<float>(m * p.team_facilitating_growth * effectiveness) : 0.0f;
     pop.self_reliance[i] += grow * (1.0f - pop.self_reliance[i]);
     pop.self_direction[i] += grow * (1.0f - pop.self_direction[i]);
     const bool hides = pop.has(i, kHidesNetwork);

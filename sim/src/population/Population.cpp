@@ -21,8 +21,8 @@ double Population::bytes_per_resident() const {
   // Sum of element sizes of every per-resident array (street tables are per street, ignored).
   double b = sizeof(std::uint32_t) * 2 + sizeof(HouseholdType) + sizeof(AgeGroup) + sizeof(IncomeGroup) + sizeof(float) * 2;
   b += kDomains * sizeof(float) * 2;
-  b += sizeof(float) * 12 + sizeof(std::uint16_t) * 5 + sizeof(std::uint8_t) * 6 + sizeof(std::int32_t) * 2;
-  b += sizeof(WorkStatus) + sizeof(std::int8_t) + sizeof(float) * 7 + sizeof(std::uint32_t) * 2 + sizeof(std::uint64_t) + sizeof(std::uint8_t);
+  b += sizeof(float) * 13 + sizeof(std::uint16_t) * 5 + sizeof(std::uint8_t) * 6 + sizeof(std::int32_t) * 2;
+  b += sizeof(WorkStatus) + sizeof(std::int8_t) + sizeof(float) * 8 + sizeof(std::uint32_t) * 2 + sizeof(std::uint64_t) + sizeof(std::uint8_t);
   return b;
 }
 
@@ -98,9 +98,26 @@ Population build_population(const Params& p, std::uint32_t run) {
     resize_all(n, pop.need[d]);
     resize_all(n, pop.skill[d]);
   }
-  for (auto* v : {&pop.self_reliance, &pop.self_direction, &pop.threshold, &pop.shame, &pop.trust_neighbours, &pop.trust_professionals, &pop.dependency,
-                  &pop.self_direction_trait, &pop.trust_neighbours_trait, &pop.budget, &pop.fatigue, &pop.sociability, &pop.ask_hours, &pop.hours_received,
-                  &pop.hours_given, &pop.hours_returned, &pop.remaining, &pop.household_remaining})
+  for (auto* v : {&pop.self_reliance,
+                  &pop.self_direction,
+                  &pop.threshold,
+                  &pop.shame,
+                  &pop.trust_neighbours,
+                  &pop.trust_professionals,
+                  &pop.dependency,
+                  &pop.self_direction_trait,
+                  &pop.trust_neighbours_trait,
+                  &pop.budget,
+                  &pop.fatigue,
+                  &pop.satisfaction,
+                  &pop.sociability,
+                  &pop.ask_hours,
+                  &pop.hours_received,
+                  &pop.hours_given,
+                  &pop.hours_returned,
+                  &pop.budget_used,
+                  &pop.remaining,
+                  &pop.household_remaining})
     resize_all(n, *v);
   resize_all(n, pop.work);
   resize_all(n, pop.poverty_weeks);

@@ -40,15 +40,21 @@ TEST(Team, IntakesAreLimitedByCapacityAndWaitingGrowsWhenShort) {
 }
 
 TEST(Team, DirectiveBuildsDependencyFacilitatingBuildsSelfRelianceThroughTheNetwork) {
+  // Asking is off in team_only(), so no resident's network helps: with growth through the network (the
+  // default) facilitating work builds no self-reliance; with it off, every case week builds some.
   Params p = team_only();
+  p.team_growth_through_network = false;
   p.team_mode = 0.0;
   Simulation dir = with_cases(p);
   p.team_mode = 1.0;
   Simulation fac = with_cases(p);
-  for (int w = 0; w < 6; ++w) dir.step(), fac.step();
+  p.team_growth_through_network = true;
+  Simulation fac_no_network = with_cases(p);
+  for (int w = 0; w < 6; ++w) dir.step(), fac.step(), fac_no_network.step();
   EXPECT_GT(dir.outcomes()[Outcome::mean_dependency], 2 * fac.outcomes()[Outcome::mean_dependency] + 0.001);
   EXPECT_GT(fac.outcomes()[Outcome::mean_self_reliance], dir.outcomes()[Outcome::mean_self_reliance]);
   EXPECT_GT(fac.outcomes()[Outcome::mean_self_direction], dir.outcomes()[Outcome::mean_self_direction]);
+  EXPECT_EQ(fac_no_network.outcomes()[Outcome::mean_self_reliance], dir.outcomes()[Outcome::mean_self_reliance]);
 }
 
 TEST(Team, ReferralsWaitForTheSecondLineThenCostMore) {

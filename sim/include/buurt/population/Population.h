@@ -65,7 +65,8 @@ struct Population {
   std::vector<float> trust_neighbours, trust_professionals, dependency;
   std::vector<float> self_direction_trait, trust_neighbours_trait;  ///< what self-direction and trust relax back to
   std::vector<float> budget, fatigue;
-  std::vector<float> sociability;  ///< how often this resident is in touch with its ties (mean 1)
+  std::vector<float> satisfaction;  ///< a helper's satisfaction from helping (0..1); eases recovery from fatigue
+  std::vector<float> sociability;   ///< how often this resident is in touch with its ties (mean 1)
   std::vector<std::uint16_t> poverty_weeks;
   std::vector<std::uint16_t> help_streak;  ///< consecutive weeks this resident gave help
   std::vector<std::uint8_t> flags;
@@ -87,6 +88,7 @@ struct Population {
   std::vector<std::uint32_t> help_entry;  ///< CSR entry of the tie used
   std::vector<float> hours_received, hours_given, remaining;
   std::vector<float> hours_returned;       ///< hours given back this week as favours (reciprocity), not counted as care
+  std::vector<float> budget_used;          ///< hours of the helping budget given this week (help to others, volunteering, favours)
   std::vector<float> household_remaining;  ///< hours left this week for the own household
   std::vector<std::uint64_t> tried;        ///< bitmask of tie entries already tried this week
   std::vector<std::uint8_t> help_source;   ///< HelpSource of this week's help (0: nobody; bytes, as written to snapshots)
