@@ -288,10 +288,11 @@ TEST(Mechanisms, SatisfiedHelpersBearTheLoadBetter) {
 // Causal chain: work status (state, CBS shares by age) sets a volunteer's weekly hours (volunteers.hours, times
 // helping.free_time_factor without a job); the hours a volunteer actually gives follow from the requests it
 // takes on in matching (phase 4), so residents without a job give more, though less than twice (demand
-// limits them). Off (helping.free_time_factor=1) the gap goes.
+// limits them). Volunteers at 5% of adults (default 1%), so both groups are large enough to measure. Off
+// (helping.free_time_factor=1) the gap goes.
 TEST(Mechanisms, VolunteersWithoutAJobGiveMoreHours) {
-  const auto on = effects({"run.weeks=52"}, 52, volunteer_hours_gap, 6500);
-  const auto off = effects({"run.weeks=52", "helping.free_time_factor=1"}, 52, volunteer_hours_gap, 6500);
+  const auto on = effects({"run.weeks=52", "volunteers.share=0.05"}, 52, volunteer_hours_gap, 6500);
+  const auto off = effects({"run.weeks=52", "volunteers.share=0.05", "helping.free_time_factor=1"}, 52, volunteer_hours_gap, 6500);
   expect_mechanism("work status and volunteer hours", on, off);
 }
 
