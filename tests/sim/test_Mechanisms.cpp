@@ -115,25 +115,32 @@ double trust_gap(Simulation& sim, int weeks) {
   return asked[1] / eligible[1] - asked[0] / eligible[0];
 }
 
-/// Two runs of one replicate that differ only in the helpers' satisfaction at week 0 (all 0 against all 1):
-/// the mean fatigue of adults who gave help, over `weeks` weeks, of the unsatisfied run minus the satisfied one.
-double satisfaction_effect(const Params& p, std::uint32_t run, int weeks) {
-  auto fatigue = [&](float start) {
+/// Two runs of one replicate that differ only in one resident state at week 0 (everyone at `first` against
+/// everyone at `second`): the mean over `weeks` weeks of `metric` in the first run minus the second.
+double state_effect(const Params& p, std::uint32_t run, int weeks, std::vector<float> Population::*state, float first, float second,
+                    const std::function<double(const Simulation&)>& metric) {
+  auto mean = [&](float start) {
     Simulation sim(p, run);
-    auto& pop = sim.population_mut();
-    std::fill(pop.satisfaction.begin(), pop.satisfaction.end(), start);
+    auto& values = sim.population_mut().*state;
+    std::fill(values.begin(), values.end(), start);
     double sum = 0;
-    run_weeks(sim, weeks, nullptr, [&](const Simulation& x) {
-      const auto& q = x.population();
-      double f = 0, n = 0;
-      for (std::size_t i = 0; i < q.size; ++i)
-        if (q.age[i] != AgeGroup::Child && q.hours_given[i] > 0.01f) f += q.fatigue[i], n += 1;
-      sum += f / n;
-    });
+    run_weeks(sim, weeks, nullptr, [&](const Simulation& x) { sum += metric(x); });
     return sum / weeks;
   };
-  return fatigue(0.0f) - fatigue(1.0f);
+  return mean(first) - mean(second);
 }
+
+/// Mean fatigue of adults who gave help or care this week.
+double helper_fatigue(const Simulation& x) {
+  const auto& q = x.population();
+  double f = 0, n = 0;
+  for (std::size_t i = 0; i < q.size; ++i)
+    if (q.age[i] != AgeGroup::Child && q.hours_given[i] > 0.01f) f += q.fatigue[i], n += 1;
+  return f / n;
+}
+
+/// Residents with the team: queued or in a case.
+double with_the_team(const Simulation& x) { return x.outcomes()[Outcome::team_queue] + x.outcomes()[Outcome::team_caseload]; }
 
 /// Mean weekly hours given by volunteers without a job minus those with one, over `weeks` weeks.
 double volunteer_hours_gap(Simulation& sim, int weeks) {
@@ -182,25 +189,10 @@ double imbalance_hazard_gap(Simulation& sim, int weeks) {
   return ended[1] / at_risk[1] - ended[0] / at_risk[0];
 }
 
-/// Two runs of one replicate that differ only in trust in professionals at week 0 (everyone 0.8 against
-/// everyone 0.2): mean residents with the team (queued or in a case) over `weeks` weeks, high minus low.
-double team_trust_effect(const Params& p, std::uint32_t run, int weeks) {
-  auto with_team = [&](float trust) {
-    Simulation sim(p, run);
-    auto& pop = sim.population_mut();
-    std::fill(pop.trust_professionals.begin(), pop.trust_professionals.end(), trust);
-    double sum = 0;
-    run_weeks(sim, weeks, nullptr, [&](const Simulation& x) { sum += x.outcomes()[Outcome::team_queue] + x.outcomes()[Outcome::team_caseload]; });
-    return sum / weeks;
-  };
-  return with_team(0.8f) - with_team(0.2f);
-}
-
 /// Effects of a paired measure (two runs per replicate) on each replicate of a baseline with `sets`.
-std::vector<double> paired_effects(const std::vector<std::string>& sets, int weeks, double (*measure)(const Params&, std::uint32_t, int),
-                                   int residents = 3000) {
+std::vector<double> paired_effects(const std::vector<std::string>& sets, int residents, const std::function<double(const Params&, std::uint32_t)>& measure) {
   std::vector<double> out;
-  for (int r = 0; r < kReplicates; ++r) out.push_back(measure(baseline(sets, residents), static_cast<std::uint32_t>(r), weeks));
+  for (int r = 0; r < kReplicates; ++r) out.push_back(measure(baseline(sets, residents), static_cast<std::uint32_t>(r)));
   return out;
 }
 
@@ -281,8 +273,10 @@ TEST(Limits, TenResidentsRun) {
 // week 0: over 13 weeks the unsatisfied helpers are more tired than the satisfied ones of the same replicate.
 // Off (helping.satisfaction=false) satisfaction is not read and the two runs are identical.
 TEST(Mechanisms, SatisfiedHelpersBearTheLoadBetter) {
-  expect_mechanism("satisfaction and fatigue", paired_effects({"run.weeks=13"}, 13, satisfaction_effect),
-                   paired_effects({"run.weeks=13", "helping.satisfaction=false"}, 13, satisfaction_effect));
+  // Unsatisfied (0) minus satisfied (1) helpers.
+  auto effect = [](const Params& p, std::uint32_t run) { return state_effect(p, run, 13, &Population::satisfaction, 0.0f, 1.0f, helper_fatigue); };
+  expect_mechanism("satisfaction and fatigue", paired_effects({"run.weeks=13"}, 3000, effect),
+                   paired_effects({"run.weeks=13", "helping.satisfaction=false"}, 3000, effect));
 }
 
 // Causal chain: work status (state, CBS shares by age) sets a volunteer's weekly hours (volunteers.hours, times
@@ -327,6 +321,7 @@ TEST(Mechanisms, LastingImbalanceErodesNeighbourTies) {
 // 26 weeks more residents are with the team in the first. Off (adaptation.trust_professionals_acts=false)
 // trust is not read and the two runs are identical.
 TEST(Mechanisms, TrustInProfessionalsDrivesApplyingToTheTeam) {
-  expect_mechanism("trust in professionals and the team's load", paired_effects({"run.weeks=26"}, 26, team_trust_effect, 6500),
-                   paired_effects({"run.weeks=26", "adaptation.trust_professionals_acts=false"}, 26, team_trust_effect, 6500));
+  auto effect = [](const Params& p, std::uint32_t run) { return state_effect(p, run, 26, &Population::trust_professionals, 0.8f, 0.2f, with_the_team); };
+  expect_mechanism("trust in professionals and the team's load", paired_effects({"run.weeks=26"}, 6500, effect),
+                   paired_effects({"run.weeks=26", "adaptation.trust_professionals_acts=false"}, 6500, effect));
 }
