@@ -7,7 +7,8 @@
 #   fuzz  the two libFuzzer targets of build/asan, N seconds each (default 60), side by side;
 #   ci    what the test command (scripts/test.sh) runs: the asan build, the fuzzers for N seconds each,
 #         the ASan subset below, then tsan. ASan subset = every test except faults.*, the model-level
-#         tests (StylizedFacts.*, Monotone.*, Analytic.*: long runs of the same kernel code the unit
+#         tests (StylizedFacts.*, Monotone.*, Analytic.*, Mechanisms.*, Limits.*, Calibration.*, the
+#         population-level CareCircle test: long runs of the same kernel code the unit
 #         and determinism tests cover) and the shell sweep tests (sweep.cli/splits/kill_resume/slurm,
 #         which run under tsan instead);
 #   all   asan (full) + fuzz + tsan.
@@ -59,7 +60,7 @@ run_fuzz() {
 }
 mkdir -p build
 case $what in
-  ci) build_asan; run_fuzz; test_asan 'StylizedFacts|Monotone|Analytic|sweep\.(cli|splits|kill_resume|slurm)' no; run_tsan ;;
+  ci) build_asan; run_fuzz; test_asan 'StylizedFacts|Monotone|Analytic|Mechanisms|Limits|Calibration|CareCircle\.LongOrIntensive|sweep\.(cli|splits|kill_resume|slurm)' no; run_tsan ;;
   asan) build_asan; test_asan '' yes ;;
   tsan) run_tsan ;;
   fuzz) build_asan; run_fuzz ;;

@@ -34,7 +34,7 @@ TEST(Calibration, BaselineReproducesTheOrderOfMagnitudeOfReferenceFigures) {
       {Outcome::intensive_carer_share_adults, 0.13, "CBS 2022: 13.0% give long or intensive care"},
       {Outcome::intensive_carer_hours, 13.1, "CBS 2022: 13.1 h/week"},
       {Outcome::burdened_helper_share, 0.19, "CBS: 19% of carers heavily burdened"},
-      {Outcome::team_mean_wait, 5.0, "Wmo practice: 4-6 weeks to a first talk"},
+      {Outcome::team_intake_wait, 5.0, "Wmo practice: 4-6 weeks to a first talk"},
   };
   for (const auto& f : figures) {
     const double model = last_year(f.outcome);

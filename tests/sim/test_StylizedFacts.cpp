@@ -43,7 +43,7 @@ TEST(StylizedFacts, DirectiveRelievesTeamCasesFasterInTheShortRun) {
     p.events_enabled = p.asking_enabled = p.selfhelp_enabled = p.adaptation_enabled = false;
     p.team_fte = 40;
     p.team_ask_probability = 1.0;
-    p.team_generalist_share = 1.0;
+    p.team_referral_need = 5.0;  // nobody is referred
     p.team_mode = mode;
     p.services_income_relief = 0.0;
     Simulation sim(p);

@@ -210,7 +210,9 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   const double all_hours = s[InformalHours] + s[VolunteerHours] + c.professional_hours + c.secondline_hours;
   o[Outcome::team_queue] = static_cast<double>(t.team_queue);
   o[Outcome::team_caseload] = static_cast<double>(t.team_caseload);
-  o[Outcome::team_mean_wait] = ratio(c.wait_sum, c.intakes);
+  o[Outcome::team_mean_wait] = ratio(c.wait_sum + c.queue_wait_sum, c.intakes + c.queued);
+  o[Outcome::team_intake_wait] = ratio(c.wait_sum, c.intakes);
+  o[Outcome::secondline_mean_wait] = ratio(c.sl_wait_sum, c.sl_waits);
   o[Outcome::team_intakes] = c.intakes;
   o[Outcome::referrals] = c.referrals;
   o[Outcome::secondline_waiting] = static_cast<double>(t.secondline_waiting);
@@ -218,6 +220,7 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   o[Outcome::cm_active] = c.cm_active;
   o[Outcome::cm_burned_out] = c.cm_burned_out;
   o[Outcome::volunteers_active] = s[Volunteers];
+  o[Outcome::volunteers_burned_out] = c.volunteers_burned_out;
   o[Outcome::initiative_members] = c.initiative_members;
   o[Outcome::initiative_ownership] = c.ownership;
   // Costs (euro per week) and the social cost-benefit balance (MKBA, seed 002).

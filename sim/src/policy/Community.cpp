@@ -1,6 +1,7 @@
 #include "buurt/policy/Community.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 
 #include "buurt/core/Parallel.h"
@@ -9,13 +10,25 @@
 
 namespace buurt {
 
+// Share of the role's weekly time cost made up by the allowance and the role itself: the chance that a
+// candidate accepts, and what keeps a manager from quitting (community.allowance_acts).
+double CommunityManagers::acceptance(const Params& p) {
+  const double allowance = p.community_allowance_acts ? p.community_allowance : 0.0;
+  const double cost = p.community_time_value * p.community_hours;
+  const double gain = p.community_intrinsic_value + allowance;
+  return gain + cost > 0.0 ? gain / (gain + cost) : 1.0;
+}
+
 // Managers are recruited among adults on benefits or low income with a connecting talent (many
-// ties), in an order fixed by the seed (seed 001).
+// ties), in an order fixed by the seed (seed 001). Each candidate weighs the allowance against the time
+// the role takes and accepts or declines (a keyed draw); a declined candidate is not asked again.
 bool CommunityManagers::recruit(WeekContext& ctx) {
   Population& pop = ctx.pop;
+  const double accept = acceptance(ctx.p);
   while (next_recruit_ < recruit_order_.size()) {
     const std::uint32_t i = recruit_order_[next_recruit_++];
     if (pop.has(i, kCommunityManager)) continue;
+    if (ctx.rng.uniforms(i, kInitWeek, Stream::Outreach, 98)[0] >= accept) continue;  // declines
     pop.flags[i] |= kCommunityManager | kWilling;
     pop.budget[i] = std::max(pop.budget[i], static_cast<float>(ctx.p.community_hours));
     managers_.push_back(Manager{i, -1, false});
@@ -37,9 +50,12 @@ void CommunityManagers::manage(WeekContext& ctx) {
     std::sort(keyed.begin(), keyed.end());
     for (const auto& [key, i] : keyed) recruit_order_.push_back(i);
   }
-  // Burnout and return.
-  const double protect =
-      (p.community_training ? 1.0 - p.community_burnout_protection : 1.0) * (p.community_allowance > 0.0 ? 1.0 - p.community_burnout_protection : 1.0);
+  // Burnout and return. An allowance protects in proportion to the share of the role's time cost it covers.
+  const double cost = p.community_time_value * p.community_hours;
+  const double allowance = p.community_allowance_acts ? p.community_allowance : 0.0;
+  const double covered = allowance + cost > 0.0 ? allowance / (allowance + cost) : 0.0;
+  const double protect = (p.community_training ? 1.0 - p.community_burnout_protection : 1.0) * (1.0 - p.community_burnout_protection * covered);
+  const double quit = p.community_quit_rate * (1.0 - acceptance(p));
   for (auto& mgr : managers_) {
     if (mgr.replaced) continue;
     if (mgr.inactive_until >= 0) {
@@ -49,13 +65,20 @@ void CommunityManagers::manage(WeekContext& ctx) {
       }
       continue;
     }
-    if (ctx.rng.uniforms(mgr.resident, ctx.tick, Stream::Outreach, 99)[0] < p.community_burnout_rate * protect) {
+    const auto u = ctx.rng.uniforms(mgr.resident, ctx.tick, Stream::Outreach, 99);
+    if (u[1] < quit) {  // quits: the role costs more than it brings; a replacement is sought
+      mgr.replaced = true;
+      pop.flags[mgr.resident] &= static_cast<std::uint8_t>(~kCommunityManager);
+      replacements_due_.push_back(week + replacement_weeks(p));
+      continue;
+    }
+    if (u[0] < p.community_burnout_rate * protect) {
       mgr.inactive_until = week + static_cast<std::int32_t>(p.community_recovery_weeks);
       pop.flags[mgr.resident] &= static_cast<std::uint8_t>(~kCommunityManager);
       pop.fatigue[mgr.resident] = 0.9f;
       if (p.community_replace) {
         mgr.replaced = true;
-        replacements_due_.push_back(week + static_cast<std::int32_t>(p.community_replacement_weeks));
+        replacements_due_.push_back(week + replacement_weeks(p));
       }
     }
   }
@@ -86,6 +109,11 @@ void CommunityManagers::manage(WeekContext& ctx) {
   ctx.counters.cm_burned_out += static_cast<double>(replacements_due_.size());
 }
 
+// Finding a replacement takes longer when fewer candidates accept.
+std::int32_t CommunityManagers::replacement_weeks(const Params& p) {
+  return static_cast<std::int32_t>(std::lround(p.community_replacement_weeks / std::max(0.05, acceptance(p))));
+}
+
 void CommunityManagers::week(WeekContext& ctx, Team& team) {
   if (ctx.programmes()) manage(ctx);
   outreach(ctx, team);
@@ -113,9 +141,10 @@ void CommunityManagers::outreach(WeekContext& ctx, Team& team) {
       const auto j = lo + static_cast<std::uint32_t>(u[0] * (hi - lo));
       if (j >= hi || j == c || pop.age[j] == AgeGroup::Child) continue;
       pop.shame[j] = std::max(0.0f, pop.shame[j] - static_cast<float>(p.community_shame_reduction * eff));
+      // Help on the spot is practical (forms, an errand); loneliness is met by contact: the introduction below.
       int top = 0;
       for (int d = 1; d < kDomains; ++d)
-        if (pop.need[d][j] > pop.need[top][j]) top = d;
+        if (d != Social && pop.need[d][j] > pop.need[top][j]) top = d;
       if (pop.need[top][j] >= pop.threshold[j] && pop.help_source[j] == 0 && pop.remaining[c] > 0.25f) {
         const float h = std::min(1.5f, pop.remaining[c]);
         pop.remaining[c] -= h;
@@ -127,7 +156,7 @@ void CommunityManagers::outreach(WeekContext& ctx, Team& team) {
         pop.help_source[j] = static_cast<std::uint8_t>(HelpSource::CommunityManager);
         pop.helper[j] = c;
         pop.hours_received[j] += h;
-        if (nd >= ask_need && top != Social && p.team_enabled) team.apply(ctx, j);
+        if (nd >= ask_need && p.team_enabled) team.apply(ctx, j);
       }
       if ((pop.need[Social][j] >= 0.3f || pop.active_ties[j] < 3) && u[1] < p.community_broker_probability * eff) {
         const std::uint32_t other = previous != kNone && previous != j ? previous : c;
@@ -150,11 +179,17 @@ void Volunteers::week(WeekContext& ctx, const Initiatives& initiatives) {
   const double out = p.volunteers_dropout * (1.0 + p.initiatives_dropout_multiplier * (1.0 - own) * (none ? 0.0 : 1.0));
   const double in = p.volunteers_share * p.volunteers_dropout;
   const float bonus = p.volunteers_training ? static_cast<float>(p.volunteers_training_bonus) : 0.0f;
+  const double burnout = p.volunteers_burnout ? p.volunteers_burnout_rate : 0.0;
+  std::atomic<std::uint32_t> burned_out{0};  // an integer count: the same whatever the thread order
   par::for_each_index(pop.size, 4096, [&](std::size_t i) {
     if (pop.age[i] == AgeGroup::Child || pop.has(i, kCommunityManager)) return;
-    const double u = ctx.rng.uniforms(static_cast<std::uint32_t>(i), ctx.tick, Stream::Volunteer)[0];
+    const auto uu = ctx.rng.uniforms(static_cast<std::uint32_t>(i), ctx.tick, Stream::Volunteer);
+    const double u = uu[0];
     if (pop.has(i, kVolunteer)) {
-      if (u < out) pop.flags[i] &= static_cast<std::uint8_t>(~kVolunteer);
+      // Volunteers tire like every helper (phase 5c); a heavily burdened one stops more often.
+      const bool burned = pop.fatigue[i] >= 0.5f && uu[1] < burnout;
+      if (u < out || burned) pop.flags[i] &= static_cast<std::uint8_t>(~kVolunteer);
+      if (burned && u >= out) burned_out.fetch_add(1, std::memory_order_relaxed);
     } else if (u < in) {
       pop.flags[i] |= kVolunteer | kWilling;
       pop.budget[i] = std::max(pop.budget[i], static_cast<float>(p.volunteers_hours) * free_time(p, pop.work[i]));
@@ -162,6 +197,7 @@ void Volunteers::week(WeekContext& ctx, const Initiatives& initiatives) {
       pop.skill[Health][i] = std::min(1.0f, pop.skill[Health][i] + bonus);
     }
   });
+  ctx.counters.volunteers_burned_out = burned_out.load();
 }
 
 }  // namespace buurt

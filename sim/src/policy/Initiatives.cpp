@@ -1,6 +1,7 @@
 #include "buurt/policy/Initiatives.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "buurt/core/Parallel.h"
 #include "buurt/policy/Community.h"
@@ -57,8 +58,9 @@ void Initiatives::week(WeekContext& ctx, const CommunityManagers& managers) {
     ini.ownership += static_cast<float>(p.initiatives_takeover_rate * (target - ini.ownership));
     ini.members = 0;
   }
-  const float support = static_cast<float>(std::min(1.0, 0.5 + p.initiatives_support / 100.0));
-  const float relief = static_cast<float>(p.initiatives_loneliness_relief);
+  // Support buys activities (meetings, a place, coffee, training), with diminishing returns and no cap.
+  const double activity = p.initiatives_support_acts ? 1.0 - std::exp(-p.initiatives_support / p.initiatives_support_scale) : 1.0;
+  const float relief = static_cast<float>(p.initiatives_forms_relief * activity);
   par::for_each_index(pop.size, 4096, [&](std::size_t i) {
     std::uint16_t& mem = pop.member_of[i];
     meets_[i] = 0;
@@ -69,21 +71,20 @@ void Initiatives::week(WeekContext& ctx, const CommunityManagers& managers) {
         mem = 0;
         return;
       }
-      // Activities: company against loneliness, and help with forms and debts in a debt initiative.
-      const float eff = relief * ini.ownership * support;
-      float& social = pop.need[Social][i];
-      social = std::max(0.0f, social - eff);
+      // Activities: help with forms and debts in a debt initiative. Against loneliness the initiative works
+      // through contact: membership counts as a good contact (phase 8) and members meet members.
       if (ini.theme != Social) {
         float& nd = pop.need[ini.theme][i];
-        nd = std::max(0.0f, nd - eff);
+        nd = std::max(0.0f, nd - relief * ini.ownership);
       }
-      meets_[i] = u[2] < p.initiatives_meeting_ties;  // wants to meet another member
+      // Residents organise the meetings: under professional control fewer take place (seed 000).
+      meets_[i] = u[2] < p.initiatives_meeting_ties * activity * ini.ownership;  // wants to meet another member
       return;
     }
     const std::uint16_t here = of_block[ctx.block_of(i)];
     if (here == 0 || pop.age[i] == AgeGroup::Child) return;
     const Initiative& ini = initiatives_[here - 1u];
-    if ((pop.need[Social][i] >= 0.3f || pop.need[ini.theme][i] >= 0.3f) && u[1] < p.initiatives_join_rate) mem = here;
+    if ((pop.need[Social][i] >= 0.3f || pop.need[ini.theme][i] >= 0.3f) && u[1] < p.initiatives_join_rate * activity * ini.ownership) mem = here;
   });
   // Members meet members: proposals in parallel above, ties made here in index order.
   std::vector<std::vector<std::uint32_t>> members(initiatives_.size());

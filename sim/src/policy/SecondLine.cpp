@@ -24,11 +24,28 @@ void SecondLine::week(WeekContext& ctx) {
   if (!p.team_enabled) return;
   const auto week = static_cast<std::int32_t>(ctx.tick);
   const float closure = detail::closure_need(p);
+  // Places: the hours available this week over the hours a treatment takes; treatments under way keep theirs.
+  const double hours = p.secondline_limited ? p.secondline_capacity * static_cast<double>(pop.size) / 1000.0 : 1e300;
+  double free =
+      hours - p.secondline_hours_per_week *
+                  static_cast<double>(std::count_if(cases_.begin(), cases_.end(), [&](std::uint32_t i) { return pop.team_state[i] == TeamStage::Treatment; }));
   for (auto i : cases_) {
     auto& st = pop.team_state[i];
-    if (st == TeamStage::Referred && week - pop.team_since[i] >= static_cast<std::int32_t>(p.secondline_wait_weeks)) {
-      st = TeamStage::Treatment;
-      pop.team_since[i] = week;
+    if (st == TeamStage::Referred) {
+      const std::int32_t waited = week - pop.team_since[i];
+      // In order of referral: the first whose indication is done takes the next free place.
+      if (waited >= static_cast<std::int32_t>(p.secondline_wait_weeks) && free >= p.secondline_hours_per_week) {
+        free -= p.secondline_hours_per_week;
+        st = TeamStage::Treatment;
+        pop.team_since[i] = week;
+      }
+      ctx.counters.sl_wait_sum += waited;
+      ctx.counters.sl_waits += 1;
+      if (st == TeamStage::Referred && detail::top_team_need(pop, i) < closure) {  // solved while waiting
+        st = TeamStage::None;
+        pop.team_closed[i] = week;
+        continue;
+      }
     }
     if (st == TeamStage::Treatment) {
       ctx.counters.secondline_hours += p.secondline_hours_per_week;

@@ -8,6 +8,7 @@
 
 namespace buurt {
 
+using detail::practical_need;
 using detail::relieve;
 using detail::top_team_need;
 
@@ -51,6 +52,11 @@ void Team::week(WeekContext& ctx, SecondLine& second_line) {
     intakes(ctx, capacity, closure, second_line);
     waiting(ctx);
   }
+  // The waiting time counts those still in the queue with the weeks they have waited so far, so a team
+  // that takes nobody in shows a growing wait.
+  const auto week = static_cast<std::int32_t>(ctx.tick);
+  for (auto i : queue_) ctx.counters.queue_wait_sum += week - ctx.pop.team_since[i];
+  ctx.counters.queued += static_cast<double>(queue_.size());
   state_.queue = queue_.size();
   state_.caseload = caseload_.size();
 }
@@ -179,7 +185,8 @@ void Team::intakes(WeekContext& ctx, double capacity, float closure, SecondLine&
         continue;  // sent back to the network
       }
     }
-    if (u[1] > p.team_generalist_share) {
+    // Complex cases (need summed over the practical domains) go to the specialist second line (seed 003).
+    if (practical_need(pop, i) >= static_cast<float>(p.team_referral_need)) {
       second_line.refer(ctx, i);
       continue;
     }

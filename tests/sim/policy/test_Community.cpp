@@ -34,6 +34,7 @@ TEST(CommunityManagers, BurnOutAndAreReplacedAfterADelay) {
   p.community_burnout_rate = 1.0;
   p.community_burnout_protection = 0.0;
   p.community_replacement_weeks = 3;
+  p.community_time_value = 0.0;  // the role costs nothing: every candidate accepts, a replacement takes 3 weeks
   Simulation sim(p);
   sim.step();  // recruited
   EXPECT_EQ(sim.outcomes()[Outcome::cm_active], 5.0);

@@ -15,6 +15,7 @@ Params team_only(double fte = 40) {
   p.volunteers_share = 0;
   p.team_fte = fte;
   p.team_ask_probability = 1.0;
+  p.team_referral_need = 5.0;  // nobody is referred unless a test says so
   return p;
 }
 Simulation with_cases(const Params& p, std::size_t every = 10) {
@@ -59,7 +60,7 @@ TEST(Team, DirectiveBuildsDependencyFacilitatingBuildsSelfRelianceThroughTheNetw
 
 TEST(Team, ReferralsWaitForTheSecondLineThenCostMore) {
   Params p = team_only();
-  p.team_generalist_share = 0.0;  // every case is referred
+  p.team_referral_need = 0.0;  // every case is referred
   p.secondline_wait_weeks = 5;
   Simulation sim = with_cases(p);
   double referred = 0, early_hours = 0;
@@ -116,8 +117,13 @@ TEST(Team, OutputSteeringClosesCasesEarlier) {
   Simulation trust = with_cases(p);
   p.team_output_steering = 1.0;
   Simulation output = with_cases(p);
-  for (int w = 0; w < 6; ++w) trust.step(), output.step();
-  EXPECT_LT(output.outcomes()[Outcome::team_caseload], trust.outcomes()[Outcome::team_caseload]);
+  double trust_case_weeks = 0, output_case_weeks = 0;
+  for (int w = 0; w < 8; ++w) {
+    trust.step(), output.step();
+    trust_case_weeks += trust.outcomes()[Outcome::team_caseload];
+    output_case_weeks += output.outcomes()[Outcome::team_caseload];
+  }
+  EXPECT_LT(output_case_weeks, trust_case_weeks);
   // Closed earlier, so more need is left at closure.
   EXPECT_GT(output.outcomes()[Outcome::mean_need], trust.outcomes()[Outcome::mean_need]);
 }
@@ -140,4 +146,43 @@ TEST(Costs, ProfessionalCostIsPaidHoursTimesPrice) {
   const auto& o = sim.outcomes();
   EXPECT_DOUBLE_EQ(o[Outcome::cost_professional], 6.5 * p.team_hours_per_fte * p.costs_professional_hour);
   EXPECT_DOUBLE_EQ(o[Outcome::cost_total], o[Outcome::cost_professional] + o[Outcome::cost_secondline] + o[Outcome::cost_allowances]);
+}
+
+TEST(Team, ComplexCasesAreReferredSimpleOnesStay) {
+  // Residents 0, 20, 40, ... have one domain in need (0.9), residents 10, 30, 50, ... three (0.7 each).
+  Params p = team_only();
+  p.team_referral_need = 1.1;  // the default
+  Simulation sim(p);
+  auto& pop = sim.population_mut();
+  for (std::size_t i = 0; i < pop.size; i += 10) {
+    pop.need[Mental][i] = i % 20 == 0 ? 0.9f : 0.7f;
+    if (i % 20 != 0) pop.need[Income][i] = pop.need[HouseholdCare][i] = 0.7f;
+  }
+  for (int w = 0; w < 3; ++w) sim.step();
+  // Taken in: a case of the team, or referred. Simple cases stay with the team, complex ones are referred.
+  int simple_case = 0, simple_referred = 0, complex_case = 0, complex_referred = 0;
+  for (std::size_t i = 0; i < pop.size; i += 10) {
+    const bool referred = pop.team_state[i] == TeamStage::Referred || pop.team_state[i] == TeamStage::Treatment;
+    const bool team_case = pop.team_state[i] == TeamStage::Case;
+    (i % 20 == 0 ? simple_case : complex_case) += team_case;
+    (i % 20 == 0 ? simple_referred : complex_referred) += referred;
+  }
+  EXPECT_EQ(simple_referred, 0);
+  EXPECT_EQ(complex_case, 0);
+  EXPECT_GT(simple_case, 50);
+  EXPECT_GT(complex_referred, 50);
+}
+
+TEST(Team, TheSecondLineTreatsNoMoreThanItsCapacityAllows) {
+  Params p = team_only();
+  p.team_referral_need = 0.0;  // every case is referred
+  p.secondline_wait_weeks = 0;
+  p.secondline_capacity = 2.0;  // 6 hours a week for 3,000 residents: three places of 2 hours
+  Simulation sim = with_cases(p);
+  for (int w = 0; w < 6; ++w) {
+    sim.step();
+    EXPECT_LE(sim.outcomes()[Outcome::secondline_hours], 6.0);
+  }
+  EXPECT_GT(sim.outcomes()[Outcome::secondline_waiting], 200.0);
+  EXPECT_GT(sim.outcomes()[Outcome::secondline_mean_wait], 3.0);
 }

@@ -27,6 +27,12 @@ for attempt in $(seq 1 12); do
   [ -f "$T/r.h5" ] && break
   "$BUURT" sweep "$T/s.toml" --out "$T/r.h5" --resume -q > /dev/null 2>&1 &
   pid=$!
+  # Kill only once the working file exists: a slow start (TSan on a loaded machine) would otherwise
+  # kill every attempt before the sweep has written anything.
+  for _ in $(seq 1 300); do
+    { [ -f "$T/r.h5.partial" ] || [ -f "$T/r.h5" ] || ! kill -0 $pid 2> /dev/null; } && break
+    sleep 0.1
+  done
   delay=$(printf '0.%02d' $((RANDOM % 25 + 3)))
   sleep "$delay"
   if kill -9 $pid 2> /dev/null; then kills=$((kills + 1)); fi

@@ -14,11 +14,14 @@ namespace buurt {
 /// before the first phase, so no phase depends on another phase's position in the week.
 struct WeekCounters {
   double intakes = 0, wait_sum = 0, referrals = 0, reentries = 0;  ///< the team (residents, weeks)
+  double queue_wait_sum = 0, queued = 0;                           ///< weeks waited so far by those still in the team's queue, and their number
+  double sl_wait_sum = 0, sl_waits = 0;                            ///< the second line: weeks waited by those starting treatment and those still waiting
   double professional_hours = 0, secondline_hours = 0;             ///< hours of the team and the second line
   double programme_ties = 0;                                       ///< ties formed by team mobilisation, managers and initiatives
   double meeting_ties = 0;                                         ///< ties formed when street neighbours meet (tie dynamics)
   double ties_broken = 0;                                          ///< ties that ended (tie dynamics)
   double cm_hours = 0, cm_active = 0, cm_burned_out = 0;           ///< community managers
+  double volunteers_burned_out = 0;                                ///< volunteers who stopped this week heavily burdened
   double initiative_members = 0, ownership = 0;                    ///< citizen initiatives
 };
 

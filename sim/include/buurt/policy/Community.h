@@ -36,6 +36,8 @@ class CommunityManagers {
     std::int32_t inactive_until = -1;  ///< burned out until this week
     bool replaced = false;             ///< left the programme; a replacement was recruited
   };
+  static double acceptance(const Params& p);
+  static std::int32_t replacement_weeks(const Params& p);
   void manage(WeekContext& ctx);
   bool recruit(WeekContext& ctx);
   void outreach(WeekContext& ctx, Team& team);

@@ -37,6 +37,14 @@ inline float top_team_need(const Population& pop, std::size_t i) {
   return m;
 }
 
+/// Complexity of a case: need summed over the practical domains (all but loneliness), 0..4.
+inline float practical_need(const Population& pop, std::size_t i) {
+  float s = 0.0f;
+  for (int d = 0; d < kDomains; ++d)
+    if (d != Social) s += pop.need[d][i];
+  return s;
+}
+
 /// Team and second-line cases close when every team need is below this (output steering closes sooner).
 inline float closure_need(const Params& p) { return static_cast<float>(p.team_closure_need + 0.25 * p.team_output_steering); }
 
