@@ -295,7 +295,8 @@ TEST(Mechanisms, VolunteersWithoutAJobGiveMoreHours) {
 // its network carried part of the problem (phase 6, team.growth_through_network). So per case week the
 // well connected gain more than the poorly connected. Off, every case week builds alike and the gap goes.
 TEST(Mechanisms, GainsConcentrateAmongResidentsWhoAlreadyHadTies) {
-  const std::vector<std::string> team = {"team.mode=1", "team.fte=15", "adaptation.enabled=false", "run.weeks=52"};
+  // No extra hours at the start of a case, so every case week has the same hours and, off, the same growth.
+  const std::vector<std::string> team = {"team.mode=1", "team.fte=15", "adaptation.enabled=false", "run.weeks=52", "team.facilitating_extra=0"};
   std::vector<std::string> team_off = team;
   team_off.push_back("team.growth_through_network=false");
   const auto on = effects(team, 52, case_gain_gap, 6500);
@@ -305,13 +306,13 @@ TEST(Mechanisms, GainsConcentrateAmongResidentsWhoAlreadyHadTies) {
 
 // Causal chain (Klein Ikkink & Van Tilburg): a neighbour tie whose balance stays beyond
 // ties.imbalance_limit (state: balances move with help, favours given back and fading) may end each week
-// (phase 8); ties that rebalance in time survive. Over two years (at a limit of 10 hours, so enough ties
-// reach it), a lastingly imbalanced neighbour tie ends more
+// (phase 8); ties that rebalance in time survive. Over three years (at a limit of 8 hours, so enough ties
+// reach it; two wijken of residents, so enough ties are at risk), a lastingly imbalanced neighbour tie ends more
 // often per week than a balanced one, though it is in closer contact (help keeps it from decaying). Off
 // (ties.imbalance_break=0), imbalance alone ends no tie and the imbalanced ones end no more often.
 TEST(Mechanisms, LastingImbalanceErodesNeighbourTies) {
-  const auto on = effects({"run.weeks=104", "ties.imbalance_limit=10"}, 104, imbalance_hazard_gap, 6500);
-  const auto off = effects({"run.weeks=104", "ties.imbalance_limit=10", "ties.imbalance_break=0"}, 104, imbalance_hazard_gap, 6500);
+  const auto on = effects({"run.weeks=156", "ties.imbalance_limit=8"}, 156, imbalance_hazard_gap, 13000);
+  const auto off = effects({"run.weeks=156", "ties.imbalance_limit=8", "ties.imbalance_break=0"}, 156, imbalance_hazard_gap, 13000);
   expect_mechanism("imbalance and tie survival", on, off);
 }
 

@@ -36,36 +36,6 @@ TEST(StylizedFacts, InformalNetworksCarryFarMoreHelpHoursThanProfessionals) {
   EXPECT_LT(informal_off, professional_off);
 }
 
-TEST(StylizedFacts, DirectiveRelievesTeamCasesFasterInTheShortRun) {
-  // Three hundred residents in need go to a team with room for all; nothing else happens.
-  auto case_need = [&](double mode, int weeks) {
-    Params p = test::small_params(3000);
-    p.events_enabled = p.asking_enabled = p.selfhelp_enabled = p.adaptation_enabled = false;
-    p.team_fte = 40;
-    p.team_ask_probability = 1.0;
-    p.team_referral_need = 5.0;  // nobody is referred
-    p.team_mode = mode;
-    p.services_income_relief = 0.0;
-    Simulation sim(p);
-    auto& pop = sim.population_mut();
-    for (std::size_t i = 0; i < pop.size; i += 10) pop.need[Mental][i] = 0.9f;
-    for (int w = 0; w < weeks; ++w) sim.step();
-    double sum = 0;
-    for (std::size_t i = 0; i < pop.size; i += 10) sum += pop.need[Mental][i];
-    return sum / static_cast<double>(pop.size / 10);
-  };
-  EXPECT_LT(case_need(0.0, 6) + 0.05, case_need(1.0, 6));
-}
-
-TEST(StylizedFacts, FacilitatingLeavesMoreSelfRelianceLessDependencyAndFewerReentries) {
-  const std::vector<std::string> busy = {"run.weeks=156", "team.fte=15"};
-  auto dir = with(busy, {"team.mode=0.0"}), fac = with(busy, {"team.mode=1.0"});
-  EXPECT_GT(mean_outcome("baseline.toml", fac, Outcome::mean_self_reliance, 104, 157),
-            mean_outcome("baseline.toml", dir, Outcome::mean_self_reliance, 104, 157));
-  EXPECT_LT(mean_outcome("baseline.toml", fac, Outcome::mean_dependency, 104, 157), mean_outcome("baseline.toml", dir, Outcome::mean_dependency, 104, 157));
-  EXPECT_LT(mean_outcome("baseline.toml", fac, Outcome::reentries, 52, 157), mean_outcome("baseline.toml", dir, Outcome::reentries, 52, 157));
-}
-
 TEST(StylizedFacts, CommunityManagersRaiseTiesAndLowerLonelinessWithADelay) {
   auto effect = [&](Outcome o, int from, int to, std::vector<std::string> extra = {}) {
     return mean_outcome("community_managers.toml", with(kShort, extra), o, from, to) - mean_outcome("baseline.toml", kShort, o, from, to);

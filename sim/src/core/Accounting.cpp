@@ -210,6 +210,7 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   const double all_hours = s[InformalHours] + s[VolunteerHours] + c.professional_hours + c.secondline_hours;
   o[Outcome::team_queue] = static_cast<double>(t.team_queue);
   o[Outcome::team_caseload] = static_cast<double>(t.team_caseload);
+  o[Outcome::team_practised_mode] = t.practised_mode;
   o[Outcome::team_mean_wait] = ratio(c.wait_sum + c.queue_wait_sum, c.intakes + c.queued);
   o[Outcome::team_intake_wait] = ratio(c.wait_sum, c.intakes);
   o[Outcome::secondline_mean_wait] = ratio(c.sl_wait_sum, c.sl_waits);

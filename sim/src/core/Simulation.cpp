@@ -55,7 +55,7 @@ void Simulation::step() {
 }
 
 void Simulation::accounting() {
-  const PolicyTotals totals{team_.queued(), team_.cases(), second_line_.waiting(pop_), initiatives_.active()};
+  const PolicyTotals totals{team_.queued(), team_.cases(), second_line_.waiting(pop_), initiatives_.active(), team_.state().practised_mode};
   out_ = account(pop_, net_, p_, counters_, totals);
 }
 

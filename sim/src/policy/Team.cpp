@@ -45,10 +45,9 @@ void Team::week(WeekContext& ctx, SecondLine& second_line) {
     const double effectiveness = 0.4 + 0.6 * a;
     double capacity = p.team_fte * p.team_hours_per_fte * p.team_direct_share *
                       std::max(0.0, 1.0 - p.team_coordination_loss * static_cast<double>(p.team_organisations - 1)) * (1.0 - 0.15 * p.team_output_steering);
-    const double m = p.team_mode;
-    const float relief_per_hour = static_cast<float>(((1.0 - m) * p.team_directive_relief + m * p.team_facilitating_relief) * effectiveness);
+    drift(ctx);
     const float closure = detail::closure_need(p);
-    capacity = casework(ctx, capacity, relief_per_hour, closure, effectiveness);
+    capacity = casework(ctx, capacity, closure, effectiveness);
     intakes(ctx, capacity, closure, second_line);
     waiting(ctx);
   }
@@ -81,22 +80,44 @@ void Team::applications(WeekContext& ctx) {
     if (apply_[i]) apply(ctx, static_cast<std::uint32_t>(i));
 }
 
-// Case work, oldest cases first; when hours run short every case gets the same share.
-double Team::casework(WeekContext& ctx, double capacity, float relief_per_hour, float closure, double effectiveness) {
+// The mode the team practises: under queue pressure and output steering it drifts back toward directive
+// work, the old pattern (seed 002); steered on trust it holds the mode it is asked to keep.
+void Team::drift(WeekContext& ctx) {
+  const Params& p = ctx.p;
+  const double queue = static_cast<double>(queue_.size()), cases = static_cast<double>(caseload_.size());
+  const double pressure = queue + cases > 0.0 ? queue / (queue + cases) : 0.0;
+  const double target = p.team_mode * (1.0 - p.team_output_steering * pressure);
+  if (!p.team_drift || !state_.practised_set)
+    state_.practised_mode = p.team_mode;
+  else
+    state_.practised_mode += p.team_drift_rate * (target - state_.practised_mode);
+  state_.practised_set = true;
+}
+
+// Case work, oldest cases first; when hours run short every case gets the same share. The practised mode m
+// splits a case's hours: 1 - m solving the problem (need falls, dependency grows), m working with the
+// resident's network (open questions, encouragement to ask, mobilising ties), which takes extra hours in
+// the first weeks of a case (team.ways_of_working).
+double Team::casework(WeekContext& ctx, double capacity, float closure, double effectiveness) {
   const Params& p = ctx.p;
   Population& pop = ctx.pop;
   Network& net = ctx.net;
   const auto week = static_cast<std::int32_t>(ctx.tick);
-  const double m = p.team_mode;
+  const double m = p.team_ways_of_working ? state_.practised_mode : 0.5;
   auto handoff_due = [&](std::uint32_t i) { return !p.services_integrated && week == pop.team_since[i] && pop.need[Income][i] > 0.0f; };
+  auto hours_of = [&](std::uint32_t i) {
+    const bool early = week - pop.team_since[i] < static_cast<std::int32_t>(p.team_facilitating_weeks);
+    return p.team_case_hours * (1.0 + (early ? m * p.team_facilitating_extra : 0.0));
+  };
   double needed = 0.0;
   for (auto i : caseload_) {
-    needed += p.team_case_hours;
+    needed += hours_of(i);
     if (handoff_due(i)) needed += p.services_handoff_hours;
   }
   const double share = needed > 0.0 ? std::min(1.0, capacity / needed) : 1.0;
   for (auto i : caseload_) {
-    double h = p.team_case_hours * share;
+    const double h = hours_of(i) * share;
+    const double solving = (1.0 - m) * h, network_hours = m * h;
     if (handoff_due(i)) {
       const double handoff = p.services_handoff_hours * share;  // hand-off between separate desks
       capacity -= handoff;
@@ -104,7 +125,7 @@ double Team::casework(WeekContext& ctx, double capacity, float relief_per_hour, 
     }
     capacity -= h;
     ctx.counters.professional_hours += h;
-    relieve(pop, i, relief_per_hour * static_cast<float>(h));
+    relieve(pop, i, static_cast<float>(p.team_relief * effectiveness * solving));
     // Benefits and debt relief: one household plan when integrated, after hand-offs otherwise (seed 004).
     if (p.services_integrated || week - pop.team_since[i] >= static_cast<std::int32_t>(p.services_handoff_weeks))
       detail::reduce_need(pop.need[Income][i], static_cast<float>(p.services_income_relief * effectiveness));
@@ -113,11 +134,14 @@ double Team::casework(WeekContext& ctx, double capacity, float relief_per_hour, 
     // experiences its own strength in a week its own network carried part of the problem (seed 000), so
     // residents with few ties, whose network rarely helps, gain little (seed 003; team.growth_through_network).
     const bool own_network = detail::is_informal(static_cast<HelpSource>(pop.help_source[i]));
-    const float grow = !p.team_growth_through_network || own_network ? static_cast<float>(m * p.team_facilitating_growth * effectiveness) : 0.0f;
+    const float grow =
+        !p.team_growth_through_network || own_network ? static_cast<float>(std::min(1.0, network_hours * p.team_facilitating_growth * effectiveness)) : 0.0f;
     pop.self_reliance[i] += grow * (1.0f - pop.self_reliance[i]);
     pop.self_direction[i] += grow * (1.0f - pop.self_direction[i]);
+    // Encouraged to ask: the threshold to turn to one's own ties falls (read by asking, phase 3).
+    pop.shame[i] = std::max(0.0f, pop.shame[i] - static_cast<float>(p.team_encourage * network_hours));
     const bool hides = pop.has(i, kHidesNetwork);
-    if (u[0] < m * p.team_mobilise_rate * effectiveness * (hides ? 0.5 : 1.0)) {
+    if (u[0] < network_hours * p.team_mobilise_rate * effectiveness * (hides ? 0.5 : 1.0)) {
       // Revive the strongest dormant tie, or (hidden network) introduce a street neighbour.
       std::uint32_t best = kNone;
       float best_s = 0.0f;
@@ -140,8 +164,8 @@ double Team::casework(WeekContext& ctx, double capacity, float relief_per_hour, 
         if (j < hi && pop.household[j] != pop.household[i] && net.add(i, j, TieKind::Brokered, 0.4f, week) != kNone) ctx.counters.programme_ties += 1;
       }
     }
-    // Directive: problems are taken over; dependency grows.
-    pop.dependency[i] += static_cast<float>((1.0 - m) * p.team_dependency_gain) * (1.0f - pop.dependency[i]);
+    // Hours spent solving the problem for the resident: it is taken over, and dependency grows.
+    pop.dependency[i] += static_cast<float>(std::min(1.0, solving * p.team_dependency_gain)) * (1.0f - pop.dependency[i]);
     if (pop.help_source[i] == 0) {
       pop.help_source[i] = static_cast<std::uint8_t>(HelpSource::Team);
       pop.hours_received[i] += static_cast<float>(h);

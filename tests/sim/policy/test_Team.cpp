@@ -113,12 +113,13 @@ TEST(Team, NetworkFirstIntakeMakesResidentsHideTheirNetworkAndCostsTrust) {
 TEST(Team, OutputSteeringClosesCasesEarlier) {
   Params p = team_only();
   p.team_case_hours = 4.0;
+  p.team_mode = 0.0;  // every case hour solves, so cases can close within weeks
   p.team_output_steering = 0.0;
   Simulation trust = with_cases(p);
   p.team_output_steering = 1.0;
   Simulation output = with_cases(p);
   double trust_case_weeks = 0, output_case_weeks = 0;
-  for (int w = 0; w < 8; ++w) {
+  for (int w = 0; w < 10; ++w) {
     trust.step(), output.step();
     trust_case_weeks += trust.outcomes()[Outcome::team_caseload];
     output_case_weeks += output.outcomes()[Outcome::team_caseload];

@@ -14,7 +14,9 @@ class SecondLine;
 struct TeamState {
   float x = 0, y = 0;
   double fte = 0;
-  double attunement = 1.0;  ///< 0..1, ramps up for a new team
+  double attunement = 1.0;      ///< 0..1, ramps up for a new team
+  double practised_mode = 0.0;  ///< the mode the team works in this week (drifts from team.mode under pressure)
+  bool practised_set = false;
   std::size_t queue = 0, caseload = 0;
 };
 
@@ -37,7 +39,8 @@ class Team {
  private:
   void applications(WeekContext& ctx);
   /// Case work for this week's hours; returns the hours left.
-  double casework(WeekContext& ctx, double capacity, float relief_per_hour, float closure, double effectiveness);
+  double casework(WeekContext& ctx, double capacity, float closure, double effectiveness);
+  void drift(WeekContext& ctx);
   /// Intakes from the front of the queue while hours last.
   void intakes(WeekContext& ctx, double capacity, float closure, SecondLine& second_line);
   void waiting(WeekContext& ctx);
