@@ -239,7 +239,7 @@ TEST(Mechanisms, TrustInNeighboursRaisesAsking) {
 
 // Limit check: without life events nobody gets lonely through an event; contact works off what there was.
 // Loneliness no longer lives in the events phase (before: severe loneliness 11% -> 26% without events).
-// Measured (baseline, 5 years): somewhat lonely 51% -> 41%, severely lonely 20.6% -> 21.5%: a little more
+// Measured (baseline, 5 years): somewhat lonely 51.7% -> 41.1%, severely lonely 20.8% -> 22.3%: a little more
 // severe loneliness remains because without needs there is less help, which keeps ties warm.
 TEST(Limits, NoLifeEventsDoesNotMakePeopleLonely) {
   const std::vector<std::string> on = {"run.weeks=104"}, off = {"run.weeks=104", "events.enabled=false"};
