@@ -226,3 +226,19 @@ TEST(PolicyMechanisms, UnderPressureATeamSteeredOnOutputDriftsBackToDirectiveWor
   expect_mechanism("trust minus output steering: practised mode", on, off);
   EXPECT_GT(interval(on).mean, 0.0);
 }
+
+// Causal chain (seed 002: split loyalty): with more parent organisations, cases with needs in several domains
+// are bounced between them more often (phase 6); a bounced case loses its week of work and restarts, so cases
+// stay open longer and hand-overs take intake hours, so fewer are taken in and the queue grows. Paired:
+// five organisations minus one, with the coordination loss of hours off (so only bouncing differs) and a
+// bounce rate of 0.5 (the default 0.1 gives under one bounce a week, too few to measure), residents waiting
+// for the team in years 1-2, 8 replicates.
+// Off (team.bouncing=false) the number of organisations changes nothing.
+TEST(PolicyMechanisms, AFragmentedTeamBouncesCasesAndResidentsWaitLonger) {
+  const auto on = paired("baseline.toml", {"run.weeks=104", "team.coordination_loss=0", "team.bounce_rate=0.5"}, {"team.organisations=5"},
+                         {"team.organisations=1"}, Outcome::team_queue, 1, 105, 8);
+  const auto off = paired("baseline.toml", {"run.weeks=104", "team.coordination_loss=0", "team.bounce_rate=0.5", "team.bouncing=false"},
+                          {"team.organisations=5"}, {"team.organisations=1"}, Outcome::team_queue, 1, 105, 8);
+  expect_mechanism("five minus one organisations: residents waiting for the team", on, off);
+  EXPECT_GT(interval(on).mean, 0.0);
+}

@@ -115,7 +115,24 @@ double Team::casework(WeekContext& ctx, double capacity, float closure, double e
     if (handoff_due(i)) needed += p.services_handoff_hours;
   }
   const double share = needed > 0.0 ? std::min(1.0, capacity / needed) : 1.0;
+  const double orgs = static_cast<double>(p.team_organisations);
+  const double bounce = p.team_bouncing ? p.team_bounce_rate * (orgs - 1.0) / orgs : 0.0;
+  const float thr = static_cast<float>(p.events_in_need_threshold);
   for (auto i : caseload_) {
+    // Split loyalty (seed 002): a case with needs in several domains is passed between the parent
+    // organisations; it loses this week's work and what was learned, and the resident's trust. One household
+    // plan (integrated services, seed 004) keeps cases with an income need in one hand.
+    int domains = 0;
+    for (int d = 0; d < kDomains; ++d) domains += d != Social && pop.need[d][i] >= thr;
+    const bool one_plan = p.services_integrated && pop.need[Income][i] >= thr;
+    if (domains >= 2 && !one_plan && ctx.rng.uniforms(i, ctx.tick, Stream::Team, 3)[0] < bounce) {
+      capacity -= p.team_bounce_hours;
+      ctx.counters.professional_hours += p.team_bounce_hours;
+      ctx.counters.bounces += 1;
+      pop.team_since[i] = week;  // starts again with the next organisation
+      pop.trust_professionals[i] = std::max(0.0f, pop.trust_professionals[i] - static_cast<float>(2 * p.team_trust_loss));
+      continue;
+    }
     const double h = hours_of(i) * share;
     const double solving = (1.0 - m) * h, network_hours = m * h;
     if (handoff_due(i)) {

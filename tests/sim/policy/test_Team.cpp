@@ -187,3 +187,22 @@ TEST(Team, TheSecondLineTreatsNoMoreThanItsCapacityAllows) {
   EXPECT_GT(sim.outcomes()[Outcome::secondline_waiting], 200.0);
   EXPECT_GT(sim.outcomes()[Outcome::secondline_mean_wait], 3.0);
 }
+
+TEST(Team, SeparateOrganisationsBounceMultiDomainCasesOneHouseholdPlanKeepsThem) {
+  // Every case has income and mental-health needs: separate services bounce them between organisations,
+  // an integrated team keeps one household plan.
+  Params p = team_only();
+  p.team_organisations = 5;
+  p.team_bounce_rate = 1.0;
+  Simulation separate = with_cases(p);
+  p.services_integrated = true;
+  Simulation integrated = with_cases(p);
+  double bounced_separate = 0, bounced_integrated = 0;
+  for (int w = 0; w < 4; ++w) {
+    separate.step(), integrated.step();
+    bounced_separate += separate.outcomes()[Outcome::team_bounces];
+    bounced_integrated += integrated.outcomes()[Outcome::team_bounces];
+  }
+  EXPECT_GT(bounced_separate, 100.0);
+  EXPECT_EQ(bounced_integrated, 0.0);
+}
