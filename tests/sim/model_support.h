@@ -1,10 +1,16 @@
 #pragma once
 // Helpers for model tests: run library scenarios with fixed seeds and average outcomes.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <numeric>
 #include <string>
 #include <vector>
 
 #include "buurt/core/RunLoop.h"
 #include "buurt/core/Simulation.h"
+#include "buurt/experiment/Stats.h"
 #include "buurt/scenario/Scenario.h"
 #include "test_support.h"
 
@@ -28,6 +34,30 @@ inline double mean_outcome(const std::string& scenario, const std::vector<std::s
     for (int w = from; w < to && w < static_cast<int>(rows.size()); ++w, ++n) sum += rows[static_cast<std::size_t>(w)][o];
   }
   return sum / n;
+}
+
+/// Mean and 95% half-width (t over replicates) of paired effects.
+struct Interval {
+  double mean, half;
+};
+
+inline Interval interval(const std::vector<double>& x) {
+  const double n = static_cast<double>(x.size());
+  const double m = std::accumulate(x.begin(), x.end(), 0.0) / n;
+  double ss = 0;
+  for (double v : x) ss += (v - m) * (v - m);
+  return {m, t975(static_cast<std::int64_t>(x.size()) - 1) * std::sqrt(ss / (n - 1) / n)};
+}
+
+/// The rule of docs/ODD.md ("Mechanisms and their tests"): on, the 95% interval excludes 0 with a half-width
+/// below a third of the effect; off, |effect| below a quarter of the on-effect. Prints the figures
+/// (`ctest -V -R Mechanisms | grep '\[mechanism\]'`).
+inline void expect_mechanism(const char* what, const std::vector<double>& on, const std::vector<double>& off) {
+  const Interval a = interval(on), b = interval(off);
+  std::printf("[mechanism] %s: on %.4g +- %.4g, off %.4g +- %.4g\n", what, a.mean, a.half, b.mean, b.half);
+  EXPECT_TRUE(a.mean - a.half > 0 || a.mean + a.half < 0) << what << ": on-effect " << a.mean << " +- " << a.half << " includes 0";
+  EXPECT_LT(a.half, std::abs(a.mean) / 3) << what << ": on-effect " << a.mean << " +- " << a.half << " too uncertain";
+  EXPECT_LT(std::abs(b.mean), 0.25 * std::abs(a.mean)) << what << ": off-effect " << b.mean << " vs on-effect " << a.mean;
 }
 
 }  // namespace buurt::test

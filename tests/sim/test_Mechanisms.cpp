@@ -15,6 +15,9 @@
 #include "model_support.h"
 
 using namespace buurt;
+using test::expect_mechanism;
+using test::interval;
+using test::Interval;
 
 namespace {
 
@@ -25,18 +28,6 @@ Params baseline(std::vector<std::string> sets, int residents) {
   return load_scenario(test::scenario_path("baseline.toml"), sets).params;
 }
 
-struct Interval {
-  double mean, half;
-};
-
-Interval interval(const std::vector<double>& x) {
-  const double n = static_cast<double>(x.size());
-  const double m = std::accumulate(x.begin(), x.end(), 0.0) / n;
-  double ss = 0;
-  for (double v : x) ss += (v - m) * (v - m);
-  return {m, t975(static_cast<std::int64_t>(x.size()) - 1) * std::sqrt(ss / (n - 1) / n)};
-}
-
 /// The effect measured on each replicate of a baseline with `sets`, run for `weeks` weeks.
 std::vector<double> effects(const std::vector<std::string>& sets, int weeks, const std::function<double(Simulation&, int)>& measure, int residents = 3000) {
   std::vector<double> out;
@@ -45,15 +36,6 @@ std::vector<double> effects(const std::vector<std::string>& sets, int weeks, con
     out.push_back(measure(sim, weeks));
   }
   return out;
-}
-
-void expect_mechanism(const char* what, const std::vector<double>& on, const std::vector<double>& off) {
-  const Interval a = interval(on), b = interval(off);
-  // The measured figures, for docs/ODD.md ("Mechanisms and their tests"); `ctest -V -R Mechanisms` shows them.
-  std::printf("[mechanism] %s: on %.4g +- %.4g, off %.4g +- %.4g\n", what, a.mean, a.half, b.mean, b.half);
-  EXPECT_TRUE(a.mean - a.half > 0 || a.mean + a.half < 0) << what << ": on-effect " << a.mean << " +- " << a.half << " includes 0";
-  EXPECT_LT(a.half, std::abs(a.mean) / 3) << what << ": on-effect " << a.mean << " +- " << a.half << " too uncertain";
-  EXPECT_LT(std::abs(b.mean), 0.25 * std::abs(a.mean)) << what << ": off-effect " << b.mean << " vs on-effect " << a.mean;
 }
 
 /// Mean social need of adults with at most one active tie minus that of adults with four or more.

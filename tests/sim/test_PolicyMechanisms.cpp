@@ -12,6 +12,9 @@
 #include "model_support.h"
 
 using namespace buurt;
+using test::expect_mechanism;
+using test::interval;
+using test::Interval;
 
 namespace {
 
@@ -24,18 +27,6 @@ double mean_of(const std::vector<WeekOutcomes>& rows, Outcome o, int from, int t
 
 constexpr int kReplicates = 4;
 
-struct Interval {
-  double mean, half;
-};
-
-Interval interval(const std::vector<double>& x) {
-  const double n = static_cast<double>(x.size());
-  const double m = std::accumulate(x.begin(), x.end(), 0.0) / n;
-  double ss = 0;
-  for (double v : x) ss += (v - m) * (v - m);
-  return {m, t975(static_cast<std::int64_t>(x.size()) - 1) * std::sqrt(ss / (n - 1) / n)};
-}
-
 /// Paired effect per replicate: mean of `o` over weeks [from, to) of scenario with `a` minus with `b`.
 std::vector<double> paired(const std::string& scenario, const std::vector<std::string>& common, std::vector<std::string> a, std::vector<std::string> b,
                            Outcome o, int from, int to, int replicates = kReplicates) {
@@ -46,16 +37,6 @@ std::vector<double> paired(const std::string& scenario, const std::vector<std::s
     out.push_back(mean_of(test::run_rows(scenario, a, static_cast<std::uint32_t>(r)), o, from, to) -
                   mean_of(test::run_rows(scenario, b, static_cast<std::uint32_t>(r)), o, from, to));
   return out;
-}
-
-/// The rule of docs/ODD.md "Mechanisms and their tests": on, the 95% interval excludes 0 with a half-width
-/// below a third of the effect; off, |effect| below a quarter of the on-effect.
-void expect_mechanism(const char* what, const std::vector<double>& on, const std::vector<double>& off) {
-  const Interval a = interval(on), b = interval(off);
-  std::printf("[mechanism] %s: on %.4g +- %.4g, off %.4g +- %.4g\n", what, a.mean, a.half, b.mean, b.half);
-  EXPECT_TRUE(a.mean - a.half > 0 || a.mean + a.half < 0) << what << ": on-effect " << a.mean << " +- " << a.half << " includes 0";
-  EXPECT_LT(a.half, std::abs(a.mean) / 3) << what << ": on-effect " << a.mean << " +- " << a.half << " too uncertain";
-  EXPECT_LT(std::abs(b.mean), 0.25 * std::abs(a.mean)) << what << ": off-effect " << b.mean << " vs on-effect " << a.mean;
 }
 
 }  // namespace
