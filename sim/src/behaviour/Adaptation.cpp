@@ -33,11 +33,12 @@ void adaptation(WeekContext& ctx) {
     if (informal) pop.trust_neighbours[i] += trust_gain * (1.0f - pop.trust_neighbours[i]);
     if (in_need && src == HelpSource::None) sr = std::max(0.0f, sr - erosion);
     // Without the team's case work, habits formed with professionals fade: dependency relaxes to none,
-    // self-direction and trust in neighbours back to the resident's own trait.
+    // self-direction, trust in neighbours and shame back to the resident's own trait.
     if (pop.team_state[i] != TeamStage::Case) {
       pop.dependency[i] -= relax * pop.dependency[i];
       pop.self_direction[i] += relax * (pop.self_direction_trait[i] - pop.self_direction[i]);
       pop.trust_neighbours[i] += relax * (pop.trust_neighbours_trait[i] - pop.trust_neighbours[i]);
+      pop.shame[i] += relax * (pop.shame_trait[i] - pop.shame[i]);
     }
   });
 }

@@ -21,7 +21,7 @@ double Population::bytes_per_resident() const {
   // Sum of element sizes of every per-resident array (street tables are per street, ignored).
   double b = sizeof(std::uint32_t) * 2 + sizeof(HouseholdType) + sizeof(AgeGroup) + sizeof(IncomeGroup) + sizeof(float) * 2;
   b += kDomains * sizeof(float) * 2;
-  b += sizeof(float) * 13 + sizeof(std::uint16_t) * 5 + sizeof(std::uint8_t) * 6 + sizeof(std::int32_t) * 2;
+  b += sizeof(float) * 14 + sizeof(std::uint16_t) * 5 + sizeof(std::uint8_t) * 6 + sizeof(std::int32_t) * 2;
   b += sizeof(WorkStatus) + sizeof(std::int8_t) + sizeof(float) * 8 + sizeof(std::uint32_t) * 2 + sizeof(std::uint64_t) + sizeof(std::uint8_t);
   return b;
 }
@@ -106,6 +106,7 @@ Population build_population(const Params& p, std::uint32_t run) {
                   &pop.trust_professionals,
                   &pop.dependency,
                   &pop.self_direction_trait,
+                  &pop.shame_trait,
                   &pop.trust_neighbours_trait,
                   &pop.budget,
                   &pop.fatigue,
@@ -159,6 +160,7 @@ Population build_population(const Params& p, std::uint32_t run) {
     pop.trust_professionals[i] = clamp01(0.5 + 0.4 * (v[1] - 0.5));
     pop.self_direction_trait[i] = pop.self_direction[i];
     pop.trust_neighbours_trait[i] = pop.trust_neighbours[i];
+    pop.shame_trait[i] = pop.shame[i];
     // Sociability: skewed, many residents are seldom in touch, a few very often (mean 1).
     const double soc_u = Rng::to_unit(rng.words(id, kInitWeek, Stream::Init, 5)[0]);
     pop.sociability[i] = static_cast<float>(std::pow(soc_u, p.network_sociability_skew) * (p.network_sociability_skew + 1.0));

@@ -63,7 +63,7 @@ struct Population {
   std::array<std::vector<float>, kDomains> skill;
   std::vector<float> self_reliance, self_direction, threshold, shame;
   std::vector<float> trust_neighbours, trust_professionals, dependency;
-  std::vector<float> self_direction_trait, trust_neighbours_trait;  ///< what self-direction and trust relax back to
+  std::vector<float> self_direction_trait, trust_neighbours_trait, shame_trait;  ///< what self-direction, trust and shame relax back to
   std::vector<float> budget, fatigue;
   std::vector<float> satisfaction;  ///< a helper's satisfaction from helping (0..1); eases recovery from fatigue
   std::vector<float> sociability;   ///< how often this resident is in touch with its ties (mean 1)
