@@ -62,18 +62,6 @@ TEST(StylizedFacts, CommunityManagerEffectFadesWithBurnoutOrTakeover) {
             mean_outcome("community_managers.toml", kShort, Outcome::volunteers_active, 104, 157));
 }
 
-TEST(StylizedFacts, NewOrFragmentedTeamDoesWorseThanAttunedIntegratedOne) {
-  const std::vector<std::string> first_years = {"run.weeks=78"};
-  const double attuned_wait = mean_outcome("baseline.toml", first_years, Outcome::team_mean_wait, 1, 79);
-  const double new_wait = mean_outcome("new_team.toml", first_years, Outcome::team_mean_wait, 1, 79);
-  const double fragmented_wait = mean_outcome("fragmented_team.toml", first_years, Outcome::team_mean_wait, 1, 79);
-  EXPECT_GT(new_wait, attuned_wait);
-  EXPECT_GT(fragmented_wait, attuned_wait);
-  const double integrated_income = mean_outcome("integrated_social_services.toml", first_years, Outcome::need_income, 13, 79);
-  const double fragmented_income = mean_outcome("fragmented_team.toml", first_years, Outcome::need_income, 13, 79);
-  EXPECT_LT(integrated_income, fragmented_income);
-}
-
 TEST(Monotone, MoreTeamHoursNeverRaiseTheWaitingTime) {
   double last = 1e9;
   for (const char* fte : {"team.fte=4", "team.fte=6.5", "team.fte=10"}) {

@@ -216,6 +216,8 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   o[Outcome::secondline_mean_wait] = ratio(c.sl_wait_sum, c.sl_waits);
   o[Outcome::team_intakes] = c.intakes;
   o[Outcome::team_bounces] = c.bounces;
+  o[Outcome::desk_cases] = static_cast<double>(t.desk_cases);
+  o[Outcome::desk_dropouts] = c.desk_dropouts;
   o[Outcome::referrals] = c.referrals;
   o[Outcome::secondline_waiting] = static_cast<double>(t.secondline_waiting);
   o[Outcome::reentries] = c.reentries;

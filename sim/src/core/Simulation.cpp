@@ -43,7 +43,8 @@ void Simulation::step() {
   phase::helping(ctx);                    // 5  hours flow
   reciprocity_.week(ctx);                 // 5b those who owe give back
   phase::tire(ctx);                       // 5c givers tire
-  team_.week(ctx, second_line_);          // 6  the social team and the social services
+  team_.week(ctx, second_line_);          // 6  the social team
+  services_.week(ctx);                    // 6a the social services
   second_line_.week(ctx);                 // 6b the second line
   managers_.week(ctx, team_);             // 7  community managers on the street
   initiatives_.week(ctx, managers_);      // 7b citizen initiatives
@@ -55,7 +56,7 @@ void Simulation::step() {
 }
 
 void Simulation::accounting() {
-  const PolicyTotals totals{team_.queued(), team_.cases(), second_line_.waiting(pop_), initiatives_.active(), team_.state().practised_mode};
+  const PolicyTotals totals{team_.queued(), team_.cases(), second_line_.waiting(pop_), initiatives_.active(), services_.cases(), team_.state().practised_mode};
   out_ = account(pop_, net_, p_, counters_, totals);
 }
 

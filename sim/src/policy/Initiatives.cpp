@@ -84,7 +84,13 @@ void Initiatives::week(WeekContext& ctx, const CommunityManagers& managers) {
     const std::uint16_t here = of_block[ctx.block_of(i)];
     if (here == 0 || pop.age[i] == AgeGroup::Child) return;
     const Initiative& ini = initiatives_[here - 1u];
-    if ((pop.need[Social][i] >= 0.3f || pop.need[ini.theme][i] >= 0.3f) && u[1] < p.initiatives_join_rate * activity * ini.ownership) mem = here;
+    // A resident introduced by the team (community building, phase 6) joins more readily.
+    const bool introduced = pop.has(i, kIntroduced);
+    const double join = introduced ? p.initiatives_introduced_join : p.initiatives_join_rate;
+    if ((introduced || pop.need[Social][i] >= 0.3f || pop.need[ini.theme][i] >= 0.3f) && u[1] < join * activity * ini.ownership) {
+      mem = here;
+      pop.flags[i] &= static_cast<std::uint8_t>(~kIntroduced);
+    }
   });
   // Members meet members: proposals in parallel above, ties made here in index order.
   std::vector<std::vector<std::uint32_t>> members(initiatives_.size());

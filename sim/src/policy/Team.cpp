@@ -143,9 +143,6 @@ double Team::casework(WeekContext& ctx, double capacity, float closure, double e
     capacity -= h;
     ctx.counters.professional_hours += h;
     relieve(pop, i, static_cast<float>(p.team_relief * effectiveness * solving));
-    // Benefits and debt relief: one household plan when integrated, after hand-offs otherwise (seed 004).
-    if (p.services_integrated || week - pop.team_since[i] >= static_cast<std::int32_t>(p.services_handoff_weeks))
-      detail::reduce_need(pop.need[Income][i], static_cast<float>(p.services_income_relief * effectiveness));
     const auto u = ctx.rng.uniforms(i, ctx.tick, Stream::Team, 1);
     // Facilitating: self-reliance and self-direction grow; the network is mobilised. The resident
     // experiences its own strength in a week its own network carried part of the problem (seed 000), so
@@ -157,6 +154,10 @@ double Team::casework(WeekContext& ctx, double capacity, float closure, double e
     pop.self_direction[i] += grow * (1.0f - pop.self_direction[i]);
     // Encouraged to ask: the threshold to turn to one's own ties falls (read by asking, phase 3).
     pop.shame[i] = std::max(0.0f, pop.shame[i] - static_cast<float>(p.team_encourage * network_hours));
+    // Community building: a lonely client is introduced to the citizen initiative of its block (read when
+    // residents join an initiative, phase 7b).
+    if (p.team_community_building && pop.member_of[i] == 0 && pop.need[Social][i] >= thr && u[2] < network_hours * p.team_introduce_rate * effectiveness)
+      pop.flags[i] |= kIntroduced;
     const bool hides = pop.has(i, kHidesNetwork);
     if (u[0] < network_hours * p.team_mobilise_rate * effectiveness * (hides ? 0.5 : 1.0)) {
       // Revive the strongest dormant tie, or (hidden network) introduce a street neighbour.
@@ -190,7 +191,7 @@ double Team::casework(WeekContext& ctx, double capacity, float closure, double e
     if (top_team_need(pop, i) < closure) {
       pop.team_state[i] = TeamStage::None;
       pop.team_closed[i] = week;
-      pop.flags[i] &= static_cast<std::uint8_t>(~kInTeam);
+      pop.flags[i] &= static_cast<std::uint8_t>(~(kInTeam | kIntroduced));
       pop.trust_professionals[i] += static_cast<float>(p.team_trust_gain) * (1.0f - pop.trust_professionals[i]);
     }
   }

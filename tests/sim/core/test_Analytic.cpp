@@ -21,6 +21,7 @@ TEST(Analytic, TwoStateSteadyStateOfNeed) {
   p.loneliness_onset_rate = 0;
   p.loneliness_recovery_rate = 0;
   p.team_enabled = false;
+  p.services_desk = false;
   p.events_income_onset = 0.004;
   p.events_income_recovery = 0.02;
   p.events_health_onset = 0.01;

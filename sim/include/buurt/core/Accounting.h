@@ -9,7 +9,7 @@ namespace buurt {
 
 /// Sizes of the policies' state this week, as accounting needs them.
 struct PolicyTotals {
-  std::size_t team_queue = 0, team_caseload = 0, secondline_waiting = 0, active_initiatives = 0;
+  std::size_t team_queue = 0, team_caseload = 0, secondline_waiting = 0, active_initiatives = 0, desk_cases = 0;
   double practised_mode = 0.0;  ///< the team's practised mode this week
 };
 

@@ -14,6 +14,7 @@
 #include "buurt/policy/Community.h"
 #include "buurt/policy/Initiatives.h"
 #include "buurt/policy/SecondLine.h"
+#include "buurt/policy/Services.h"
 #include "buurt/policy/Team.h"
 #include "buurt/population/Population.h"
 #include "buurt/scenario/Schema.h"
@@ -69,6 +70,7 @@ class Simulation {
   phase::TieDynamics ties_;
   Team team_;
   SecondLine second_line_;
+  SocialServices services_;
   CommunityManagers managers_;
   Initiatives initiatives_;
   Volunteers volunteers_;

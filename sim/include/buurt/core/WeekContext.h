@@ -16,6 +16,7 @@ struct WeekCounters {
   double intakes = 0, wait_sum = 0, referrals = 0, reentries = 0;  ///< the team (residents, weeks)
   double queue_wait_sum = 0, queued = 0;                           ///< weeks waited so far by those still in the team's queue, and their number
   double bounces = 0;                                              ///< team cases bounced between parent organisations this week
+  double desk_dropouts = 0, desk_relief = 0;                       ///< the social services: applications dropped, residents in relief
   double sl_wait_sum = 0, sl_waits = 0;                            ///< the second line: weeks waited by those starting treatment and those still waiting
   double professional_hours = 0, secondline_hours = 0;             ///< hours of the team and the second line
   double programme_ties = 0;                                       ///< ties formed by team mobilisation, managers and initiatives

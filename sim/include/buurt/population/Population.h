@@ -39,7 +39,16 @@ enum class WorkStatus : std::uint8_t { None = 0, Employed = 1, NotEmployed = 2, 
 inline constexpr std::array<const char*, 4> kWorkNames = {"none", "employed", "not_employed", "retired"};
 
 /// Resident role flags (bits).
-enum ResidentFlag : std::uint8_t { kIsolated = 1, kWilling = 2, kVolunteer = 4, kCommunityManager = 8, kInTeam = 16, kHidesNetwork = 32 };
+enum ResidentFlag : std::uint8_t {
+  kIsolated = 1,
+  kWilling = 2,
+  kVolunteer = 4,
+  kCommunityManager = 8,
+  kInTeam = 16,
+  kHidesNetwork = 32,
+  kAtDesk = 64,
+  kIntroduced = 128
+};
 
 /// All residents. Static attributes are set at initialisation; dynamic state changes weekly.
 struct Population {

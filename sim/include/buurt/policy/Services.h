@@ -1,0 +1,32 @@
+#pragma once
+/// Phase 6a of the week: the municipal social services' desk (benefits, debt help) for residents with an income need.
+#include <cstdint>
+#include <vector>
+
+#include "buurt/core/WeekContext.h"
+
+namespace buurt {
+
+/// The desk is one actor with one list of applications, so its week runs serially in resident-index order.
+/// Separate services work by the rules of their own domain: an applicant whose household also struggles
+/// with health, mental strain or care (a multi-domain household) often does not complete the application
+/// and drops out; the team hands its income cases over after `services.handoff_weeks`. Integrated
+/// services work from one household plan with the team: nobody drops out for lack of a plan, and team
+/// cases reach the desk at once (seed 004).
+class SocialServices {
+ public:
+  /// Applications, hand-overs from the team, drop-outs and relief, for one week.
+  void week(WeekContext& ctx);
+  /// Residents with an open application or in relief.
+  std::size_t cases() const { return cases_.size(); }
+
+ private:
+  struct Case {
+    std::uint32_t resident;
+    std::int32_t since;  ///< week the application was made
+  };
+  void join(WeekContext& ctx, std::uint32_t i);
+  std::vector<Case> cases_;
+};
+
+}  // namespace buurt
