@@ -85,7 +85,7 @@ def main(argv=None) -> int:
             print("built with:", " ".join(cmd))
         else:
             sw = fixtures.make_sim_sweep(a.buurt, tmp, sw, points=a.base_samples, replicates=1, weeks=104, residents=2000,
-                                         seed=7, kind="saltelli", names=["team.mode", "team.fte", "helping.share_willing"],
+                                         seed=7, kind="saltelli", names=["team.mode", "team.fte_per_1000", "helping.share_willing"],
                                          lo=[0.0, 2.0, 0.3], hi=[1.0, 10.0, 0.6])
         html = Path(write_report(str(sw), str(out / "example_sweep_report.html"), force=True))
         print("wrote", html)

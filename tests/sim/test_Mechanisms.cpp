@@ -278,7 +278,7 @@ TEST(Mechanisms, VolunteersWithoutAJobGiveMoreHours) {
 // well connected gain more than the poorly connected. Off, every case week builds alike and the gap goes.
 TEST(Mechanisms, GainsConcentrateAmongResidentsWhoAlreadyHadTies) {
   // No extra hours at the start of a case, so every case week has the same hours and, off, the same growth.
-  const std::vector<std::string> team = {"team.mode=1", "team.fte=15", "adaptation.enabled=false", "run.weeks=52", "team.facilitating_extra=0"};
+  const std::vector<std::string> team = {"team.mode=1", "team.fte_per_1000=2.3", "adaptation.enabled=false", "run.weeks=52", "team.facilitating_extra=0"};
   std::vector<std::string> team_off = team;
   team_off.push_back("team.growth_through_network=false");
   const auto on = effects(team, 52, case_gain_gap, 6500);

@@ -46,18 +46,18 @@ std::vector<double> paired(const std::string& scenario, const std::vector<std::s
 // counted), and after the burn-in the wait is far above the baseline's: residents wait until their problem
 // passes by itself.
 TEST(Limits, NoTeamMeansAGrowingWait) {
-  const auto rows = test::run_rows("baseline.toml", {"run.weeks=52", "team.fte=0", "run.burn_in=0"});
+  const auto rows = test::run_rows("baseline.toml", {"run.weeks=52", "team.fte_per_1000=0", "run.burn_in=0"});
   EXPECT_EQ(mean_of(rows, Outcome::team_intakes, 1, 53), 0.0);
   EXPECT_GT(mean_of(rows, Outcome::team_mean_wait, 40, 53), mean_of(rows, Outcome::team_mean_wait, 1, 14) + 5.0);
   EXPECT_GT(mean_of(rows, Outcome::team_queue, 40, 53), mean_of(rows, Outcome::team_queue, 1, 14));
-  const auto settled = test::run_rows("baseline.toml", {"run.weeks=26", "team.fte=0"});
+  const auto settled = test::run_rows("baseline.toml", {"run.weeks=26", "team.fte_per_1000=0"});
   const auto baseline = test::run_rows("baseline.toml", {"run.weeks=26"});
   EXPECT_GT(mean_of(settled, Outcome::team_mean_wait, 1, 27), 3.0 * mean_of(baseline, Outcome::team_mean_wait, 1, 27));
 }
 
 // Limit check: a huge team takes everyone in the week they apply: no queue, no wait.
 TEST(Limits, AHugeTeamTakesEveryoneInAtOnce) {
-  const auto rows = test::run_rows("baseline.toml", {"run.weeks=26", "team.fte=1000"});
+  const auto rows = test::run_rows("baseline.toml", {"run.weeks=26", "team.fte_per_1000=150"});
   EXPECT_LT(mean_of(rows, Outcome::team_queue, 1, 27), 1.0);
   EXPECT_LT(mean_of(rows, Outcome::team_intake_wait, 1, 27), 0.5);
 }
@@ -197,12 +197,12 @@ TEST(PolicyMechanisms, DirectiveRelievesFasterFacilitatingBringsFewerBack) {
 // Causal chain (seed 002: teams fall back into old patterns; seed 003): the team's practised mode moves
 // toward team.mode times (1 - output steering times queue pressure) (phase 6): a small, busy team steered
 // on output drifts toward directive work, one steered on trust keeps its mode. Paired: trust (0) minus
-// output (1) steering, facilitating team of 4 FTE, practised mode in year 1. Off (team.drift=false) the
+// output (1) steering, facilitating team of 0.6 FTE per 1,000 residents (3.9 FTE), practised mode in year 1. Off (team.drift=false) the
 // practised mode is team.mode in both.
 TEST(PolicyMechanisms, UnderPressureATeamSteeredOnOutputDriftsBackToDirectiveWork) {
-  const std::vector<std::string> common = {"run.weeks=52", "team.mode=1", "team.fte=4"};
+  const std::vector<std::string> common = {"run.weeks=52", "team.mode=1", "team.fte_per_1000=0.6"};
   const auto on = paired("baseline.toml", common, {"team.output_steering=0"}, {"team.output_steering=1"}, Outcome::team_practised_mode, 1, 53);
-  const auto off = paired("baseline.toml", {"run.weeks=52", "team.mode=1", "team.fte=4", "team.drift=false"}, {"team.output_steering=0"},
+  const auto off = paired("baseline.toml", {"run.weeks=52", "team.mode=1", "team.fte_per_1000=0.6", "team.drift=false"}, {"team.output_steering=0"},
                           {"team.output_steering=1"}, Outcome::team_practised_mode, 1, 53);
   expect_mechanism("trust minus output steering: practised mode", on, off);
   EXPECT_GT(interval(on).mean, 0.0);
@@ -242,12 +242,12 @@ TEST(PolicyMechanisms, OneHouseholdPlanRelievesTheNeighbourhoodsIncomeNeedSooner
 // Causal chain (seed 003: a new team needs one to two years to attune): a new team's intakes take longer
 // and its case work relieves less per hour (phase 6), so with the default hours it takes fewer residents in
 // and the queue waits longer. The wait is not coded: it comes from hours running short, so with hours to
-// spare (team.fte = 1000, the limit check's huge team) a new team makes nobody wait longer. Paired: new
+// spare (team.fte_per_1000 = 150, the limit check's huge team) a new team makes nobody wait longer. Paired: new
 // minus attuned team (team.attunement_start 0 vs 1), team waiting time (queue included), weeks 1-78.
 TEST(PolicyMechanisms, ANewTeamMakesResidentsWaitLongerOnlyWhenItsHoursRunShort) {
   const std::vector<std::string> common = {"run.weeks=78", "team.attunement_weeks=78"};
   const auto on = paired("baseline.toml", common, {"team.attunement_start=0"}, {"team.attunement_start=1"}, Outcome::team_mean_wait, 1, 79);
-  const auto off = paired("baseline.toml", {"run.weeks=78", "team.attunement_weeks=78", "team.fte=1000"}, {"team.attunement_start=0"},
+  const auto off = paired("baseline.toml", {"run.weeks=78", "team.attunement_weeks=78", "team.fte_per_1000=150"}, {"team.attunement_start=0"},
                           {"team.attunement_start=1"}, Outcome::team_mean_wait, 1, 79);
   expect_mechanism("new minus attuned team: waiting time", on, off);
   EXPECT_GT(interval(on).mean, 0.0);
@@ -266,4 +266,16 @@ TEST(PolicyMechanisms, AFacilitatingTeamBringsLonelyClientsToTheInitiatives) {
                           Outcome::initiative_members, 53, 105);
   expect_mechanism("community building on minus off: initiative members", on, off);
   EXPECT_GT(interval(on).mean, 0.0);
+}
+
+// Sizes per resident: the team's FTE and the second line's hours scale with the number of residents, so a
+// wijk three times as large with the same settings waits as long (team and second line) as the default one.
+// Mean over years 1-2 of two replicates; the two sizes may differ by 15% (chance and the street layout).
+TEST(Sizes, AWijkThreeTimesAsLargeWaitsAsLong) {
+  for (const Outcome o : {Outcome::team_mean_wait, Outcome::secondline_mean_wait}) {
+    const double small = test::mean_outcome("baseline.toml", {"run.weeks=104"}, o, 1, 105);
+    const double large = test::mean_outcome("baseline.toml", {"run.weeks=104", "population.residents=19500"}, o, 1, 105);
+    std::printf("[measured] %s: 6,500 residents %.3g weeks, 19,500 residents %.3g weeks\n", std::string(spec(o).name).c_str(), small, large);
+    EXPECT_NEAR(large / small, 1.0, 0.15) << spec(o).name;
+  }
 }

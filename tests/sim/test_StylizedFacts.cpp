@@ -64,7 +64,7 @@ TEST(StylizedFacts, CommunityManagerEffectFadesWithBurnoutOrTakeover) {
 
 TEST(Monotone, MoreTeamHoursNeverRaiseTheWaitingTime) {
   double last = 1e9;
-  for (const char* fte : {"team.fte=4", "team.fte=6.5", "team.fte=10"}) {
+  for (const char* fte : {"team.fte_per_1000=0.6", "team.fte_per_1000=1", "team.fte_per_1000=1.5"}) {
     const double wait = mean_outcome("baseline.toml", {"run.weeks=104", fte}, Outcome::team_mean_wait, 26, 105);
     EXPECT_LE(wait, last) << fte;
     last = wait;

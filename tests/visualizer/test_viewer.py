@@ -110,7 +110,7 @@ def test_high_need_resident(tmp):
 def test_live_equals_replay(tmp):
     # A live session stopped at week 10 (with slider moves) and the replay of its file at week 10 draw
     # the same map, pixel for pixel; so does a replay scrubbed back to week 4 against a live run to week 4.
-    steer = ["--steer", "3:team.fte=12", "--steer", "5:helping.share_willing=0.8"]
+    steer = ["--steer", "3:team.fte_per_1000=1.8", "--steer", "5:helping.share_willing=0.8"]
     run([BASE, *SMALL, *steer, "--weeks", "10", "--screenshot", "live10.png", "--geometry", "g.json", "--out", "s.h5"])
     run(["--replay", "s.h5", "--weeks", "10", "--screenshot", "replay10.png"])
     run([BASE, *SMALL, *steer, "--weeks", "4", "--screenshot", "live4.png", "--no-record"])
@@ -124,7 +124,7 @@ def test_live_equals_replay(tmp):
 
 
 def test_steering_logged_and_replayed(tmp):
-    steer = ["--steer", "2:team.fte=12", "--steer", "4:community.managers=10"]
+    steer = ["--steer", "2:team.fte_per_1000=1.8", "--steer", "4:community.managers=10"]
     run([BASE, *SMALL, *steer, "--weeks", "12", "--screenshot", "a.png", "--out", "steered.h5"])
     run([BASE, *SMALL, "--weeks", "12", "--screenshot", "b.png", "--out", "plain.h5"])
     with h5py.File("steered.h5") as f:
@@ -134,15 +134,15 @@ def test_steering_logged_and_replayed(tmp):
         cost_steered = f["timeseries/cost_total"][:]
         cm_steered = f["timeseries/cm_active"][:]
     assert weeks == [2, 4], weeks
-    assert keys == ["team.fte", "community.managers"], keys
-    assert values == ["12.0", "10"], values
+    assert keys == ["team.fte_per_1000", "community.managers"], keys
+    assert values == ["1.8", "10"], values
     with h5py.File("plain.h5") as f:
         assert len(f["steering/week"]) == 0
         cost_plain = f["timeseries/cost_total"][:]
         cm_plain = f["timeseries/cm_active"][:]
     # Up to the first logged week nothing differs; after it the steered run does (the log had an effect).
     assert np.array_equal(cost_steered[:3], cost_plain[:3])
-    assert not np.array_equal(cost_steered[3:], cost_plain[3:]), "team.fte=12 changed no cost"
+    assert not np.array_equal(cost_steered[3:], cost_plain[3:]), "team.fte_per_1000=1.8 changed no cost"
     assert cm_steered[-1] > cm_plain[-1], "community.managers=10 activated no community managers"
     # Replaying the steered file re-applies the log: same picture as live; the plain file gives another.
     run(["--replay", "steered.h5", "--weeks", "12", "--screenshot", "ra.png", "--geometry", "g.json"])
@@ -154,7 +154,7 @@ def test_steering_logged_and_replayed(tmp):
 def test_snapshot_replay(tmp):
     # A plain `buurt run` file has no slider log: the viewer replays its snapshots. At a snapshot week the
     # map equals the live one (team office off: the file does not store team or initiatives).
-    sets = [*SMALL, "--set", "team.fte=0", "--set", "run.weeks=13", "--set", "run.snapshot_every=13"]
+    sets = [*SMALL, "--set", "team.fte_per_1000=0", "--set", "run.weeks=13", "--set", "run.snapshot_every=13"]
     subprocess.run([BUURT, "run", BASE, *sets, "--out", "run.h5", "--quiet"], check=True, capture_output=True, timeout=120)
     run(["--replay", "run.h5", "--weeks", "13", "--screenshot", "r.png", "--geometry", "g.json"])
     run([BASE, *sets, "--weeks", "13", "--screenshot", "l.png", "--no-record"])
@@ -167,7 +167,7 @@ def test_snapshot_replay(tmp):
 def test_replay_detects_other_kernel(tmp):
     # A session file whose outcomes this kernel does not reproduce (here: one value edited) is not
     # re-simulated silently: the viewer says so and shows the file's snapshots instead.
-    run([BASE, *SMALL, "--steer", "2:team.fte=9", "--weeks", "10", "--screenshot", "l.png", "--out", "s.h5"])
+    run([BASE, *SMALL, "--steer", "2:team.fte_per_1000=1.4", "--weeks", "10", "--screenshot", "l.png", "--out", "s.h5"])
     with h5py.File("s.h5", "r+") as f:
         f["timeseries/unmet_need_share"][4] += 0.01
     p = run(["--replay", "s.h5", "--weeks", "10", "--screenshot", "r.png", "--geometry", "g.json"])

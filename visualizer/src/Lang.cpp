@@ -80,7 +80,7 @@ constexpr std::array kTable = {
     Entry{"tk_neighbour", "neighbour", "buur"},
     Entry{"tk_friend", "friend", "vriend"},
     Entry{"tk_brokered", "new contact", "nieuw contact"},
-    Entry{"p_team.fte", "Social team (FTE)", "Sociaal team (fte)"},
+    Entry{"p_team.fte_per_1000", "Social team (FTE per 1,000 residents)", "Sociaal team (fte per 1.000 inwoners)"},
     Entry{"p_team.mode", "Directive <-> facilitating", "Sturend <-> faciliterend"},
     Entry{"p_team.network_first", "Network-first intake", "Netwerk eerst bij intake"},
     Entry{"p_community.managers", "Community managers", "Buurtverbinders"},

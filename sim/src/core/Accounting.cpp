@@ -229,7 +229,8 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   o[Outcome::initiative_ownership] = c.ownership;
   // Costs (euro per week) and the social cost-benefit balance (MKBA, seed 002).
   const double cms_paid = c.cm_active + c.cm_burned_out;
-  o[Outcome::cost_professional] = p.team_enabled ? p.team_fte * p.team_hours_per_fte * p.costs_professional_hour : 0.0;
+  o[Outcome::cost_professional] =
+      p.team_enabled ? p.team_fte_per_1000 * static_cast<double>(pop.size) / 1000.0 * p.team_hours_per_fte * p.costs_professional_hour : 0.0;
   o[Outcome::cost_secondline] = c.secondline_hours * p.costs_secondline_hour;
   o[Outcome::cost_allowances] = cms_paid * (p.community_allowance + (p.community_training ? p.costs_cm_training : 0.0)) +
                                 (p.volunteers_training ? s[Volunteers] * p.costs_volunteer_training : 0.0) +

@@ -36,14 +36,14 @@ void Team::week(WeekContext& ctx, SecondLine& second_line) {
   // The attunement ramp starts at week 0; during burn-in the neighbourhood had an attuned team.
   state_.attunement =
       ctx.week < 0 ? 1.0 : std::min(1.0, p.team_attunement_start + static_cast<double>(ctx.week) / static_cast<double>(p.team_attunement_weeks));
-  state_.fte = p.team_enabled ? p.team_fte : 0.0;
+  state_.fte = p.team_enabled ? p.team_fte_per_1000 * static_cast<double>(ctx.pop.size) / 1000.0 : 0.0;
   if (p.team_enabled) {
     applications(ctx);
     // Capacity this week: direct time, minus coordination across parent organisations (seed 002)
     // and registration under output steering (seed 003).
     const double a = state_.attunement;
     const double effectiveness = 0.4 + 0.6 * a;
-    double capacity = p.team_fte * p.team_hours_per_fte * p.team_direct_share *
+    double capacity = state_.fte * p.team_hours_per_fte * p.team_direct_share *
                       std::max(0.0, 1.0 - p.team_coordination_loss * static_cast<double>(p.team_organisations - 1)) * (1.0 - 0.15 * p.team_output_steering);
     drift(ctx);
     const float closure = detail::closure_need(p);

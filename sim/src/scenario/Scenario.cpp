@@ -64,6 +64,7 @@ void assign(Params& p, const ParamSpec& spec, const toml::node& n, const std::st
 }
 
 std::string unknown_message(const std::string& what, const std::string& name) {
+  if (auto r = renamed_param(name)) return fmt::format("{} was renamed to {}", name, *r);
   if (auto s = suggest_param(name)) return fmt::format("unknown {}; did you mean '{}'?", what, *s);
   return fmt::format("unknown {}; see `buurt describe` for all keys", what);
 }

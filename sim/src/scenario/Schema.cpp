@@ -98,6 +98,19 @@ bool is_section(std::string_view section) {
   return std::any_of(table().begin(), table().end(), [&](const ParamSpec& s) { return s.section == section; });
 }
 
+std::optional<std::string> renamed_param(std::string_view full_name) {
+  static const std::array<std::pair<std::string_view, std::string_view>, 5> renamed = {{
+      {"team.fte", "team.fte_per_1000 (FTE per 1,000 residents: 6.5 FTE in a wijk of 6,500 is 1.0)"},
+      {"team.directive_relief", "team.relief (the relief per hour of solving; the modes differ in what the worker does, team.ways_of_working)"},
+      {"team.facilitating_relief", "team.relief (the relief per hour of solving; the modes differ in what the worker does, team.ways_of_working)"},
+      {"team.generalist_share", "team.referral_need (referral follows the case's complexity)"},
+      {"initiatives.loneliness_relief", "initiatives.forms_relief (loneliness is relieved through contact)"},
+  }};
+  for (const auto& [from, to] : renamed)
+    if (full_name == from) return std::string(to);
+  return std::nullopt;
+}
+
 std::optional<std::string> suggest_param(std::string_view full_name) {
   std::size_t best = 1000;
   std::string best_name;

@@ -13,7 +13,7 @@ Params team_only(double fte = 40) {
   p.events_enabled = p.asking_enabled = p.selfhelp_enabled = p.adaptation_enabled = false;
   p.ties_dynamics = false;
   p.volunteers_share = 0;
-  p.team_fte = fte;
+  p.team_fte_per_1000 = fte / 3.0;  // fte for the 3,000 residents
   p.team_ask_probability = 1.0;
   p.team_referral_need = 5.0;  // nobody is referred unless a test says so
   return p;

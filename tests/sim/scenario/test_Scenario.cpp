@@ -55,6 +55,7 @@ TEST(Scenario, BrokenFilesNameLineKeyAndExpectation) {
       {"base = \"does_not_exist.toml\"\n", "base file", 1},
       {"[population]\nshare_single = 0.9\n", "must sum to 1", 0},
       {"[run]\nweeks = inf\n", "weeks", 2},
+      {"[team]\nfte = 6.5\n", "key 'team.fte': team.fte was renamed to team.fte_per_1000", 2},
   };
   for (const auto& c : cases) {
     const std::string msg = error_of(c.text);

@@ -70,6 +70,8 @@ std::span<const ParamSpec> schema();
 /// Lookup by "section.key".
 const ParamSpec* find_param(std::string_view full_name);
 /// Closest known "section.key" to a misspelt name, if any is close enough.
+/// For a key that was renamed: its new name with a hint how to convert the value.
+std::optional<std::string> renamed_param(std::string_view full_name);
 std::optional<std::string> suggest_param(std::string_view full_name);
 /// Is this a known section name?
 bool is_section(std::string_view section);
