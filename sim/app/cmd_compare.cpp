@@ -88,6 +88,15 @@ int run(const CompareArgs& a) {
     if (s.params.run_weeks != scenarios[0].params.run_weeks)
       throw UsageError(fmt::format("scenario '{}' runs {} weeks, '{}' {}: use --weeks to compare over the same horizon", s.name, s.params.run_weeks,
                                    scenarios[0].name, scenarios[0].params.run_weeks));
+  // A common start: every scenario's neighbourhood is burned in under the reference policy, so they
+  // may differ in policy keys only.
+  for (const auto& s : scenarios)
+    if (auto key = first_non_policy_difference(scenarios[0].params, s.params))
+      throw UsageError(
+          fmt::format("scenario '{}' differs from '{}' in '{}', which is not a policy key: a comparison starts every scenario from one "
+                      "burned-in neighbourhood and switches only policy keys on at week 0. Compare policies within each "
+                      "neighbourhood (e.g. `buurt compare {} <policy>.toml` on a base of that neighbourhood)",
+                      s.name, scenarios[0].name, *key, s.source_path.empty() ? s.name : s.source_path));
   check_output_path(a.out, a.force);
   auto ctl = limit_threads(a.threads);
   const int threads = threads_in_use(a.threads);

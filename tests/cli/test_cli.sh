@@ -93,4 +93,14 @@ grep -q "^unmet need .*%" "$T/out.txt"; check "compare: a share changes in %" $?
 grep "^public cost (euro per week) " "$T/out.txt" | grep -q "%"; [ $? -ne 0 ]; check "compare: money never as a percentage" $?
 grep "^social balance (MKBA) (euro per week) " "$T/out.txt" | grep -q "€.*€.*€"; check "compare: money change in euros" $?
 
+# A common start: scenarios that differ in a non-policy key are refused, naming the key; nothing is written.
+"$BUURT" compare "$B" "$SRC/scenarios/vulnerable_wijk.toml" -r 2 --weeks 4 --set population.residents=400 --out "$T/two_wijken.h5" > /dev/null 2> "$T/err.txt"
+[ $? -eq 2 ]; check "compare of two neighbourhoods exits 2" $?
+grep -q "population.share_on_benefits" "$T/err.txt" && grep -q "not a policy key" "$T/err.txt"; check "compare of two neighbourhoods names the key" $?
+[ ! -e "$T/two_wijken.h5" ]; check "compare of two neighbourhoods writes nothing" $?
+# A renamed key names its new name.
+"$BUURT" run "$B" --set team.fte=6.5 --out "$T/renamed.h5" > /dev/null 2> "$T/err.txt"
+[ $? -eq 2 ]; check "a renamed key exits 2" $?
+grep -q "renamed to team.fte_per_1000" "$T/err.txt"; check "a renamed key names the new key" $?
+
 exit $fail

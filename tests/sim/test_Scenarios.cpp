@@ -1,7 +1,10 @@
 // Every scenario in scenarios/ loads and runs a few weeks (on a smaller neighbourhood).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "buurt/core/Simulation.h"
+#include "buurt/experiment/Compare.h"
 #include "buurt/scenario/Scenario.h"
 #include "test_support.h"
 
@@ -22,4 +25,52 @@ TEST(Scenarios, EveryLibraryScenarioRunsAFewWeeks) {
     EXPECT_LE(sim.outcomes()[Outcome::unmet_need_share], 1.0);
   }
   EXPECT_GE(count, 1u);
+}
+
+namespace {
+std::vector<Scenario> policy_library() {
+  std::vector<Scenario> out;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(test::source_dir() / "scenarios"))
+    if (entry.path().extension() == ".toml") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    Scenario s = load_scenario(f, std::vector<std::string>{"population.residents=1500", "run.weeks=3"});
+    if (s.name == "vulnerable_wijk") continue;  // another neighbourhood: compared within itself
+    if (s.name == "baseline")
+      out.insert(out.begin(), s);
+    else
+      out.push_back(s);
+  }
+  return out;
+}
+}  // namespace
+
+// The library's policy scenarios differ from the baseline in policy keys only, so `buurt compare` can start
+// them from one burned-in neighbourhood; vulnerable_wijk is another neighbourhood and is refused.
+TEST(CommonStart, PolicyScenariosDifferFromTheBaselineInPolicyKeysOnly) {
+  const auto lib = policy_library();
+  ASSERT_GE(lib.size(), 9u);
+  for (const auto& s : lib) EXPECT_FALSE(first_non_policy_difference(lib.front().params, s.params).has_value()) << s.name;
+  const Scenario vulnerable = load_scenario(test::source_dir() / "scenarios" / "vulnerable_wijk.toml", std::vector<std::string>{});
+  const Scenario baseline = load_scenario(test::source_dir() / "scenarios" / "baseline.toml", std::vector<std::string>{});
+  EXPECT_EQ(first_non_policy_difference(baseline.params, vulnerable.params).value_or(""), "population.share_on_benefits");
+}
+
+// For the same replicate every outcome's week-0 row is identical across the scenarios of a comparison
+// (policy keys switch on at week 0, the burn-in runs under the reference policy), and week 1 differs where a
+// policy acts at once (the team's size).
+TEST(CommonStart, EveryScenarioOfAComparisonStartsFromTheSameNeighbourhood) {
+  auto lib = policy_library();
+  Scenario bigger_team = lib.front();
+  bigger_team.name = "bigger_team";
+  bigger_team.params.team_fte_per_1000 *= 3;
+  lib.push_back(bigger_team);
+  const auto runs = run_comparison(lib, 2, nullptr, {});
+  for (std::size_t r = 0; r < 2; ++r)
+    for (std::size_t s = 1; s < lib.size(); ++s)
+      for (int k = 0; k < kNumOutcomes; ++k)
+        EXPECT_EQ(runs[s][r].rows[0].v[static_cast<std::size_t>(k)], runs[0][r].rows[0].v[static_cast<std::size_t>(k)])
+            << lib[s].name << " replicate " << r << " outcome " << kOutcomeSpecs[static_cast<std::size_t>(k)].name;
+  EXPECT_NE(runs.back()[0].rows[1][Outcome::cost_professional], runs[0][0].rows[1][Outcome::cost_professional]);
 }

@@ -50,7 +50,7 @@ TEST(StylizedFacts, CommunityManagersRaiseTiesAndLowerLonelinessWithADelay) {
 
 TEST(StylizedFacts, CommunityManagerEffectFadesWithBurnoutOrTakeover) {
   auto lonely = [&](std::vector<std::string> extra) {
-    return mean_outcome("community_managers.toml", with(kShort, extra), Outcome::severely_lonely_share, 104, 157);
+    return mean_outcome("community_managers.toml", with(kShort, extra), Outcome::severely_lonely_share, 104, 157, 4);
   };
   const double sustained = lonely({});
   const double burned_out = lonely({"community.burnout_rate=0.05", "community.replace=false", "community.recovery_weeks=520"});

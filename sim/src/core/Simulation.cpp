@@ -7,11 +7,12 @@
 namespace buurt {
 
 Simulation::Simulation(const Params& params, std::uint32_t run)
-    : p_(params),
+    // Without a burn-in, or with run.common_start off, the scenario's own settings hold from initialisation.
+    : p_(params.run_burn_in > 0 && params.run_common_start ? reference_policy(params) : params),
       run_(run),
       rng_(static_cast<std::uint64_t>(params.run_seed), run),
-      pop_(build_population(params, run)),
-      net_(build_network(params, pop_, run)),
+      pop_(build_population(p_, run)),
+      net_(build_network(p_, pop_, run)),
       team_(pop_) {
   care_.resize(pop_.size);
   matching_.resize(pop_.size);
@@ -21,10 +22,14 @@ Simulation::Simulation(const Params& params, std::uint32_t run)
   initiatives_.resize(pop_.size);
   phase::count_active_ties(pop_, net_, p_);
   accounting();  // need mask, active ties and outcomes before anything happens
-  // Burn-in: run until needs, ties and loneliness have settled; week 0 is the state after it.
+  // Burn-in: run until needs, ties and loneliness have settled, under the reference policy (every policy
+  // key at its default); week 0 is the state after it.
   burn_in_ = static_cast<int>(p_.run_burn_in);
   week_ = -burn_in_;
   while (week_ < 0) step();
+  // Week 0: the scenario's policy keys switch on. The week-0 outcomes are those of the burned-in
+  // neighbourhood under the reference policy, the same for every scenario of this neighbourhood.
+  p_ = params;
 }
 
 WeekContext Simulation::context() { return WeekContext{pop_, net_, p_, rng_, tick_, week_, counters_}; }

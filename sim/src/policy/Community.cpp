@@ -177,8 +177,31 @@ void Volunteers::week(WeekContext& ctx, const Initiatives& initiatives) {
   const bool none = initiatives.all().empty();
   const double own = none ? 1.0 : initiatives.ownership();
   const double out = p.volunteers_dropout * (1.0 + p.initiatives_dropout_multiplier * (1.0 - own) * (none ? 0.0 : 1.0));
-  const double in = p.volunteers_share * p.volunteers_dropout;
+  // A programme that raises volunteers.share recruits the difference when it starts (week 0); the inflow
+  // keeps the share from then on.
+  double gap = 0.0;
+  if (ctx.programmes() && !recruited_) {
+    recruited_ = true;
+    std::size_t adults = 0, volunteers = 0;
+    for (std::size_t i = 0; i < pop.size; ++i) {
+      if (pop.age[i] == AgeGroup::Child || pop.has(i, kCommunityManager)) continue;
+      ++adults;
+      volunteers += pop.has(i, kVolunteer);
+    }
+    const double current = adults > 0 ? static_cast<double>(volunteers) / static_cast<double>(adults) : 0.0;
+    gap = current < 1.0 ? std::max(0.0, p.volunteers_share - current) / (1.0 - current) : 0.0;
+  }
+  const double in = p.volunteers_share * p.volunteers_dropout + gap;
   const float bonus = p.volunteers_training ? static_cast<float>(p.volunteers_training_bonus) : 0.0f;
+  // Training starts with the programme (week 0, or when it is switched on): the volunteers there are trained then.
+  if (p.volunteers_training && ctx.programmes() && !trained_) {
+    trained_ = true;
+    for (std::size_t i = 0; i < pop.size; ++i)
+      if (pop.has(i, kVolunteer)) {
+        pop.skill[Income][i] = std::min(1.0f, pop.skill[Income][i] + bonus);
+        pop.skill[Health][i] = std::min(1.0f, pop.skill[Health][i] + bonus);
+      }
+  }
   const double burnout = p.volunteers_burnout ? p.volunteers_burnout_rate : 0.0;
   std::atomic<std::uint32_t> burned_out{0};  // an integer count: the same whatever the thread order
   par::for_each_index(pop.size, 4096, [&](std::size_t i) {

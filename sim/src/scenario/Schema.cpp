@@ -98,6 +98,23 @@ bool is_section(std::string_view section) {
   return std::any_of(table().begin(), table().end(), [&](const ParamSpec& s) { return s.section == section; });
 }
 
+Params reference_policy(const Params& p) {
+  const Params defaults{};
+  Params q = p;
+  for (const auto& spec : table())
+    if (spec.role == ParamRole::policy) std::visit([&](auto m) { q.*m = defaults.*m; }, spec.member);
+  return q;
+}
+
+std::optional<std::string> first_non_policy_difference(const Params& a, const Params& b) {
+  for (const auto& spec : table()) {
+    if (spec.role == ParamRole::policy || spec.role == ParamRole::run) continue;
+    const bool same = std::visit([&](auto m) { return a.*m == b.*m; }, spec.member);
+    if (!same) return spec.full_name();
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> renamed_param(std::string_view full_name) {
   static const std::array<std::pair<std::string_view, std::string_view>, 5> renamed = {{
       {"team.fte", "team.fte_per_1000 (FTE per 1,000 residents: 6.5 FTE in a wijk of 6,500 is 1.0)"},

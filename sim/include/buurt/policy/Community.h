@@ -52,6 +52,10 @@ class CommunityManagers {
 class Volunteers {
  public:
   void week(WeekContext& ctx, const Initiatives& initiatives);
+
+ private:
+  bool trained_ = false;    ///< the volunteers present when training started have been trained
+  bool recruited_ = false;  ///< the programme's recruitment at week 0 is done
 };
 
 }  // namespace buurt
