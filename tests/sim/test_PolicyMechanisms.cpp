@@ -108,7 +108,8 @@ TEST(PolicyMechanisms, InitiativeSupportBuysActivitiesWithDiminishingReturns) {
 TEST(PolicyMechanisms, TiredVolunteersStop) {
   auto effect = [](std::vector<std::string> sets) {
     sets.push_back("run.weeks=8");
-    sets.push_back("volunteers.share=0.05");  // enough volunteers to count
+    sets.push_back("volunteers.share=0.05");   // enough volunteers to count
+    sets.push_back("run.common_start=false");  // ... through the burn-in (a policy key otherwise switches on at week 0)
     const Params p = load_scenario(test::scenario_path("baseline.toml"), sets).params;
     std::vector<double> out;
     for (int r = 0; r < kReplicates; ++r) {
@@ -261,10 +262,11 @@ TEST(PolicyMechanisms, ANewTeamMakesResidentsWaitLongerOnlyWhenItsHoursRunShort)
 // from the hours of network work, so with a purely directive team (team.mode = 0, no network hours) the key
 // changes nothing: the negative control.
 TEST(PolicyMechanisms, AFacilitatingTeamBringsLonelyClientsToTheInitiatives) {
-  const auto on = paired("buren_helpen_buren.toml", {"run.weeks=104", "team.mode=0.9"}, {"team.community_building=true"}, {"team.community_building=false"},
-                         Outcome::initiative_members, 53, 105);
-  const auto off = paired("buren_helpen_buren.toml", {"run.weeks=104", "team.mode=0"}, {"team.community_building=true"}, {"team.community_building=false"},
-                          Outcome::initiative_members, 53, 105);
+  // A neighbourhood that has had its team mode through the burn-in (run.common_start off): the settled regime.
+  const auto on = paired("buren_helpen_buren.toml", {"run.weeks=104", "team.mode=0.9", "run.common_start=false"}, {"team.community_building=true"},
+                         {"team.community_building=false"}, Outcome::initiative_members, 53, 105);
+  const auto off = paired("buren_helpen_buren.toml", {"run.weeks=104", "team.mode=0", "run.common_start=false"}, {"team.community_building=true"},
+                          {"team.community_building=false"}, Outcome::initiative_members, 53, 105);
   expect_mechanism("community building on minus off: initiative members", on, off);
   EXPECT_GT(interval(on).mean, 0.0);
 }

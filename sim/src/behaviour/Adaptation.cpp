@@ -13,6 +13,7 @@ void adaptation(WeekContext& ctx) {
   const float thr = static_cast<float>(p.events_in_need_threshold);
   const float growth = static_cast<float>(p.adaptation_growth), erosion = static_cast<float>(p.adaptation_erosion);
   const float trust_gain = static_cast<float>(p.adaptation_trust_gain), relax = static_cast<float>(p.adaptation_relax_rate);
+  const float sr_relax = static_cast<float>(p.adaptation_self_reliance_relax), skill_fade = static_cast<float>(p.helping_skill_fade);
   detail::for_each_index(pop.size, [&](std::size_t i) {
     const auto src = static_cast<HelpSource>(pop.help_source[i]);
     const bool informal = detail::is_informal(src);
@@ -32,6 +33,13 @@ void adaptation(WeekContext& ctx) {
     }
     if (informal) pop.trust_neighbours[i] += trust_gain * (1.0f - pop.trust_neighbours[i]);
     if (in_need && src == HelpSource::None) sr = std::max(0.0f, sr - erosion);
+    // Lived experience goes out of date: skill above the resident's own base fades back (helping.skill_fade).
+    for (int d = 0; d < kDomains; ++d) {
+      const float base = static_cast<float>(pop.skill_base[d][i]) / 255.0f;
+      if (pop.skill[d][i] > base) pop.skill[d][i] -= skill_fade * (pop.skill[d][i] - base);
+    }
+    // Gains and losses fade over years: self-reliance has a level (the resident's own), not a drift.
+    sr += sr_relax * (pop.self_reliance_trait[i] - sr);
     // Without the team's case work, habits formed with professionals fade: dependency relaxes to none,
     // self-direction, trust in neighbours and shame back to the resident's own trait.
     if (pop.team_state[i] != TeamStage::Case) {

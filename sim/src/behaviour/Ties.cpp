@@ -56,7 +56,7 @@ void TieDynamics::week(WeekContext& ctx) {
   if (p.ties_dynamics) {
     ctx.counters.ties_broken = static_cast<double>(decay_and_break(ctx));
     // Meetings: proposals in parallel, applied in index order so the result is thread-independent.
-    const double rate = p.ties_meeting_rate;
+    const double rate = p.ties_meeting_rate, sat = p.ties_saturation;
     for_each_index(pop.size, [&](std::size_t i) {
       meet_[i] = kNone;
       const auto u = ctx.rng.uniforms(static_cast<std::uint32_t>(i), ctx.tick, Stream::Meeting);
@@ -64,7 +64,13 @@ void TieDynamics::week(WeekContext& ctx) {
       const std::uint32_t s = pop.street[i];
       const std::uint32_t lo = pop.street_begin[s], hi = pop.street_begin[s + 1];
       const auto j = lo + static_cast<std::uint32_t>(u[1] * (hi - lo));
-      if (j < hi && pop.household[j] != pop.household[i]) meet_[i] = j;
+      if (j >= hi || pop.household[j] == pop.household[i]) return;
+      // Limited time: residents with many ties take on fewer new ones (ties.saturation).
+      if (sat > 0.0) {
+        const double room = std::max(0.0, 1.0 - pop.active_ties[i] / sat) * std::max(0.0, 1.0 - pop.active_ties[j] / sat);
+        if (u[2] >= room) return;
+      }
+      meet_[i] = j;
     });
     std::size_t formed = 0;
     for (std::size_t i = 0; i < pop.size; ++i)

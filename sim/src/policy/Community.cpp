@@ -177,32 +177,38 @@ void Volunteers::week(WeekContext& ctx, const Initiatives& initiatives) {
   const bool none = initiatives.all().empty();
   const double own = none ? 1.0 : initiatives.ownership();
   const double out = p.volunteers_dropout * (1.0 + p.initiatives_dropout_multiplier * (1.0 - own) * (none ? 0.0 : 1.0));
-  // A programme that raises volunteers.share recruits the difference when it starts (week 0); the inflow
-  // keeps the share from then on.
-  double gap = 0.0;
+  // The inflow keeps volunteers.share: newcomers replace those who stop by ordinary dropout and burnout
+  // (not those driven out by a takeover of the initiatives, seed 000). A programme that raises the share
+  // recruits the difference when it starts (week 0).
+  const double burnout = p.volunteers_burnout ? p.volunteers_burnout_rate : 0.0;
+  std::size_t adults = 0, volunteers = 0, burdened = 0;
+  for (std::size_t i = 0; i < pop.size; ++i) {
+    if (pop.age[i] == AgeGroup::Child || pop.has(i, kCommunityManager)) continue;
+    ++adults;
+    if (pop.has(i, kVolunteer)) {
+      ++volunteers;
+      burdened += pop.fatigue[i] >= 0.5f;
+    }
+  }
+  const double current = adults > 0 ? static_cast<double>(volunteers) / static_cast<double>(adults) : 0.0;
+  // The burdened share is averaged over about a year: recruitment replaces what burnout usually takes, not
+  // this week's wave of tired volunteers.
+  const double burdened_now = volunteers > 0 ? static_cast<double>(burdened) / static_cast<double>(volunteers) : 0.0;
+  burdened_share_ = burdened_set_ ? burdened_share_ + (burdened_now - burdened_share_) / 52.0 : burdened_now;
+  burdened_set_ = true;
+  const double usual_out = p.volunteers_dropout + burnout * burdened_share_;
+  double in = p.volunteers_share < 1.0 ? usual_out * p.volunteers_share / (1.0 - p.volunteers_share) : 1.0;
   if (ctx.programmes() && !recruited_) {
     recruited_ = true;
-    std::size_t adults = 0, volunteers = 0;
-    for (std::size_t i = 0; i < pop.size; ++i) {
-      if (pop.age[i] == AgeGroup::Child || pop.has(i, kCommunityManager)) continue;
-      ++adults;
-      volunteers += pop.has(i, kVolunteer);
-    }
-    const double current = adults > 0 ? static_cast<double>(volunteers) / static_cast<double>(adults) : 0.0;
-    gap = current < 1.0 ? std::max(0.0, p.volunteers_share - current) / (1.0 - current) : 0.0;
+    if (current < 1.0) in += std::max(0.0, p.volunteers_share - current) / (1.0 - current);
   }
-  const double in = p.volunteers_share * p.volunteers_dropout + gap;
   const float bonus = p.volunteers_training ? static_cast<float>(p.volunteers_training_bonus) : 0.0f;
   // Training starts with the programme (week 0, or when it is switched on): the volunteers there are trained then.
   if (p.volunteers_training && ctx.programmes() && !trained_) {
     trained_ = true;
     for (std::size_t i = 0; i < pop.size; ++i)
-      if (pop.has(i, kVolunteer)) {
-        pop.skill[Income][i] = std::min(1.0f, pop.skill[Income][i] + bonus);
-        pop.skill[Health][i] = std::min(1.0f, pop.skill[Health][i] + bonus);
-      }
+      if (pop.has(i, kVolunteer)) pop.train(i, bonus);
   }
-  const double burnout = p.volunteers_burnout ? p.volunteers_burnout_rate : 0.0;
   std::atomic<std::uint32_t> burned_out{0};  // an integer count: the same whatever the thread order
   par::for_each_index(pop.size, 4096, [&](std::size_t i) {
     if (pop.age[i] == AgeGroup::Child || pop.has(i, kCommunityManager)) return;
@@ -216,8 +222,7 @@ void Volunteers::week(WeekContext& ctx, const Initiatives& initiatives) {
     } else if (u < in) {
       pop.flags[i] |= kVolunteer | kWilling;
       pop.budget[i] = std::max(pop.budget[i], static_cast<float>(p.volunteers_hours) * free_time(p, pop.work[i]));
-      pop.skill[Income][i] = std::min(1.0f, pop.skill[Income][i] + bonus);
-      pop.skill[Health][i] = std::min(1.0f, pop.skill[Health][i] + bonus);
+      pop.train(i, bonus);
     }
   });
   ctx.counters.volunteers_burned_out = burned_out.load();

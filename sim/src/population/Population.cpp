@@ -20,8 +20,8 @@ void resize_all(std::size_t n, std::vector<T>& v) {
 double Population::bytes_per_resident() const {
   // Sum of element sizes of every per-resident array (street tables are per street, ignored).
   double b = sizeof(std::uint32_t) * 2 + sizeof(HouseholdType) + sizeof(AgeGroup) + sizeof(IncomeGroup) + sizeof(float) * 2;
-  b += kDomains * sizeof(float) * 2;
-  b += sizeof(float) * 14 + sizeof(std::uint16_t) * 5 + sizeof(std::uint8_t) * 6 + sizeof(std::int32_t) * 2;
+  b += kDomains * (sizeof(float) * 2 + sizeof(std::uint8_t));
+  b += sizeof(float) * 15 + sizeof(std::uint16_t) * 5 + sizeof(std::uint8_t) * 6 + sizeof(std::int32_t) * 2;
   b += sizeof(WorkStatus) + sizeof(std::int8_t) + sizeof(float) * 8 + sizeof(std::uint32_t) * 2 + sizeof(std::uint64_t) + sizeof(std::uint8_t);
   return b;
 }
@@ -97,6 +97,7 @@ Population build_population(const Params& p, std::uint32_t run) {
   for (int d = 0; d < kDomains; ++d) {
     resize_all(n, pop.need[d]);
     resize_all(n, pop.skill[d]);
+    resize_all(n, pop.skill_base[d]);
   }
   for (auto* v : {&pop.self_reliance,
                   &pop.self_direction,
@@ -107,6 +108,7 @@ Population build_population(const Params& p, std::uint32_t run) {
                   &pop.dependency,
                   &pop.self_direction_trait,
                   &pop.shame_trait,
+                  &pop.self_reliance_trait,
                   &pop.trust_neighbours_trait,
                   &pop.budget,
                   &pop.fatigue,
@@ -161,6 +163,7 @@ Population build_population(const Params& p, std::uint32_t run) {
     pop.self_direction_trait[i] = pop.self_direction[i];
     pop.trust_neighbours_trait[i] = pop.trust_neighbours[i];
     pop.shame_trait[i] = pop.shame[i];
+    pop.self_reliance_trait[i] = pop.self_reliance[i];
     // Sociability: skewed, many residents are seldom in touch, a few very often (mean 1).
     const double soc_u = Rng::to_unit(rng.words(id, kInitWeek, Stream::Init, 5)[0]);
     pop.sociability[i] = static_cast<float>(std::pow(soc_u, p.network_sociability_skew) * (p.network_sociability_skew + 1.0));
@@ -183,12 +186,11 @@ Population build_population(const Params& p, std::uint32_t run) {
     if (!child && Rng::to_unit(rng.words(id, kInitWeek, Stream::Volunteer)[0]) < p.volunteers_share) pop.flags[i] |= kVolunteer | kWilling;
     for (int d = 0; d < kDomains; ++d) {
       const double s = d < 4 ? (d == 0 ? w[0] : d == 1 ? w[1] : d == 2 ? w[2] : w[3]) : Rng::to_unit(rng.words(id, kInitWeek, Stream::Init, 3)[0]);
-      pop.skill[d][i] = child ? 0.0f : static_cast<float>(0.1 + 0.5 * s);
+      // Quantised to the base's 1/255 so the initial skill is exactly the base it fades back to.
+      pop.skill_base[d][i] = child ? 0 : static_cast<std::uint8_t>(std::lround(255.0 * (0.1 + 0.5 * s)));
+      pop.skill[d][i] = static_cast<float>(pop.skill_base[d][i]) / 255.0f;
     }
-    if (pop.has(i, kVolunteer) && p.volunteers_training) {
-      pop.skill[Income][i] = std::min(1.0f, pop.skill[Income][i] + static_cast<float>(p.volunteers_training_bonus));
-      pop.skill[Health][i] = std::min(1.0f, pop.skill[Health][i] + static_cast<float>(p.volunteers_training_bonus));
-    }
+    if (pop.has(i, kVolunteer) && p.volunteers_training) pop.train(i, static_cast<float>(p.volunteers_training_bonus));
     if (pop.household_type[i] == HouseholdType::Single || pop.household_type[i] == HouseholdType::Elderly) {
       const bool alone = (i == 0 || pop.household[i - 1] != pop.household[i]) && (i + 1 == n || pop.household[i + 1] != pop.household[i]);
       if (alone && Rng::to_unit(rng.words(id, kInitWeek, Stream::Init, 4)[0]) < isolate_prob) pop.flags[i] |= kIsolated;

@@ -289,6 +289,7 @@ TEST(Ties, MeetingsFormNewNeighbourTies) {
   Params p = all_off(3000);
   p.ties_dynamics = true;
   p.ties_meeting_rate = 0.05;
+  p.ties_saturation = 0;  // no limit: every meeting of two residents of different households is a tie
   Simulation sim(p);
   double formed = 0;
   for (int w = 0; w < 10; ++w) {
@@ -296,6 +297,27 @@ TEST(Ties, MeetingsFormNewNeighbourTies) {
     formed += sim.outcomes()[Outcome::ties_formed];
   }
   EXPECT_GT(formed, 0.5 * 10 * 0.05 * 3000 * 0.5);
+}
+
+// Limited time (ties.saturation): a meeting becomes a tie with probability (1 - ties / saturation) at each
+// end, so residents with many ties form fewer new ones, and formation balances dissolution.
+TEST(Ties, ResidentsWithManyTiesFormFewerNew) {
+  auto formed = [](double saturation, double friend_ties) {
+    Params p = all_off(3000);
+    p.ties_dynamics = true;
+    p.ties_meeting_rate = 0.05;
+    p.ties_saturation = saturation;
+    p.network_friend_ties = friend_ties;
+    Simulation sim(p);
+    double n = 0;
+    for (int w = 0; w < 10; ++w) {
+      sim.step();
+      n += sim.outcomes()[Outcome::ties_formed];
+    }
+    return n;
+  };
+  EXPECT_LT(formed(12, 3), 0.7 * formed(0, 3));
+  EXPECT_LT(formed(12, 6), 0.8 * formed(12, 3));  // more ties, fewer new ones
 }
 
 TEST(Adaptation, SolvingNeedsBuildsSelfRelianceAndUnmetNeedErodesIt) {

@@ -54,8 +54,10 @@ class Volunteers {
   void week(WeekContext& ctx, const Initiatives& initiatives);
 
  private:
-  bool trained_ = false;    ///< the volunteers present when training started have been trained
-  bool recruited_ = false;  ///< the programme's recruitment at week 0 is done
+  bool trained_ = false;         ///< the volunteers present when training started have been trained
+  bool recruited_ = false;       ///< the programme's recruitment at week 0 is done
+  double burdened_share_ = 0.0;  ///< heavily burdened share of volunteers, averaged over about a year
+  bool burdened_set_ = false;
 };
 
 }  // namespace buurt

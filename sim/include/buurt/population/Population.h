@@ -1,6 +1,8 @@
 #pragma once
 /// Residents as a struct of arrays: one contiguous array per state variable.
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -70,9 +72,11 @@ struct Population {
   // dynamic state
   std::array<std::vector<float>, kDomains> need;
   std::array<std::vector<float>, kDomains> skill;
+  std::array<std::vector<std::uint8_t>, kDomains> skill_base;  ///< own skill (initial plus training) in 1/255, what lived experience fades back to
   std::vector<float> self_reliance, self_direction, threshold, shame;
   std::vector<float> trust_neighbours, trust_professionals, dependency;
   std::vector<float> self_direction_trait, trust_neighbours_trait, shame_trait;  ///< what self-direction, trust and shame relax back to
+  std::vector<float> self_reliance_trait;                                        ///< what self-reliance relaxes back to (slowly)
   std::vector<float> budget, fatigue;
   std::vector<float> satisfaction;  ///< a helper's satisfaction from helping (0..1); eases recovery from fatigue
   std::vector<float> sociability;   ///< how often this resident is in touch with its ties (mean 1)
@@ -102,6 +106,13 @@ struct Population {
   std::vector<std::uint64_t> tried;        ///< bitmask of tie entries already tried this week
   std::vector<std::uint8_t> help_source;   ///< HelpSource of this week's help (0: nobody; bytes, as written to snapshots)
 
+  /// Training (debts and forms, care) raises the skill in income and health and the base it fades back to.
+  void train(std::size_t i, float bonus) {
+    for (int d : {static_cast<int>(Income), static_cast<int>(Health)}) {
+      skill[d][i] = std::min(1.0f, skill[d][i] + bonus);
+      skill_base[d][i] = static_cast<std::uint8_t>(std::min(255.0f, std::round(255.0f * std::max(skill[d][i], static_cast<float>(skill_base[d][i]) / 255.0f))));
+    }
+  }
   bool has(std::size_t i, ResidentFlag f) const { return (flags[i] & f) != 0; }
   float total_need(std::size_t i) const {
     float s = 0;
