@@ -47,7 +47,8 @@ def test_run_by_group_population_snapshots_network(run_file):
             np.testing.assert_array_equal(sub["value"].to_numpy(), f[f"final/by_group/{m}"][()])
             np.testing.assert_array_equal(sub["residents"].to_numpy(), f["final/by_group/residents"][()])
         pop = res.population()
-        assert len(pop) == f["population"].attrs["residents"] == 1500
+        assert len(pop) == f["population"].attrs["places"] >= f["population"].attrs["residents"]
+        assert abs(f["population"].attrs["residents"] - 1500) < 0.1 * 1500
         np.testing.assert_array_equal(pop["street"].to_numpy(), f["population/street"][()])
         assert set(pop["income"].cat.categories) == {"benefits", "low", "middle"}
         np.testing.assert_array_equal(pop["income"].cat.codes.to_numpy(), f["population/income"][()])
@@ -97,7 +98,7 @@ def test_compare_round_trip(compare_file):
         bg = res.by_group()
         assert set(bg["scenario"]) == set(res.scenario_names) and set(bg["replicate"]) == set(range(R))
         if "population" in f["runs/s01/r002"]:
-            assert len(res.run(1, 2).population()) == 1500
+            assert len(res.run(1, 2).population()) >= 1500  # places; some are empty with the life course
         if "units" in f["compare"]:
             assert [res.units[o] for o in res.outcomes] == [u.decode() if isinstance(u, bytes) else u for u in f["compare/units"][()]]
     # The last-year mean is the mean of the last 52 weekly values.

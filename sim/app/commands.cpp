@@ -156,8 +156,11 @@ int cmd_bench(const BenchArgs& a) {
       if (!run_weeks(sim, a.weeks, &stop_flag())) throw Interrupted();
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const double rw = static_cast<double>(n) * a.weeks / secs;
-      const double state = sim.population().bytes_per_resident() + 12.0;
-      fmt::print("{:>10} {:>8} {:>6} {:>10.3f} {:>16.3e} {:>14.0f} {:>14.0f}\n", n, t, a.weeks, secs, rw, state, sim.bytes_per_resident() - state);
+      // Per resident living there: the arrays hold places, some empty with the life course on.
+      const double per_resident = static_cast<double>(sim.population().size) / std::max(1.0, sim.outcomes()[Outcome::residents]);
+      const double state = (sim.population().bytes_per_resident() + 12.0) * per_resident;
+      fmt::print("{:>10} {:>8} {:>6} {:>10.3f} {:>16.3e} {:>14.0f} {:>14.0f}\n", n, t, a.weeks, secs, rw, state,
+                 sim.bytes_per_resident() * per_resident - state);
       std::fflush(stdout);
     }
   }

@@ -103,4 +103,31 @@ grep -q "population.share_on_benefits" "$T/err.txt" && grep -q "not a policy key
 [ $? -eq 2 ]; check "a renamed key exits 2" $?
 grep -q "renamed to team.fte_per_1000" "$T/err.txt"; check "a renamed key names the new key" $?
 
+# A [population] section from one wijk of CBS Kerncijfers wijken en buurten (docs/cbs.md). The fixture is
+# synthetic test data in the StatLine layout (tests/sim/scenario/data/README.md).
+K="$SRC/tests/sim/scenario/data/kwb_synthetic.csv"
+"$BUURT" population from-cbs "$K" --code WK999901 --year 2022 > "$T/pop.toml" 2> "$T/err.txt"
+check "population from-cbs exits 0 for a complete row" $?
+grep -q '^\[population\]$' "$T/pop.toml" && grep -q '^share_low_income = 0.0650$' "$T/pop.toml" && grep -q '85318NED' "$T/pop.toml"
+check "population from-cbs prints the section with its table" $?
+{ echo "base = \"$SRC/scenarios/baseline.toml\""; echo 'name = "wijk_fixture"'; cat "$T/pop.toml"; } > "$T/wijk_fixture.toml"
+"$BUURT" validate "$T/wijk_fixture.toml" > "$T/resolved.toml" 2> /dev/null; check "buurt validate accepts the printed section" $?
+grep -q '^share_couple = 0.2267' "$T/resolved.toml"; check "the printed section sets the population keys" $?
+"$BUURT" population from-cbs "$K" --code WK999902 > "$T/out.txt" 2> "$T/err.txt"
+rc=$?; [ $rc -eq 2 ]; check "population from-cbs: a suppressed column exits 2 (got $rc)" $?
+grep -q "kwb_synthetic.csv:5: HuishoudensMetEenLaagInkomen_78 of WK999902 is suppressed" "$T/err.txt"; check "population from-cbs: names file, column and code" $?
+[ ! -s "$T/out.txt" ]; check "population from-cbs: no section after an error" $?
+sed 's/;[^;]*$//' "$K" > "$T/no_bijstand.csv"  # drop the last column
+"$BUURT" population from-cbs "$T/no_bijstand.csv" --code WK999901 > /dev/null 2> "$T/err.txt"
+rc=$?; [ $rc -eq 2 ]; check "population from-cbs: a missing column exits 2 (got $rc)" $?
+grep -q "no_bijstand.csv: no column PersonenPerSoortUitkeringBijstand (PersonenPerSoortUitkeringBijstand_83" "$T/err.txt"; check "population from-cbs: names the missing column" $?
+"$BUURT" population from-cbs "$K" --code WK123456 > /dev/null 2> "$T/err.txt"
+rc=$?; [ $rc -eq 2 ]; check "population from-cbs: an unknown code exits 2 (got $rc)" $?
+grep -q "kwb_synthetic.csv: no row with code 'WK123456' in column Codering_3" "$T/err.txt"; check "population from-cbs: names the unknown code" $?
+"$BUURT" population from-cbs "$T/missing.csv" --code WK999901 > /dev/null 2> "$T/err.txt"
+rc=$?; [ $rc -eq 2 ] && grep -q "missing.csv: cannot open" "$T/err.txt"; check "population from-cbs: a missing file exits 2 naming it (got $rc)" $?
+"$BUURT" population from-cbs "$SRC/scenarios/cbs/kwb2022_header.csv" --code WK036301 > /dev/null 2> "$T/err.txt"
+rc=$?; [ $rc -eq 2 ] && grep -q "no row with code 'WK036301' in column Codering_3 (0 data rows)" "$T/err.txt"
+check "population from-cbs reads the shipped 2022 header (format only, no rows)" $?
+
 exit $fail

@@ -140,14 +140,17 @@ double case_gain_gap(Simulation& sim, int weeks) {
   const auto& pop = sim.population();
   std::vector<float> before(pop.size);
   std::vector<int> group(pop.size);
+  std::vector<std::uint16_t> age(pop.size);
   for (int w = 0; w < weeks; ++w) {
     for (std::size_t i = 0; i < pop.size; ++i) {
       before[i] = pop.self_reliance[i];
+      age[i] = pop.age_weeks[i];
       group[i] = pop.team_state[i] != TeamStage::Case ? -1 : pop.active_ties[i] >= 4 ? 1 : pop.active_ties[i] <= 1 ? 0 : -1;
     }
     sim.step();
     for (std::size_t i = 0; i < pop.size; ++i)
-      if (group[i] >= 0 && pop.team_state[i] != TeamStage::Referred && before[i] < 1.0f)
+      // The same resident a week on (not one who moved in where a client left or died).
+      if (group[i] >= 0 && pop.team_state[i] != TeamStage::Referred && before[i] < 1.0f && pop.present(i) && pop.age_weeks[i] == age[i] + 1)
         gain[group[i]] += (pop.self_reliance[i] - before[i]) / (1.0f - before[i]), n[group[i]] += 1;
   }
   return gain[1] / n[1] - gain[0] / n[0];
@@ -191,14 +194,18 @@ TEST(Mechanisms, LonelinessFollowsContact) {
 
 // Causal chain: a resident who owes hours on a tie (balance) gives back a favour from its time left
 // (phase 5b), and old balances fade (phase 8), so reciprocity balances settle instead of growing. The
-// pattern is settling: with the mechanism on, mean |balance| changes by less than 15% from year 1 to year 3
+// pattern is settling: with the mechanism on, mean |balance| changes by less than 10% from year 1 to year 3
 // in every replicate's mean (95% interval inside +-15%); off (reciprocity.give_back=false,
-// reciprocity.fade=0) it grows by more than 30%.
+// reciprocity.fade=0) it grows by more than 20%.
+// The same residents throughout (demography off): people moving away take their balances with them, a
+// second leveller that would hide this one.
 TEST(Mechanisms, BalancesSettleWhenResidentsGiveBack) {
-  const Interval on = interval(effects({}, 0, balance_growth, 6500));
-  const Interval off = interval(effects({"reciprocity.give_back=false", "reciprocity.fade=0"}, 0, balance_growth, 6500));
-  EXPECT_LT(std::abs(on.mean) + on.half, 0.15) << "on: growth " << on.mean << " +- " << on.half;
-  EXPECT_GT(off.mean - off.half, 0.30) << "off: growth " << off.mean << " +- " << off.half;
+  const Interval on = interval(effects({"demography.enabled=false"}, 0, balance_growth, 6500));
+  const Interval off = interval(effects({"reciprocity.give_back=false", "reciprocity.fade=0", "demography.enabled=false"}, 0, balance_growth, 6500));
+  std::printf("[mechanism] balance growth year 1 to 3: on %.3f +- %.3f, off %.3f +- %.3f\n", on.mean, on.half, off.mean, off.half);
+  EXPECT_LT(std::abs(on.mean) + on.half, 0.10) << "on: growth " << on.mean << " +- " << on.half;
+  // 20%: the ties newly met each week (ties.meeting_rate) start balanced and thin the mean.
+  EXPECT_GT(off.mean - off.half, 0.20) << "off: growth " << off.mean << " +- " << off.half;
 }
 
 // Causal chain: outside a team case, dependency (state) relaxes toward none each week (phase 9), so a
@@ -206,8 +213,10 @@ TEST(Mechanisms, BalancesSettleWhenResidentsGiveBack) {
 // dependency changes by less than 15%. Off (adaptation.relax_rate=0) it keeps growing with every case (> 30%).
 TEST(Mechanisms, DependencyRelaxesWithoutTheTeam) {
   // A neighbourhood that has had a directive team through the burn-in (run.common_start off): its settled regime.
-  const Interval on = interval(effects({"team.mode=0", "run.common_start=false"}, 0, dependency_growth, 6500));
-  const Interval off = interval(effects({"team.mode=0", "adaptation.relax_rate=0", "run.common_start=false"}, 0, dependency_growth, 6500));
+  // The same residents throughout (demography off): newcomers arrive without dependency, a second leveller.
+  const Interval on = interval(effects({"team.mode=0", "run.common_start=false", "demography.enabled=false"}, 0, dependency_growth, 6500));
+  const Interval off =
+      interval(effects({"team.mode=0", "adaptation.relax_rate=0", "run.common_start=false", "demography.enabled=false"}, 0, dependency_growth, 6500));
   EXPECT_LT(std::abs(on.mean) + on.half, 0.15) << "on: growth " << on.mean << " +- " << on.half;
   EXPECT_GT(off.mean - off.half, 0.30) << "off: growth " << off.mean << " +- " << off.half;
 }
@@ -283,8 +292,8 @@ TEST(Mechanisms, GainsConcentrateAmongResidentsWhoAlreadyHadTies) {
                                          "run.weeks=52", "team.facilitating_extra=0", "run.common_start=false"};
   std::vector<std::string> team_off = team;
   team_off.push_back("team.growth_through_network=false");
-  const auto on = effects(team, 52, case_gain_gap, 6500);
-  const auto off = effects(team_off, 52, case_gain_gap, 6500);
+  const auto on = effects(team, 52, case_gain_gap, 13000);
+  const auto off = effects(team_off, 52, case_gain_gap, 13000);
   expect_mechanism("facilitating gains by ties", on, off);
 }
 

@@ -38,6 +38,7 @@ inline Params all_off(std::int64_t residents = 4000) {
   p.adaptation_enabled = false;
   p.team_enabled = false;
   p.volunteers_share = 0;
+  p.demography_enabled = false;  // the same residents in the same places: phases are tested one at a time
   return p;
 }
 

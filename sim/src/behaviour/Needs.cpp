@@ -21,6 +21,7 @@ void life_events(WeekContext& ctx) {
   const float shock = static_cast<float>(p.events_shock_size);
   const float spill = p.events_cascades ? static_cast<float>(p.events_cascade_strength * p.events_shock_size) : 0.0f;
   for_each_index(pop.size, [&](std::size_t i) {
+    if (!pop.present(i)) return;  // an empty place
     const auto id = static_cast<std::uint32_t>(i);
     const auto u = ctx.rng.uniforms(id, ctx.tick, Stream::Events, 0);
     const auto v = ctx.rng.uniforms(id, ctx.tick, Stream::Events, 1);

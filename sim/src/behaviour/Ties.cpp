@@ -60,11 +60,13 @@ void TieDynamics::week(WeekContext& ctx) {
     for_each_index(pop.size, [&](std::size_t i) {
       meet_[i] = kNone;
       const auto u = ctx.rng.uniforms(static_cast<std::uint32_t>(i), ctx.tick, Stream::Meeting);
-      if (u[0] >= rate || pop.age[i] == AgeGroup::Child) return;
+      // Poverty shrinks networks (seed 004): low-income and benefit residents also make new ties less often.
+      const double r = pop.income[i] == IncomeGroup::Middle ? rate : rate * p.network_low_income_tie_factor;
+      if (u[0] >= r || pop.age[i] == AgeGroup::Child) return;
       const std::uint32_t s = pop.street[i];
       const std::uint32_t lo = pop.street_begin[s], hi = pop.street_begin[s + 1];
       const auto j = lo + static_cast<std::uint32_t>(u[1] * (hi - lo));
-      if (j >= hi || pop.household[j] == pop.household[i]) return;
+      if (j >= hi || pop.household[j] == pop.household[i] || !pop.present(j)) return;
       // Limited time: residents with many ties take on fewer new ones (ties.saturation).
       if (sat > 0.0) {
         const double room = std::max(0.0, 1.0 - pop.active_ties[i] / sat) * std::max(0.0, 1.0 - pop.active_ties[j] / sat);
@@ -105,6 +107,7 @@ void loneliness_from_contact(WeekContext& ctx) {
   const float health = static_cast<float>(p.loneliness_health_gradient);
   const bool contact = p.loneliness_from_contact;
   for_each_index(pop.size, [&](std::size_t i) {
+    if (!pop.present(i)) return;
     const float good = static_cast<float>(pop.active_ties[i]) + (pop.member_of[i] != 0 ? 1.0f : 0.0f);
     const float k = contact ? std::min(good, protective) / protective : 0.5f;
     const float level = std::min(1.0f, isolated * (1.0f - k) + money * pop.need[Income][i] + health * pop.need[Health][i]);

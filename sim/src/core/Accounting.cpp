@@ -96,6 +96,7 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
     VolFreeHours,
     Offers,
     Satisfaction,
+    Present,
     SevereAdults,
     SomewhatAdults,
     AdultsByIncome,
@@ -108,6 +109,11 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
       pop.size, detail::kGrain, Sums{},
       [&](std::size_t begin, std::size_t end, Sums acc) {
         for (std::size_t i = begin; i != end; ++i) {
+          if (!pop.present(i)) {  // an empty place in a dwelling
+            pop.need_mask[i] = 0;
+            continue;
+          }
+          acc[Present] += 1;
           std::uint8_t mask = 0;
           float depth = 0.0f, total = 0.0f;
           for (int d = 0; d < kDomains; ++d) {
@@ -183,7 +189,7 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
         for (int k = 0; k < N; ++k) a[k] += b[k];
         return a;
       });
-  const double n = static_cast<double>(pop.size);
+  const double n = std::max(1.0, s[Present]);
   auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
   WeekOutcomes o;
   o[Outcome::unmet_need_share] = s[InNeed] / n;
@@ -230,7 +236,7 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   // Costs (euro per week) and the social cost-benefit balance (MKBA, seed 002).
   const double cms_paid = c.cm_active + c.cm_burned_out;
   o[Outcome::cost_professional] =
-      p.team_enabled ? p.team_fte_per_1000 * static_cast<double>(pop.size) / 1000.0 * p.team_hours_per_fte * p.costs_professional_hour : 0.0;
+      p.team_enabled ? p.team_fte_per_1000 * static_cast<double>(p.population_residents) / 1000.0 * p.team_hours_per_fte * p.costs_professional_hour : 0.0;
   o[Outcome::cost_secondline] = c.secondline_hours * p.costs_secondline_hour;
   o[Outcome::cost_allowances] = cms_paid * (p.community_allowance + (p.community_training ? p.costs_cm_training : 0.0)) +
                                 (p.volunteers_training ? s[Volunteers] * p.costs_volunteer_training : 0.0) +
@@ -249,6 +255,12 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   o[Outcome::intensive_carer_hours] = ratio(s[IntensiveHours], s[Intensive]);
   o[Outcome::burdened_helper_share] = ratio(s[Burdened], s[HelperAdults]);
   o[Outcome::helper_satisfaction] = ratio(s[Satisfaction], s[HelperAdults]);
+  o[Outcome::residents] = s[Present];
+  o[Outcome::births] = c.births;
+  o[Outcome::deaths] = c.deaths;
+  o[Outcome::moves_in] = c.moves_in;
+  o[Outcome::moves_out] = c.moves_out;
+  o[Outcome::newcomers_without_tie_share] = ratio(c.newcomers_without_tie, c.newcomers_year);
   o[Outcome::clustering] = clustering(pop, net, p);
   o[Outcome::ties_per_resident] = s[ActiveTies] / n;
   o[Outcome::ties_formed] = c.meeting_ties + c.programme_ties;

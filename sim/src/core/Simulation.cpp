@@ -39,6 +39,8 @@ void Simulation::step() {
   tick_ = static_cast<std::uint32_t>(week_ + burn_in_);
   counters_ = WeekCounters{};
   WeekContext ctx = context();
+  demography_.week(ctx);                  // 0  birthdays, births, deaths, moves
+  forget(demography_.left());             //    modules let go of those who left
   phase::life_events(ctx);                // 1  needs arise, pass and cascade
   phase::self_help(ctx);                  // 2  residents solve part themselves
   volunteers_pool_.build(ctx);            //    who volunteers where, this week
@@ -58,6 +60,15 @@ void Simulation::step() {
   phase::adaptation(ctx);                 // 9  self-reliance, trust, lived experience
   ++week_;
   accounting();  // 10 outcomes
+}
+
+void Simulation::forget(const std::vector<std::uint32_t>& left) {
+  if (left.empty()) return;
+  team_.forget(left);
+  second_line_.forget(left);
+  services_.forget(left);
+  managers_.forget(left, p_, week_);
+  initiatives_.forget(left);
 }
 
 void Simulation::accounting() {

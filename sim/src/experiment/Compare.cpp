@@ -30,13 +30,14 @@ std::vector<std::vector<RunSummary>> run_comparison(const std::vector<Scenario>&
     RunSummary& rs = out[s][r];
     const auto initial_ties = sim.population().active_ties;
     const auto initial_sr = sim.population().self_reliance;
+    const auto initial_age = sim.population().age_weeks;
     rs.rows.reserve(static_cast<std::size_t>(p.run_weeks) + 1);
     rs.rows.push_back(sim.outcomes());
     if (!run_weeks(sim, p.run_weeks, stop, [&](const Simulation& s) { rs.rows.push_back(s.outcomes()); })) {
       interrupted = true;
       return;
     }
-    rs.groups = group_outcomes(sim, initial_ties, initial_sr);
+    rs.groups = group_outcomes(sim, initial_ties, initial_sr, initial_age);
     const long d = ++done;
     if (progress) progress(d);
   });

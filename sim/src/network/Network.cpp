@@ -22,22 +22,71 @@ std::uint32_t free_slot(const Network& net, std::uint32_t i) {
 }
 }  // namespace
 
+namespace {
+/// Whether row i still refers to edge e.
+bool refers(const Network& net, std::uint32_t i, std::uint32_t e) {
+  for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k)
+    if (net.edge[k] == e && net.other[k] != kNone) return true;
+  return false;
+}
+}  // namespace
+
+// An ended edge is freed for reuse once no row refers to it, so the edge arrays stay bounded however many
+// ties form and end (e.g. under residential churn).
 std::uint32_t Network::add(std::uint32_t i, std::uint32_t j, TieKind k, float s, std::int32_t week) {
   if (i == j || find(i, j) != kNone) return kNone;
   const std::uint32_t si = free_slot(*this, i), sj = free_slot(*this, j);
   if (si == kNone || sj == kNone) return kNone;
-  const auto e = static_cast<std::uint32_t>(a.size());
-  a.push_back(std::min(i, j));
-  b.push_back(std::max(i, j));
-  kind.push_back(k);
-  strength.push_back(s);
-  balance.push_back(0.0f);
-  last_help.push_back(week);
+  const std::uint32_t old_i = other[si] != kNone ? edge[si] : kNone, old_j = other[sj] != kNone ? edge[sj] : kNone;
+  const std::uint32_t end_i = other[si], end_j = other[sj];
+  other[si] = kNone;
+  other[sj] = kNone;
+  if (old_i != kNone && !refers(*this, end_i, old_i) && !refers(*this, i, old_i)) free_edges.push_back(old_i);
+  if (old_j != kNone && old_j != old_i && !refers(*this, end_j, old_j) && !refers(*this, j, old_j)) free_edges.push_back(old_j);
+  std::uint32_t e;
+  if (!free_edges.empty()) {
+    e = free_edges.back();
+    free_edges.pop_back();
+    a[e] = std::min(i, j);
+    b[e] = std::max(i, j);
+    kind[e] = k;
+    strength[e] = s;
+    balance[e] = 0.0f;
+    last_help[e] = week;
+  } else {
+    e = static_cast<std::uint32_t>(a.size());
+    a.push_back(std::min(i, j));
+    b.push_back(std::max(i, j));
+    kind.push_back(k);
+    strength.push_back(s);
+    balance.push_back(0.0f);
+    last_help.push_back(week);
+  }
   other[si] = j;
   edge[si] = e;
   other[sj] = i;
   edge[sj] = e;
   return e;
+}
+
+void Network::remove(std::uint32_t i) {
+  for (std::uint32_t k = row_begin[i]; k < row_begin[i + 1]; ++k) {
+    const std::uint32_t j = other[k];
+    if (j == kNone) continue;
+    const std::uint32_t e = edge[k];
+    other[k] = kNone;
+    edge[k] = kNone;
+    for (std::uint32_t q = row_begin[j]; q < row_begin[j + 1]; ++q)
+      if (edge[q] == e && other[q] == i) {
+        other[q] = kNone;
+        edge[q] = kNone;
+      }
+    if (!refers(*this, j, e) && !refers(*this, i, e)) {
+      strength[e] = 0.0f;
+      balance[e] = 0.0f;
+      free_edges.push_back(e);
+    }
+  }
 }
 
 std::size_t Network::active_edges() const {
@@ -61,8 +110,9 @@ Network build_network(const Params& p, const Population& pop, std::uint32_t run)
 
   // Household members are kin that live together.
   for (std::size_t i = 1; i < n; ++i) {
+    if (!pop.present(i)) continue;
     for (std::size_t j = i; j-- > 0 && pop.household[j] == pop.household[i];)
-      props.push_back({static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(i), TieKind::Household});
+      if (pop.present(j)) props.push_back({static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(i), TieKind::Household});
   }
   const std::uint32_t streets_per_block = static_cast<std::uint32_t>(p.population_streets_per_block);
   auto block_range = [&](std::uint32_t street) {
@@ -72,7 +122,7 @@ Network build_network(const Params& p, const Population& pop, std::uint32_t run)
   };
   // Each resident proposes about half its ties (the other half come from the other side).
   for (std::size_t i = 0; i < n; ++i) {
-    if (pop.has(i, kIsolated)) continue;
+    if (pop.has(i, kIsolated) || !pop.present(i)) continue;
     const auto id = static_cast<std::uint32_t>(i);
     const double f = pop.income[i] == IncomeGroup::Middle ? 1.0 : p.network_low_income_tie_factor;
     auto u = rng.uniforms(id, kInitWeek, Stream::Ties, 0);
@@ -101,7 +151,7 @@ Network build_network(const Params& p, const Population& pop, std::uint32_t run)
   for (auto& pr : props)
     if (pr.a > pr.b) std::swap(pr.a, pr.b);
   std::erase_if(props, [&](const Proposal& pr) {
-    if (pr.a == pr.b) return true;
+    if (pr.a == pr.b || !pop.present(pr.a) || !pop.present(pr.b)) return true;
     if (pr.kind != TieKind::Household && (pop.has(pr.a, kIsolated) || pop.has(pr.b, kIsolated))) return true;
     return pr.kind != TieKind::Household && pop.household[pr.a] == pop.household[pr.b];
   });
@@ -116,7 +166,13 @@ Network build_network(const Params& p, const Population& pop, std::uint32_t run)
   }
   net.row_begin.assign(n + 1, 0);
   const auto slack = static_cast<std::uint32_t>(p.network_slack_per_resident);
-  for (std::size_t i = 0; i < n; ++i) net.row_begin[i + 1] = net.row_begin[i] + degree[i] + (pop.has(i, kIsolated) ? slack / 2 + 1 : slack);
+  // An empty place gets room for a future resident's household ties and about the ties a resident has.
+  const auto typical = static_cast<std::uint32_t>(std::lround(p.network_kin_ties + p.network_neighbour_ties + p.network_friend_ties));
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t h = pop.household[i];
+    const std::uint32_t room = pop.present(i) ? 0 : pop.household_begin[h + 1] - pop.household_begin[h] - 1 + typical;
+    net.row_begin[i + 1] = net.row_begin[i] + degree[i] + room + (pop.has(i, kIsolated) ? slack / 2 + 1 : slack);
+  }
   net.other.assign(net.row_begin[n], kNone);
   net.edge.assign(net.row_begin[n], kNone);
   net.a.reserve(props.size() + n / 4);

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 
 #ifndef BUURT_VERSION
@@ -38,6 +40,8 @@ ResultFile::ResultFile(fs::path final_path, bool force) : final_(std::move(final
   try {
     file_ = h5::create_file(temp_);
   } catch (const h5::Error& e) {
+    std::error_code ec;
+    fs::remove(temp_, ec);  // a create that failed half-way (disk full) may leave a stub behind
     throw OutputError(fmt::format("cannot create '{}': {}", temp_.string(), e.what()));
   }
 }
@@ -112,12 +116,13 @@ enum SnapVar {
   Helper,
   Flags,
   AskDomain,
+  AgeYears,
   NumSnap
 };
-const char* kSnapNames[NumSnap] = {"need_income",   "need_health",    "need_mental",      "need_social",         "need_household",
-                                   "self_reliance", "self_direction", "trust_neighbours", "trust_professionals", "dependency",
-                                   "fatigue",       "hours_received", "active_ties",      "help_source",         "helper",
-                                   "flags",         "ask_domain"};
+const char* kSnapNames[NumSnap] = {
+    "need_income",         "need_health", "need_mental", "need_social",    "need_household", "self_reliance", "self_direction", "trust_neighbours",
+    "trust_professionals", "dependency",  "fatigue",     "hours_received", "active_ties",    "help_source",   "helper",         "flags",
+    "ask_domain",          "age"};
 const char* kSnapUnits[NumSnap] = {"need 0..1",
                                    "need 0..1",
                                    "need 0..1",
@@ -134,7 +139,8 @@ const char* kSnapUnits[NumSnap] = {"need 0..1",
                                    "HelpSource code (see attribute codes)",
                                    "resident index, 4294967295 = none",
                                    "bit flags: 1 isolated, 2 willing helper, 4 volunteer, 8 community manager, 16 team case, 32 hides network",
-                                   "domain asked for this week, -1 none"};
+                                   "domain asked for this week, -1 none",
+                                   "years, 255 = an empty place (demography)"};
 }  // namespace
 
 RunRecorder::RunRecorder(hid_t group, const Scenario& scenario, const Simulation& sim)
@@ -164,16 +170,18 @@ RunRecorder::RunRecorder(hid_t group, const Scenario& scenario, const Simulation
     h5::set_attr(g.id(), "household_type_codes", std::string("0 single, 1 couple, 2 family, 3 elderly"));
     h5::set_attr(g.id(), "age_group_codes", std::string("0 child, 1 adult, 2 elderly"));
     h5::set_attr(g.id(), "income_codes", std::string("0 benefits, 1 low, 2 middle"));
-    h5::set_attr(g.id(), "residents", static_cast<std::int64_t>(n));
+    h5::set_attr(g.id(), "places", static_cast<std::int64_t>(n));
+    h5::set_attr(g.id(), "residents", static_cast<std::int64_t>(std::llround(sim.outcomes()[Outcome::residents])));
+    h5::set_attr(g.id(), "note", std::string("one row per place in a dwelling; with demography some are empty (snapshots/age = 255)"));
   }
   {
     h5::Handle g = h5::create_group(group, "snapshots");
     for (int v = 0; v < NumSnap; ++v) {
-      hid_t t = v == ActiveTies                  ? H5T_NATIVE_UINT16
-                : v == HelpSource_ || v == Flags ? H5T_NATIVE_UINT8
-                : v == Helper                    ? H5T_NATIVE_UINT32
-                : v == AskDomain                 ? H5T_NATIVE_INT8
-                                                 : H5T_NATIVE_FLOAT;
+      hid_t t = v == ActiveTies                                   ? H5T_NATIVE_UINT16
+                : v == HelpSource_ || v == Flags || v == AgeYears ? H5T_NATIVE_UINT8
+                : v == Helper                                     ? H5T_NATIVE_UINT32
+                : v == AskDomain                                  ? H5T_NATIVE_INT8
+                                                                  : H5T_NATIVE_FLOAT;
       snap_.emplace_back(g.id(), kSnapNames[v], t, static_cast<hsize_t>(n), 4);
       h5::set_attr(snap_.back().id(), "unit", std::string(kSnapUnits[v]));
     }
@@ -183,6 +191,7 @@ RunRecorder::RunRecorder(hid_t group, const Scenario& scenario, const Simulation
   }
   initial_ties_ = pop.active_ties;
   initial_self_reliance_ = pop.self_reliance;
+  initial_age_ = pop.age_weeks;
   rows_.push_back(sim.outcomes());
   snapshot(sim);
 }
@@ -204,6 +213,9 @@ void RunRecorder::snapshot(const Simulation& sim) {
   snap_[Helper].append<std::uint32_t>(pop.helper);
   snap_[Flags].append<std::uint8_t>(pop.flags);
   snap_[AskDomain].append<std::int8_t>(pop.ask_domain);
+  std::vector<std::uint8_t> age(pop.size);
+  for (std::size_t i = 0; i < pop.size; ++i) age[i] = pop.present(i) ? static_cast<std::uint8_t>(std::min(254, pop.age_years(i))) : 255;
+  snap_[AgeYears].append<std::uint8_t>(age);
   snap_weeks_.push_back(sim.week());
   // Ties at this week (active ties only).
   const auto& net = sim.network();
@@ -232,7 +244,8 @@ void RunRecorder::record_week(const Simulation& sim) {
   if (every_ > 0 && sim.week() % every_ == 0) snapshot(sim);
 }
 
-GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t>& initial_ties, const std::vector<float>& initial_self_reliance) {
+GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t>& initial_ties, const std::vector<float>& initial_self_reliance,
+                          const std::vector<std::uint16_t>& initial_age) {
   const auto& pop = sim.population();
   const float thr = static_cast<float>(sim.params().events_in_need_threshold);
   GroupTable t;
@@ -242,7 +255,12 @@ GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t
   const std::size_t G = t.labels.size();
   for (auto* col : {&t.residents, &t.unmet_need_share, &t.severely_lonely_share, &t.mean_self_reliance, &t.self_reliance_gain, &t.mean_active_ties})
     col->assign(G, 0.0);
+  const int weeks = std::max(0, sim.week());
+  std::vector<double> stayers(G, 0.0);
   for (std::size_t i = 0; i < pop.size; ++i) {
+    if (!pop.present(i)) continue;  // an empty place
+    // The same resident as at week 0: its age has grown by exactly the weeks since (ages stop at 120 years).
+    const bool stayer = initial_age[i] != kVacantAge && pop.age_weeks[i] == std::min(initial_age[i] + weeks, 52 * 120);
     bool in_need = false;
     for (int d = 0; d < kDomains; ++d) in_need |= pop.need[d][i] >= thr;
     const std::size_t t0 = initial_ties[i];
@@ -251,17 +269,20 @@ GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t
                                         : t0 <= 5 ? 1u
                                                   : 2u)};
     for (std::size_t g : groups) {
+      if (g >= 7 && !stayer) continue;
       t.residents[g] += 1;
+      stayers[g] += stayer;
       t.unmet_need_share[g] += in_need;
       t.severely_lonely_share[g] += pop.need[Social][i] >= 0.6f;
       t.mean_self_reliance[g] += pop.self_reliance[i];
-      t.self_reliance_gain[g] += pop.self_reliance[i] - initial_self_reliance[i];
+      if (stayer) t.self_reliance_gain[g] += pop.self_reliance[i] - initial_self_reliance[i];
       t.mean_active_ties[g] += pop.active_ties[i];
     }
   }
   for (std::size_t g = 0; g < G; ++g) {
     const double c = std::max(1.0, t.residents[g]);
-    for (auto* col : {&t.unmet_need_share, &t.severely_lonely_share, &t.mean_self_reliance, &t.self_reliance_gain, &t.mean_active_ties}) (*col)[g] /= c;
+    for (auto* col : {&t.unmet_need_share, &t.severely_lonely_share, &t.mean_self_reliance, &t.mean_active_ties}) (*col)[g] /= c;
+    t.self_reliance_gain[g] /= std::max(1.0, stayers[g]);
   }
   return t;
 }
@@ -416,7 +437,7 @@ void RunRecorder::finish(const Simulation& sim) {
     h5::Handle g = h5::open_group(group_, "snapshots");
     h5::write<std::int32_t>(g.id(), "week", snap_weeks_);
   }
-  write_outcomes(group_, rows_, group_outcomes(sim, initial_ties_, initial_self_reliance_));
+  write_outcomes(group_, rows_, group_outcomes(sim, initial_ties_, initial_self_reliance_, initial_age_));
 }
 
 void run_recorded(Simulation& sim, RunRecorder* rec, int weeks, const std::atomic<bool>* stop, const std::function<void(int)>& progress) {

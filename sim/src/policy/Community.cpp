@@ -228,4 +228,12 @@ void Volunteers::week(WeekContext& ctx, const Initiatives& initiatives) {
   ctx.counters.volunteers_burned_out = burned_out.load();
 }
 
+void CommunityManagers::forget(const std::vector<std::uint32_t>& left, const Params& p, int week) {
+  for (auto& mgr : managers_)
+    if (!mgr.replaced && std::binary_search(left.begin(), left.end(), mgr.resident)) {
+      mgr.replaced = true;
+      replacements_due_.push_back(week + replacement_weeks(p));
+    }
+}
+
 }  // namespace buurt

@@ -115,4 +115,9 @@ void Initiatives::week(WeekContext& ctx, const CommunityManagers& managers) {
   ctx.counters.ownership = ownership_;
 }
 
+void Initiatives::forget(const std::vector<std::uint32_t>& left) {
+  for (auto& ini : initiatives_)
+    if (ini.chair != kNone && std::binary_search(left.begin(), left.end(), ini.chair)) ini.chair = kNone;
+}
+
 }  // namespace buurt

@@ -54,4 +54,8 @@ void SocialServices::week(WeekContext& ctx) {
   std::erase_if(cases_, [&](const Case& c) { return !pop.has(c.resident, kAtDesk); });
 }
 
+void SocialServices::forget(const std::vector<std::uint32_t>& left) {
+  std::erase_if(cases_, [&](const Case& c) { return std::binary_search(left.begin(), left.end(), c.resident); });
+}
+
 }  // namespace buurt

@@ -36,7 +36,7 @@ void Team::week(WeekContext& ctx, SecondLine& second_line) {
   // The attunement ramp starts at week 0; during burn-in the neighbourhood had an attuned team.
   state_.attunement =
       ctx.week < 0 ? 1.0 : std::min(1.0, p.team_attunement_start + static_cast<double>(ctx.week) / static_cast<double>(p.team_attunement_weeks));
-  state_.fte = p.team_enabled ? p.team_fte_per_1000 * static_cast<double>(ctx.pop.size) / 1000.0 : 0.0;
+  state_.fte = p.team_enabled ? p.team_fte_per_1000 * static_cast<double>(p.population_residents) / 1000.0 : 0.0;
   if (p.team_enabled) {
     applications(ctx);
     // Capacity this week: direct time, minus coordination across parent organisations (seed 002)
@@ -254,6 +254,12 @@ void Team::waiting(WeekContext& ctx) {
     }
   }
   std::erase_if(queue_, [&](std::uint32_t i) { return pop.team_state[i] != TeamStage::Queued; });
+}
+
+void Team::forget(const std::vector<std::uint32_t>& left) {
+  const auto gone = [&](std::uint32_t i) { return std::binary_search(left.begin(), left.end(), i); };
+  std::erase_if(queue_, gone);
+  std::erase_if(caseload_, gone);
 }
 
 }  // namespace buurt

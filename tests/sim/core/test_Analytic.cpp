@@ -22,6 +22,7 @@ TEST(Analytic, TwoStateSteadyStateOfNeed) {
   p.loneliness_recovery_rate = 0;
   p.team_enabled = false;
   p.services_desk = false;
+  p.demography_enabled = false;  // the same residents throughout (no ageing into the elderly's rates)
   p.events_income_onset = 0.004;
   p.events_income_recovery = 0.02;
   p.events_health_onset = 0.01;

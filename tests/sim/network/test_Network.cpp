@@ -41,6 +41,7 @@ TEST(Network, IsolatedResidentsHaveNoTiesAndNeighboursShareAStreet) {
 TEST(Network, MeanDegreeFollowsTheScenarioAndPovertyShrinksNetworks) {
   Params p = test::small_params(20000);
   p.population_share_isolated = 0;
+  p.demography_enabled = false;  // the network as drawn for the dwellings as drawn
   const Population pop = build_population(p, 0);
   const Network net = build_network(p, pop, 0);
   double deg_poor = 0, deg_rich = 0, np = 0, nr = 0;

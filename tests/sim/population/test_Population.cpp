@@ -6,7 +6,8 @@
 using namespace buurt;
 
 TEST(Population, SizeStreetsAndHouseholdsAreConsistent) {
-  const Params p = test::small_params(5000);
+  Params p = test::small_params(5000);
+  p.demography_enabled = false;  // the dwellings as drawn (tests/sim/population/test_Demography.cpp: with the life course)
   const Population pop = build_population(p, 0);
   ASSERT_EQ(pop.size, 5000u);
   EXPECT_EQ(pop.street_begin.front(), 0u);
@@ -20,6 +21,7 @@ TEST(Population, GroupSharesFollowTheScenario) {
   Params p = test::small_params(40000);
   p.population_share_on_benefits = 0.2;
   p.population_share_low_income = 0.3;
+  p.demography_enabled = false;  // the shares describe the dwellings as drawn, before the life course
   const Population pop = build_population(p, 0);
   std::size_t hh = 0, benefits = 0, elderly_hh = 0;
   for (std::size_t i = 0; i < pop.size; ++i) {
@@ -35,6 +37,7 @@ TEST(Population, GroupSharesFollowTheScenario) {
 TEST(Population, IsolatedShareIsAShareOfResidents) {
   Params p = test::small_params(40000);
   p.population_share_isolated = 0.08;
+  p.demography_enabled = false;
   const Population pop = build_population(p, 0);
   std::size_t isolated = 0;
   for (std::size_t i = 0; i < pop.size; ++i) isolated += pop.has(i, kIsolated);

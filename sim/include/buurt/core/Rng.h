@@ -22,7 +22,8 @@ enum class Stream : std::uint32_t {
   Outreach,
   Initiative,
   Volunteer,
-  Replicate
+  Replicate,
+  Demography
 };
 
 /// Week value used for draws made before the first week (initialisation).

@@ -16,6 +16,7 @@
 #include "buurt/policy/SecondLine.h"
 #include "buurt/policy/Services.h"
 #include "buurt/policy/Team.h"
+#include "buurt/population/Demography.h"
 #include "buurt/population/Population.h"
 #include "buurt/scenario/Schema.h"
 
@@ -50,6 +51,8 @@ class Simulation {
  private:
   WeekContext context();
   void accounting();
+  /// Residents who left or died this week leave every queue, caseload and programme.
+  void forget(const std::vector<std::uint32_t>& left);
 
   Params p_;
   std::uint32_t run_;
@@ -63,6 +66,7 @@ class Simulation {
   std::uint32_t tick_ = 0;  ///< week being simulated, counted from the start of the burn-in
 
   // The phases' own state and buffers, in the order of the week.
+  Demography demography_;
   phase::VolunteerPool volunteers_pool_;
   phase::CareCircle care_;
   phase::Matching matching_;

@@ -25,6 +25,8 @@ struct WeekCounters {
   double cm_hours = 0, cm_active = 0, cm_burned_out = 0;           ///< community managers
   double volunteers_burned_out = 0;                                ///< volunteers who stopped this week heavily burdened
   double initiative_members = 0, ownership = 0;                    ///< citizen initiatives
+  double births = 0, deaths = 0, moves_in = 0, moves_out = 0;      ///< the life course (residents)
+  double newcomers_year = 0, newcomers_without_tie = 0;            ///< movers of 52-103 weeks ago, and those without a tie outside the household
 };
 
 struct WeekContext {

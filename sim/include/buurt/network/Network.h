@@ -21,9 +21,10 @@ struct Network {
   // per edge
   std::vector<std::uint32_t> a, b;  ///< endpoints, a < b
   std::vector<TieKind> kind;
-  std::vector<float> strength;          ///< 0 = ended
-  std::vector<float> balance;           ///< hours given by a to b minus received from b
-  std::vector<std::int32_t> last_help;  ///< last week with help on the tie, -1 never
+  std::vector<float> strength;            ///< 0 = ended
+  std::vector<float> balance;             ///< hours given by a to b minus received from b
+  std::vector<std::int32_t> last_help;    ///< last week with help on the tie, -1 never
+  std::vector<std::uint32_t> free_edges;  ///< ended edges no row refers to any more, reused by add() (last freed first)
 
   std::size_t edges() const { return a.size(); }
   bool active(std::uint32_t e) const { return strength[e] > 0.0f; }
@@ -33,6 +34,8 @@ struct Network {
   std::uint32_t find(std::uint32_t i, std::uint32_t j) const;
   /// Add a tie if both rows have a free slot and none exists. Returns edge id or kNone.
   std::uint32_t add(std::uint32_t i, std::uint32_t j, TieKind k, float strength, std::int32_t week);
+  /// End every tie of resident i (it leaves the wijk): its row and the other ends' entries become free.
+  void remove(std::uint32_t i);
   std::size_t active_edges() const;
   double bytes_per_tie() const;
 };

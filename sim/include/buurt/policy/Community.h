@@ -17,6 +17,8 @@ class CommunityManagers {
  public:
   /// Recruitment, burnout and replacement (from week 0), then this week's street outreach.
   void week(WeekContext& ctx, Team& team);
+  /// Managers who left the wijk leave the programme; a replacement is sought as after quitting (sorted list).
+  void forget(const std::vector<std::uint32_t>& left, const Params& p, int week);
   /// Active (not burned out, not replaced) managers' residents, in recruitment order.
   template <class F>
   void for_each_active(F&& f) const {

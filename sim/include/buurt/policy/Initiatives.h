@@ -29,6 +29,8 @@ class Initiatives {
   void week(WeekContext& ctx, const CommunityManagers& managers);
   const std::vector<Initiative>& all() const { return initiatives_; }
   std::size_t active() const;
+  /// A chair who left the wijk no longer chairs (sorted list; members are recounted every week).
+  void forget(const std::vector<std::uint32_t>& left);
   /// Mean ownership of the active initiatives this week (0 when none).
   double ownership() const { return ownership_; }
 

@@ -15,6 +15,8 @@ class SecondLine {
   void week(WeekContext& ctx);
   /// Residents referred and still waiting.
   std::size_t waiting(const Population& pop) const;
+  /// Residents who left the wijk leave the waiting list and treatment (sorted list).
+  void forget(const std::vector<std::uint32_t>& left);
 
  private:
   std::vector<std::uint32_t> cases_;  ///< referred or in treatment, in order of referral

@@ -19,6 +19,8 @@ class SocialServices {
   void week(WeekContext& ctx);
   /// Residents with an open application or in relief.
   std::size_t cases() const { return cases_.size(); }
+  /// Residents who left the wijk leave the desk (sorted list).
+  void forget(const std::vector<std::uint32_t>& left);
 
  private:
   struct Case {

@@ -32,6 +32,8 @@ class Team {
   /// Resident i asks the team for help (e.g. referred by a community manager); ignored if already with the team.
   void apply(WeekContext& ctx, std::uint32_t i);
 
+  /// Residents who left the wijk leave the queue and the caseload (sorted list).
+  void forget(const std::vector<std::uint32_t>& left);
   const TeamState& state() const { return state_; }
   std::size_t queued() const { return queue_.size(); }
   std::size_t cases() const { return caseload_.size(); }

@@ -9,6 +9,10 @@
 #include "buurt/scenario/Schema.h"
 
 namespace buurt {
+class Rng;
+}
+
+namespace buurt {
 
 inline constexpr int kDomains = 5;
 enum Domain : int { Income = 0, Health = 1, Mental = 2, Social = 3, HouseholdCare = 4 };
@@ -52,6 +56,10 @@ enum ResidentFlag : std::uint8_t {
   kIntroduced = 128
 };
 
+inline constexpr std::uint16_t kVacantAge = 0xFFFF;
+inline constexpr int kAdultAge = 18, kElderlyAge = 65;
+inline AgeGroup age_group(int years) { return years < kAdultAge ? AgeGroup::Child : years < kElderlyAge ? AgeGroup::Adult : AgeGroup::Elderly; }
+
 /// All residents. Static attributes are set at initialisation; dynamic state changes weekly.
 struct Population {
   std::size_t size = 0;
@@ -62,12 +70,19 @@ struct Population {
   // static
   std::vector<std::uint32_t> household;
   std::vector<std::uint32_t> street;
-  std::vector<std::uint32_t> street_begin;  ///< residents of street s are [street_begin[s], street_begin[s+1])
+  std::vector<std::uint32_t> street_begin;     ///< residents of street s are [street_begin[s], street_begin[s+1])
+  std::vector<std::uint32_t> household_begin;  ///< slots of dwelling h are [household_begin[h], household_begin[h+1])
   std::vector<HouseholdType> household_type;
   std::vector<AgeGroup> age;
   std::vector<IncomeGroup> income;
   std::vector<WorkStatus> work;
   std::vector<float> x, y;  ///< home position in layout units (1 = one house width)
+
+  // life course (demography): a slot is a place in a dwelling; it is vacant or holds one resident
+  std::vector<std::uint16_t> age_weeks;  ///< age in weeks, kVacant for an empty place
+  std::vector<std::int32_t> arrived;     ///< tick the resident moved in or was born, -1 at the start
+  float budget_scale = 1.0f;             ///< rescaling of drawn helping budgets (set once at initialisation)
+  double isolate_prob = 0.0;             ///< probability that a resident living alone is isolated (set at initialisation)
 
   // dynamic state
   std::array<std::vector<float>, kDomains> need;
@@ -114,6 +129,9 @@ struct Population {
     }
   }
   bool has(std::size_t i, ResidentFlag f) const { return (flags[i] & f) != 0; }
+  bool present(std::size_t i) const { return age_weeks[i] != kVacantAge; }
+  int age_years(std::size_t i) const { return age_weeks[i] / 52; }
+  std::size_t households() const { return household_begin.size() - 1; }
   float total_need(std::size_t i) const {
     float s = 0;
     for (int d = 0; d < kDomains; ++d) s += need[d][i];
@@ -130,7 +148,19 @@ inline float free_time(const Params& p, WorkStatus w) {
   return w == WorkStatus::NotEmployed || w == WorkStatus::Retired ? static_cast<float>(p.helping_free_time_factor) : 1.0f;
 }
 
-/// Build the population (households, streets, blocks, groups, traits). Deterministic, single-threaded.
+/// Build the population (households, streets, blocks, groups, traits), then run demography.spinup_years of
+/// life course so the age and household structure start stationary. Deterministic, single-threaded.
 Population build_population(const Params& p, std::uint32_t run);
+
+/// Draw the traits, work status, helping budget and skills of the resident in slot i from its age group
+/// and income group (set before), and reset its dynamic state. `week` keys the draws (kInitWeek at the start).
+void init_resident(Population& pop, const Params& p, const Rng& rng, std::size_t i, std::uint32_t week);
+/// An 18-year-old (or an adult newcomer) takes on an adult's role: work status, willingness and time to help,
+/// volunteering, own skills.
+void come_of_age(Population& pop, const Params& p, const Rng& rng, std::size_t i, std::uint32_t week);
+/// Empty slot i: no needs, no flags, no budget, no place with the team; it stays empty until reused.
+void clear_resident(Population& pop, std::size_t i);
+/// Household type from the members present: a child makes a family, all 65+ elderly, else single or couple.
+HouseholdType household_type_of(const Population& pop, std::size_t h);
 
 }  // namespace buurt
