@@ -60,7 +60,7 @@ run_fuzz() {
 }
 mkdir -p build
 case $what in
-  ci) build_asan; run_fuzz; test_asan 'StylizedFacts|Monotone|Analytic|Mechanisms|Limits|Calibration|CareCircle\.LongOrIntensive|sweep\.(cli|splits|kill_resume|slurm)' no; run_tsan ;;
+  ci) build_asan; run_fuzz; test_asan 'StylizedFacts|Monotone|Analytic|Mechanisms|Limits|Calibration|SteadyState|Sizes|CareCircle\.LongOrIntensive|sweep\.(cli|splits|kill_resume|slurm)' no; run_tsan ;;
   asan) build_asan; test_asan '' yes ;;
   tsan) run_tsan ;;
   fuzz) build_asan; run_fuzz ;;
