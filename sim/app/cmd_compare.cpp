@@ -9,6 +9,7 @@
 #include "Preflight.h"
 #include "buurt/experiment/Compare.h"
 #include "buurt/output/Format.h"
+#include "buurt/output/StateFile.h"
 #include "commands.h"
 
 namespace buurt::cli {
@@ -20,6 +21,7 @@ struct CompareArgs {
   std::optional<std::int64_t> weeks, seed;
   std::vector<std::string> sets;
   std::string out = "compare.h5";
+  std::string save_state, from_state;
   int threads = 0;
   bool force = false, quiet = false;
 };
@@ -97,13 +99,43 @@ int run(const CompareArgs& a) {
                       "burned-in neighbourhood and switches only policy keys on at week 0. Compare policies within each "
                       "neighbourhood (e.g. `buurt compare {} <policy>.toml` on a base of that neighbourhood)",
                       s.name, scenarios[0].name, *key, s.source_path.empty() ? s.name : s.source_path));
+  for (const auto& s : scenarios)
+    if (s.params.run_burn_in != scenarios[0].params.run_burn_in || s.params.run_common_start != scenarios[0].params.run_common_start)
+      throw UsageError(
+          fmt::format("scenario '{}' differs from '{}' in run.burn_in or run.common_start: one comparison has one burn-in", s.name, scenarios[0].name));
+  CompareStart start;
+  std::optional<StateFile> from;
+  if (!a.save_state.empty() || !a.from_state.empty()) {
+    if (!scenarios[0].params.run_common_start || scenarios[0].params.run_burn_in == 0)
+      throw UsageError("--save-state and --from-state need a common start (run.common_start = true, run.burn_in > 0)");
+  }
+  if (!a.from_state.empty()) {
+    from.emplace(a.from_state);
+    Params p0 = scenarios[0].params;
+    from->check(p0);
+    if (from->runs().size() < static_cast<std::size_t>(a.replicates))
+      throw UsageError(
+          fmt::format("'{}' holds {} neighbourhood(s), the comparison needs {} (--replicates): save them with `buurt compare "
+                      "--replicates {} --save-state FILE`",
+                      a.from_state, from->runs().size(), a.replicates, a.replicates));
+    for (auto& s : scenarios) s.params.run_burn_in = from->burn_in();  // the neighbourhoods' own burn-in, recorded in the results
+    start.load = [&](const Params& p, std::uint32_t r) { return from->load(p, r); };
+  }
   check_output_path(a.out, a.force);
+  std::optional<StateWriter> saver;
+  if (!a.save_state.empty()) {
+    if (a.save_state == a.out) throw UsageError("--save-state and --out name the same file");
+    saver.emplace(a.save_state, scenarios[0],
+                  fmt::format("buurt compare {} --replicates {} --save-state {}", fmt::join(a.scenarios, " "), a.replicates, a.save_state), a.force);
+    start.save = [&](Simulation& sim) { saver->add(sim); };
+  }
   auto ctl = limit_threads(a.threads);
   const int threads = threads_in_use(a.threads);
   for (const auto& s : scenarios) check_memory(s, std::min<int>(threads, static_cast<int>(scenarios.size()) * a.replicates));
   const auto t0 = std::chrono::steady_clock::now();
   Progress progress("compare", "runs", static_cast<long>(scenarios.size()) * a.replicates, a.quiet);
-  const auto runs = run_comparison(scenarios, a.replicates, &stop_flag(), [&](long d) { progress.update(d); });
+  const auto runs = run_comparison(
+      scenarios, a.replicates, &stop_flag(), [&](long d) { progress.update(d); }, start);
   progress.finish();
   const CompareSummary cs = summarise(runs);
   std::string command = "buurt compare";
@@ -115,6 +147,10 @@ int run(const CompareArgs& a) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   write_runtime(file.root(), secs, threads);
   file.commit();
+  if (saver) {
+    saver->commit();
+    fmt::print(stderr, "saved {} burned-in neighbourhood(s) to {}\n", a.replicates, a.save_state);
+  }
   if (!a.quiet) print_table(scenarios, cs);
   fmt::print("\nwrote {} ({} runs, {:.1f} s, {} threads)\n", a.out, scenarios.size() * static_cast<std::size_t>(a.replicates), secs, threads);
   return kExitOk;
@@ -130,6 +166,8 @@ const Registrar registrar{CommandDef{[](CLI::App& app) -> std::function<int()> {
   sub->add_option("--set", a->sets, "Override a key in every scenario: section.key=value (repeatable)")->take_all();
   sub->add_option("--out,-o", a->out, "Result file");
   add_threads_option(*sub, a->threads, "Worker threads (default: all cores); results do not depend on it");
+  sub->add_option("--save-state", a->save_state, "Also save each replicate's burned-in neighbourhood (week 0) to this state file");
+  sub->add_option("--from-state", a->from_state, "Start every replicate from the neighbourhoods saved in this state file (no burn-in)");
   sub->add_flag("--force", a->force, "Replace an existing result file");
   sub->add_flag("--quiet,-q", a->quiet, "No progress bar or table");
   return [sub, a]() { return sub->parsed() ? run(*a) : -1; };

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "buurt/output/Recorder.h"
+#include "buurt/output/StateFile.h"
 #include "buurt/sweep/Merge.h"
 #include "buurt/sweep/Runner.h"
 #include "buurt/sweep/Status.h"
@@ -27,7 +28,33 @@ Plan make_plan(const SweepArgs& a) {
   if (!a.shard.empty()) shard = parse_shard(a.shard);
   if (spec.max_replicates > 0 && spec.max_replicates < spec.replicates)
     throw UsageError(fmt::format("--max-replicates {} is below the sweep's replicates ({})", spec.max_replicates, spec.replicates));
-  return Plan(std::move(spec), target, shard);
+  Plan plan(std::move(spec), target, shard);
+  if (!a.from_state.empty()) {
+    // Every design point must be the saved neighbourhood: the sweep may vary policy keys only.
+    const StateFile state(a.from_state);
+    for (std::int64_t pt = 0; pt < plan.points(); ++pt) {
+      const Scenario s = plan.scenario(pt);
+      try {
+        state.check(s.params);
+      } catch (const StateError& e) {
+        throw StateError(fmt::format("design point {}: {} (a sweep from a saved neighbourhood varies policy keys only)", pt, e.what()));
+      }
+      if (s.params.run_burn_in != state.burn_in())
+        throw StateError(fmt::format("'{}' was burned in for {} weeks, the sweep has run.burn_in = {} (the first differing key): set run.burn_in = {}",
+                                     a.from_state, state.burn_in(), s.params.run_burn_in, state.burn_in()));
+      if (!s.params.run_common_start) throw StateError("--from-state needs run.common_start = true");
+    }
+    if (static_cast<std::int64_t>(state.runs().size()) < plan.stride())
+      throw StateError(
+          fmt::format("'{}' holds {} neighbourhood(s), the sweep needs {} (replicates{}): save them with `buurt compare --replicates {} "
+                      "--save-state FILE`",
+                      a.from_state, state.runs().size(), plan.stride(), plan.adaptive() ? ", up to --max-replicates" : "", plan.stride()));
+    std::vector<std::vector<std::byte>> saved;
+    const Params p0 = plan.scenario(0).params;
+    for (std::int64_t r = 0; r < plan.stride(); ++r) saved.push_back(save_state(*state.load(p0, static_cast<std::uint32_t>(r))));
+    plan.start_from(std::move(saved));
+  }
+  return plan;
 }
 
 fs::path sweep_out(const SweepArgs& a, const Plan& plan) {
@@ -153,6 +180,7 @@ const Registrar sweep_registrar{CommandDef{[](CLI::App& app) -> std::function<in
   c->add_option("--out,-o", a->out, "Result file (default: <name>.h5, or <name>.shard-I-of-N.h5)");
   c->add_flag("--resume", a->resume, "Continue an interrupted sweep from <out>.partial (runs only what is missing)");
   add_threads_option(*c, a->threads, "Worker threads (default: all cores; per rank under MPI: cores / ranks); results do not depend on it");
+  c->add_option("--from-state", a->from_state, "Start every run from the neighbourhoods saved in this state file (the sweep may vary policy keys only)");
   c->add_option("--shard", a->shard, "Run slice I of N (0-based, e.g. 2/8) into its own file; combine with `buurt merge`");
   c->add_option("--status", a->status, "Print what is done and missing in a sweep file (or its .partial) and an ETA");
   c->add_option("--target-ci", a->target_ci, "Adaptive replicates: OUTCOME=WIDTH, add replicates per point until the 95% interval is at most WIDTH wide");

@@ -18,6 +18,7 @@
 #include "buurt/core/Simulation.h"
 #include "buurt/output/Format.h"
 #include "buurt/output/Recorder.h"
+#include "buurt/output/StateFile.h"
 #include "buurt/scenario/Scenario.h"
 
 namespace buurt::cli {
@@ -27,7 +28,7 @@ constexpr long kMaxLong = std::numeric_limits<long>::max();
 
 struct RunArgs {
   std::string scenario;
-  std::string out;
+  std::string out, save_state, from_state;
   std::optional<std::int64_t> seed, weeks;
   int threads = 0;
   std::vector<std::string> sets;
@@ -84,16 +85,41 @@ void print_outcomes(const Scenario& s, const WeekOutcomes& o, const WeekOutcomes
   for (Outcome h : kHeadlines) fmt::print("{:<{}} {:>10} {:>10}\n", outcome_label(h), width, format_outcome(h, start[h]), format_outcome(h, o[h]));
 }
 
+/// A neighbourhood saved before (--from-state): checked against the scenario before any work.
+std::optional<StateFile> open_state(const std::string& from, Scenario& s) {
+  if (from.empty()) return std::nullopt;
+  if (!s.params.run_common_start)
+    throw UsageError("--from-state starts from a neighbourhood burned in under the reference policy: it needs run.common_start = true");
+  std::optional<StateFile> f(std::in_place, from);
+  f->check(s.params);
+  s.params.run_burn_in = f->burn_in();  // the neighbourhood's own burn-in, recorded in the results
+  return f;
+}
+
 int cmd_run(const RunArgs& a) {
-  const Scenario s = load_with(a.scenario, a.sets, a.seed, a.weeks);
+  Scenario s = load_with(a.scenario, a.sets, a.seed, a.weeks);
   const std::string out = a.out.empty() ? default_out(s) : a.out;
+  const auto from = open_state(a.from_state, s);
   check_output_path(out, a.force);  // before any work: never touch an existing file
-  check_memory(s);                  // clear error before allocating a too-large neighbourhood
+  if (!a.save_state.empty()) {
+    if (a.save_state == out) throw UsageError("--save-state and --out name the same file");
+    if (!s.params.run_common_start || s.params.run_burn_in == 0)
+      throw UsageError("--save-state needs a common start (run.common_start = true, run.burn_in > 0)");
+    check_output_path(a.save_state, a.force);
+  }
+  check_memory(s);  // clear error before allocating a too-large neighbourhood
   auto ctl = limit_threads(a.threads);
   const int threads = threads_in_use(a.threads);
   const auto t0 = std::chrono::steady_clock::now();
   ResultFile file(out, a.force);
-  Simulation sim(s.params, 0);
+  std::unique_ptr<Simulation> sim_ptr = from ? from->load(s.params, 0) : std::make_unique<Simulation>(s.params, 0);
+  Simulation& sim = *sim_ptr;
+  if (!a.save_state.empty()) {
+    StateWriter w(a.save_state, s, fmt::format("buurt run {} --save-state {}", a.scenario, a.save_state), a.force);
+    w.add(sim);
+    w.commit();
+    fmt::print(stderr, "saved the burned-in neighbourhood (week 0, {} weeks of burn-in) to {}\n", s.params.run_burn_in, a.save_state);
+  }
   RunRecorder rec(file.root(), s, sim);
   const WeekOutcomes start = sim.outcomes();
   Progress progress("run " + s.name, "weeks", static_cast<long>(s.params.run_weeks), a.quiet);
@@ -179,7 +205,9 @@ CommandDef run_command() {
     add_threads_option(*c, a->threads, "Worker threads (default: all cores); results do not depend on it");
     c->add_option("--set", a->sets, "Override a key: section.key=value (repeatable)")->take_all();
     c->add_flag("--quiet,-q", a->quiet, "No progress bar or outcome table");
-    c->add_flag("--force", a->force, "Replace an existing result file");
+    c->add_option("--save-state", a->save_state, "Also save the burned-in neighbourhood (week 0) to this state file");
+    c->add_option("--from-state", a->from_state, "Start from the neighbourhood saved in this state file (no build, no burn-in)");
+    c->add_flag("--force", a->force, "Replace an existing result file (and state file)");
     return [c, a] { return c->parsed() ? cmd_run(*a) : -1; };
   }};
 }

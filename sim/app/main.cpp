@@ -13,6 +13,7 @@
 
 #include "buurt/core/Simulation.h"
 #include "buurt/output/Recorder.h"
+#include "buurt/output/StateFile.h"
 #include "buurt/scenario/Scenario.h"
 #include "commands.h"
 
@@ -50,6 +51,9 @@ int main(int argc, char** argv) {
   try {
     return cli::dispatch(app);
   } catch (const ScenarioError& e) {
+    spdlog::error("{}", e.what());
+    return cli::kExitBadInput;
+  } catch (const StateError& e) {
     spdlog::error("{}", e.what());
     return cli::kExitBadInput;
   } catch (const cli::UsageError& e) {

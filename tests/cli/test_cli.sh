@@ -103,6 +103,40 @@ grep -q "population.share_on_benefits" "$T/err.txt" && grep -q "not a policy key
 [ $? -eq 2 ]; check "a renamed key exits 2" $?
 grep -q "renamed to team.fte_per_1000" "$T/err.txt"; check "a renamed key names the new key" $?
 
+# Saved neighbourhoods (docs/output.md, State files): a run from a saved neighbourhood is the run that burned it
+# in; compare saves one per replicate; another neighbourhood is refused naming the key; nothing is overwritten.
+SM="--set population.residents=600 --set run.burn_in=20"
+"$BUURT" run "$B" --weeks 6 $SM --out "$T/fresh.h5" --save-state "$T/state.h5" -q > /dev/null 2> "$T/err.txt"
+check "run --save-state exits 0" $?
+"$BUURT" run "$B" --weeks 6 $SM --out "$T/from.h5" --from-state "$T/state.h5" -q > /dev/null 2> "$T/err.txt"
+check "run --from-state exits 0" $?
+h5diff -q "$T/fresh.h5" "$T/from.h5" /timeseries > /dev/null; check "a run from the saved neighbourhood has the same time series" $?
+"$BUURT" run "$SRC/scenarios/community_managers.toml" --weeks 6 $SM --out "$T/from_policy.h5" --from-state "$T/state.h5" -q > /dev/null 2>&1
+check "a policy scenario starts from the saved neighbourhood" $?
+"$BUURT" run "$B" --weeks 6 $SM --set ties.meeting_rate=0.03 --out "$T/other.h5" --from-state "$T/state.h5" -q > /dev/null 2> "$T/err.txt"
+[ $? -eq 2 ]; check "another neighbourhood from a state file exits 2" $?
+grep -q "ties.meeting_rate" "$T/err.txt"; check "the refusal names the first differing key" $?
+[ ! -e "$T/other.h5" ]; check "a refused state file writes nothing" $?
+"$BUURT" run "$B" --weeks 6 $SM --out "$T/again.h5" --save-state "$T/state.h5" -q > /dev/null 2> "$T/err.txt"
+[ $? -eq 3 ] && [ ! -e "$T/again.h5" ]; check "an existing state file is not overwritten (exit 3, nothing written)" $?
+"$BUURT" compare "$B" "$SRC/scenarios/community_managers.toml" -r 2 --weeks 6 $SM --out "$T/cmp_save.h5" --save-state "$T/cmp_state.h5" -q > /dev/null 2>&1
+check "compare --save-state exits 0" $?
+"$BUURT" compare "$B" "$SRC/scenarios/community_managers.toml" -r 2 --weeks 6 $SM --out "$T/cmp_from.h5" --from-state "$T/cmp_state.h5" -q > /dev/null 2>&1
+check "compare --from-state exits 0" $?
+h5diff -q "$T/cmp_save.h5" "$T/cmp_from.h5" /compare/final > /dev/null; check "compare from saved neighbourhoods gives the same results" $?
+"$BUURT" compare "$B" "$SRC/scenarios/community_managers.toml" -r 3 --weeks 6 $SM --out "$T/cmp_more.h5" --from-state "$T/cmp_state.h5" -q > /dev/null 2> "$T/err.txt"
+[ $? -eq 2 ] && grep -q "holds 2 neighbourhood" "$T/err.txt"; check "compare with more replicates than saved exits 2" $?
+
+# A sweep over policy keys starts from the saved neighbourhoods with the same results; one over another key is refused.
+printf 'name = "policy_grid"\nbase = "%s"\n[fixed]\npopulation.residents = 600\nrun.burn_in = 20\nrun.weeks = 6\n[design]\nkind = "grid"\nreplicates = 2\n[parameters]\nteam.mode = [0.2, 0.8]\n[outcomes]\nfinal = "all"\n' "$B" > "$T/policy_grid.toml"
+"$BUURT" sweep "$T/policy_grid.toml" --out "$T/grid_fresh.h5" -q > /dev/null 2>&1
+"$BUURT" sweep "$T/policy_grid.toml" --out "$T/grid_from.h5" --from-state "$T/cmp_state.h5" -q > /dev/null 2>&1
+check "sweep --from-state exits 0" $?
+h5diff -q "$T/grid_fresh.h5" "$T/grid_from.h5" /runs > /dev/null; check "a sweep from saved neighbourhoods gives the same runs" $?
+sed -i 's/^team.mode = .*/helping.share_willing = [0.3, 0.5]/' "$T/policy_grid.toml"
+"$BUURT" sweep "$T/policy_grid.toml" --out "$T/grid_other.h5" --from-state "$T/cmp_state.h5" -q > /dev/null 2> "$T/err.txt"
+[ $? -eq 2 ] && grep -q "helping.share_willing" "$T/err.txt"; check "a sweep over a non-policy key from a state file exits 2 naming it" $?
+
 # A [population] section from one wijk of CBS Kerncijfers wijken en buurten (docs/cbs.md). The fixture is
 # synthetic test data in the StatLine layout (tests/sim/scenario/data/README.md).
 K="$SRC/tests/sim/scenario/data/kwb_synthetic.csv"

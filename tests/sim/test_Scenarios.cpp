@@ -74,3 +74,24 @@ TEST(CommonStart, EveryScenarioOfAComparisonStartsFromTheSameNeighbourhood) {
             << lib[s].name << " replicate " << r << " outcome " << kOutcomeSpecs[static_cast<std::size_t>(k)].name;
   EXPECT_NE(runs.back()[0].rows[1][Outcome::cost_professional], runs[0][0].rows[1][Outcome::cost_professional]);
 }
+
+// The comparison burns each replicate's neighbourhood in once and starts every scenario from a saved copy:
+// each scenario's weeks are bit for bit those of the same scenario burned in and run on its own.
+TEST(CommonStart, EachScenarioOfAComparisonRunsAsItWouldAlone) {
+  auto lib = policy_library();
+  std::vector<Scenario> two{lib.front(), lib.back()};
+  for (auto& s : two) s.params.run_weeks = 30;
+  const auto runs = run_comparison(two, 2, nullptr, {});
+  for (std::size_t s = 0; s < two.size(); ++s)
+    for (std::uint32_t r = 0; r < 2; ++r) {
+      Params p = two[s].params;
+      p.run_seed = two.front().params.run_seed;
+      Simulation alone(p, r);
+      for (int w = 0; w <= 30; ++w) {
+        if (w > 0) alone.step();
+        for (int k = 0; k < kNumOutcomes; ++k)
+          ASSERT_EQ(runs[s][r].rows[static_cast<std::size_t>(w)].v[static_cast<std::size_t>(k)], alone.outcomes().v[static_cast<std::size_t>(k)])
+              << two[s].name << " replicate " << r << " week " << w << " outcome " << kOutcomeSpecs[static_cast<std::size_t>(k)].name;
+      }
+    }
+}

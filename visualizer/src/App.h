@@ -12,6 +12,7 @@ struct Options {
   std::vector<std::string> sets;
   std::optional<std::int64_t> seed;
   std::string replay;
+  std::string from_state;         ///< start every scenario from the neighbourhood saved in this state file
   bool replay_snapshots = false;  ///< replay from snapshots even when the file has a slider log
   std::string out;
   bool force = false, no_record = false;

@@ -136,6 +136,11 @@ void Session::open_scenarios(const Options& opt) {
   for (std::size_t k = 1; k < scen.size(); ++k)
     if (scen[k].params.run_seed != scen[0].params.run_seed)
       apply_overrides(scen[k], std::vector<std::string>{fmt::format("run.seed={}", scen[0].params.run_seed)});
+  std::shared_ptr<const StateFile> state;
+  if (!opt.from_state.empty()) {
+    h5::quiet();
+    state = std::make_shared<const StateFile>(opt.from_state);
+  }
   for (std::size_t k = 0; k < scen.size(); ++k) {
     fs::path out;
     if (!opt.no_record) {
@@ -146,7 +151,7 @@ void Session::open_scenarios(const Options& opt) {
         if (prepared[j]->out_path() == out)
           throw std::invalid_argument(fmt::format("two scenarios would record to '{}'; give them different names or --out", out.string()));
     }
-    prepared.push_back(std::make_unique<SimSource>(scen[k], out, opt.force));
+    prepared.push_back(std::make_unique<SimSource>(scen[k], out, opt.force, state));
   }
   const std::size_t shown = opt.workshop ? 1 : prepared.size();
   for (std::size_t k = 0; k < shown; ++k) {

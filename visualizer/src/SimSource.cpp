@@ -50,8 +50,12 @@ Layout layout_of(const Population& pop, std::uint32_t streets_per_block) {
   return l;
 }
 
-SimSource::SimSource(Scenario scenario, std::filesystem::path out, bool force)
-    : base_(std::move(scenario)), out_(std::move(out)), current_out_(out_), force_(force) {
+SimSource::SimSource(Scenario scenario, std::filesystem::path out, bool force, std::shared_ptr<const StateFile> state)
+    : base_(std::move(scenario)), out_(std::move(out)), current_out_(out_), force_(force), state_(std::move(state)) {
+  if (state_) {
+    state_->check(base_.params);
+    base_.params.run_burn_in = state_->burn_in();  // the neighbourhood's own burn-in, recorded in the session file
+  }
   if (!out_.empty()) check_output_path(out_, force_);
   start();
 }
@@ -68,7 +72,7 @@ void SimSource::start() {
   scenario_ = base_;
   log_.clear();
   script_pos_ = 0;
-  sim_ = std::make_unique<Simulation>(scenario_.params, 0);
+  sim_ = state_ ? state_->load(scenario_.params, 0) : std::make_unique<Simulation>(scenario_.params, 0);
   if (!current_out_.empty()) {
     file_ = std::make_unique<ResultFile>(current_out_, force_);
     rec_ = std::make_unique<RunRecorder>(file_->root(), scenario_, *sim_);
@@ -138,6 +142,7 @@ void SimSource::seek(int week) {
 void SimSource::reset(std::int64_t seed) {
   finish();
   base_.params.run_seed = seed;
+  if (state_ && state_->seed() != seed) state_.reset();  // another seed is another neighbourhood: built and burned in
   base_.overrides.push_back(fmt::format("run.seed={}", seed));
   if (!out_.empty()) {
     // Each reset begins a new session file beside the first: <stem>_2.h5, <stem>_3.h5, ...

@@ -7,6 +7,7 @@
 
 #include "Source.h"
 #include "buurt/output/Recorder.h"
+#include "buurt/output/StateFile.h"
 #include "buurt/scenario/Scenario.h"
 
 namespace buurt::view {
@@ -19,7 +20,8 @@ Layout layout_of(const Population& pop, std::uint32_t streets_per_block);
 class SimSource : public Source {
  public:
   /// `out` empty: nothing is written. Otherwise the session is recorded there (checked before any work).
-  SimSource(Scenario scenario, std::filesystem::path out, bool force);
+  /// `state`: start (and restart) from the neighbourhood saved there instead of building and burning one in.
+  SimSource(Scenario scenario, std::filesystem::path out, bool force, std::shared_ptr<const StateFile> state = nullptr);
   ~SimSource() override;
 
   const Layout& layout() const override { return layout_; }
@@ -61,6 +63,7 @@ class SimSource : public Source {
   std::filesystem::path out_, current_out_;
   bool force_;
   int resets_ = 0;
+  std::shared_ptr<const StateFile> state_;  ///< saved neighbourhood to start from (replicate 0), if any
   std::unique_ptr<Simulation> sim_;
   std::unique_ptr<ResultFile> file_;
   std::unique_ptr<RunRecorder> rec_;

@@ -5,6 +5,7 @@
 #include "App.h"
 #include "buurt/output/Hdf5.h"
 #include "buurt/output/Recorder.h"
+#include "buurt/output/StateFile.h"
 #include "buurt/scenario/Scenario.h"
 
 int main(int argc, char** argv) {
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   cli.add_option("--seed", o.seed, "Master seed (shared by all scenarios shown)");
   cli.add_option("--replay", o.replay, "Open a result file (.h5) and scrub along its timeline");
   cli.add_flag("--replay-snapshots", o.replay_snapshots, "Replay from the stored snapshots even if the file has a slider log");
+  cli.add_option("--from-state", o.from_state, "Start from the burned-in neighbourhood saved by `buurt run --save-state` (no burn-in wait)");
   cli.add_option("--out", o.out, "Session file to write (default <scenario>_session.h5)");
   cli.add_flag("--force", o.force, "Replace an existing session file");
   cli.add_flag("--no-record", o.no_record, "Do not write a session file");
@@ -56,6 +58,9 @@ int main(int argc, char** argv) {
   try {
     return buurt::view::run_app(o);
   } catch (const buurt::ScenarioError& e) {
+    fmt::print(stderr, "buurt-view: {}\n", e.what());
+    return 2;
+  } catch (const buurt::StateError& e) {
     fmt::print(stderr, "buurt-view: {}\n", e.what());
     return 2;
   } catch (const std::invalid_argument& e) {

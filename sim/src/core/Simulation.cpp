@@ -3,6 +3,7 @@
 #include "buurt/behaviour/Adaptation.h"
 #include "buurt/behaviour/Needs.h"
 #include "buurt/core/Accounting.h"
+#include "buurt/core/State.h"
 
 namespace buurt {
 
@@ -29,6 +30,12 @@ Simulation::Simulation(const Params& params, std::uint32_t run)
   while (week_ < 0) step();
   // Week 0: the scenario's policy keys switch on. The week-0 outcomes are those of the burned-in
   // neighbourhood under the reference policy, the same for every scenario of this neighbourhood.
+  p_ = params;
+}
+
+Simulation::Simulation(const Params& params, std::uint32_t run, const std::function<void(Simulation&)>& load)
+    : p_(params), run_(run), rng_(static_cast<std::uint64_t>(params.run_seed), run), team_(pop_) {
+  load(*this);
   p_ = params;
 }
 
@@ -94,6 +101,20 @@ double Simulation::bytes_per_resident() const {
   const double ties = static_cast<double>(net_.other.size()) * 8.0 + static_cast<double>(net_.a.capacity()) * (net_.bytes_per_tie() - 16.0);
   return pop_.bytes_per_resident() + matching_.bytes_per_resident() + reciprocity_.bytes_per_resident() + ties_.bytes_per_resident() +
          care_.bytes_per_resident() + (ties + care_.tie_bytes()) / n;
+}
+
+std::vector<std::byte> save_state(Simulation& sim) {
+  state::BufferWriter w;
+  sim.state(w);
+  return std::move(w.bytes);
+}
+
+Simulation restore_state(const Params& params, std::uint32_t run, const std::vector<std::byte>& bytes) {
+  return Simulation(params, run, [&](Simulation& sim) {
+    state::BufferReader in(bytes);
+    sim.state(in);
+    if (!in.done()) throw std::runtime_error("saved state has bytes left over (written by another layout)");
+  });
 }
 
 }  // namespace buurt

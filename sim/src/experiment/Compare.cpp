@@ -1,7 +1,10 @@
 #include "buurt/experiment/Compare.h"
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <cmath>
+#include <mutex>
+#include <stdexcept>
 
 #include "buurt/core/Parallel.h"
 #include "buurt/core/RunLoop.h"
@@ -10,30 +13,72 @@
 
 namespace buurt {
 
+namespace {
+
+/// Every scenario of the comparison starts from one burned-in neighbourhood per replicate.
+bool common_start(const std::vector<Scenario>& scenarios) {
+  return std::all_of(scenarios.begin(), scenarios.end(), [](const Scenario& s) { return s.params.run_common_start && s.params.run_burn_in > 0; });
+}
+
+}  // namespace
+
 std::vector<std::vector<RunSummary>> run_comparison(const std::vector<Scenario>& scenarios, int replicates, const std::atomic<bool>* stop,
-                                                    const std::function<void(long)>& progress) {
+                                                    const std::function<void(long)>& progress, const CompareStart& start) {
   const std::size_t S = scenarios.size(), R = static_cast<std::size_t>(replicates);
   std::vector<std::vector<RunSummary>> out(S, std::vector<RunSummary>(R));
   std::atomic<long> done{0};
   std::atomic<bool> interrupted{false};
   // Common random numbers: scenario s, replicate r uses (seed of scenario 0, run r).
   const std::int64_t seed = scenarios.front().params.run_seed;
+  auto params_of = [&](std::size_t s) {
+    Params p = scenarios[s].params;
+    p.run_seed = seed;
+    return p;
+  };
+  const bool shared = common_start(scenarios);
+  if ((start.load || start.save) && !shared)
+    throw std::invalid_argument("saved neighbourhoods need a common start (run.common_start = true and run.burn_in > 0 in every scenario)");
+
+  // A common start: each replicate's neighbourhood is burned in once, under the first scenario's settings
+  // (or loaded), and kept as a saved state in memory; every scenario of that replicate starts from it.
+  std::vector<std::vector<std::byte>> neighbourhoods(shared ? R : 0);
+  if (shared) {
+    std::mutex saving;
+    auto keep = [&](std::size_t r, Simulation& sim) {
+      neighbourhoods[r] = save_state(sim);
+      if (start.save) {
+        const std::lock_guard<std::mutex> lock(saving);
+        start.save(sim);
+      }
+    };
+    if (start.load) {
+      for (std::size_t r = 0; r < R; ++r) keep(r, *start.load(params_of(0), static_cast<std::uint32_t>(r)));  // files are read one at a time
+    } else {
+      par::for_each_job(R, [&](std::size_t r) {
+        if (stop && stop->load()) return;
+        Simulation sim(params_of(0), static_cast<std::uint32_t>(r));
+        keep(r, sim);
+      });
+      if (stop && stop->load()) throw Interrupted();
+    }
+  }
+
   par::for_each_job(S * R, [&](std::size_t job) {
     if (interrupted.load() || (stop && stop->load())) {
       interrupted = true;
       return;
     }
     const std::size_t s = job / R, r = job % R;
-    Params p = scenarios[s].params;
-    p.run_seed = seed;
-    Simulation sim(p, static_cast<std::uint32_t>(r));
+    const Params p = params_of(s);
+    const auto run = static_cast<std::uint32_t>(r);
+    Simulation sim = shared ? restore_state(p, run, neighbourhoods[r]) : Simulation(p, run);
     RunSummary& rs = out[s][r];
     const auto initial_ties = sim.population().active_ties;
     const auto initial_sr = sim.population().self_reliance;
     const auto initial_age = sim.population().age_weeks;
     rs.rows.reserve(static_cast<std::size_t>(p.run_weeks) + 1);
     rs.rows.push_back(sim.outcomes());
-    if (!run_weeks(sim, p.run_weeks, stop, [&](const Simulation& s) { rs.rows.push_back(s.outcomes()); })) {
+    if (!run_weeks(sim, p.run_weeks, stop, [&](const Simulation& at) { rs.rows.push_back(at.outcomes()); })) {
       interrupted = true;
       return;
     }

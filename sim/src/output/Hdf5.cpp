@@ -112,6 +112,13 @@ std::string get_attr_string(hid_t obj, const std::string& name) {
   return s;
 }
 
+std::int64_t get_attr_int(hid_t obj, const std::string& name) {
+  Handle a(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), fmt::format("open attribute '{}'", name)));
+  std::int64_t v = 0;
+  check(H5Aread(a.id(), H5T_NATIVE_INT64, &v), fmt::format("read attribute '{}'", name));
+  return v;
+}
+
 void write_string(hid_t parent, const std::string& name, const std::string& value) {
   Handle t = string_type();
   Handle space(H5Screate(H5S_SCALAR));

@@ -15,7 +15,9 @@ bool run_one(const Plan& plan, std::int64_t slot, RunResult& out, const std::ato
   const auto t0 = std::chrono::steady_clock::now();
   const std::int64_t run = plan.run_index(slot);
   const Scenario s = plan.scenario(plan.point_of(run));
-  Simulation sim(s.params, static_cast<std::uint32_t>(plan.replicate_of(run)));
+  const auto replicate = static_cast<std::uint32_t>(plan.replicate_of(run));
+  const auto* saved = plan.neighbourhood(replicate);
+  Simulation sim = saved ? restore_state(s.params, replicate, *saved) : Simulation(s.params, replicate);
   const auto& ts = plan.spec().timeseries;
   const int weeks = static_cast<int>(s.params.run_weeks);
   const auto w1 = static_cast<std::size_t>(plan.weeks() + 1);

@@ -18,6 +18,14 @@ class CareCircle {
   /// Bytes per resident of the per-resident buffers, and the per-tie buffers' bytes in total.
   double bytes_per_resident() const { return 5.0; }
   double tie_bytes() const { return static_cast<double>(to_a_.capacity() + to_b_.capacity()) * 4.0; }
+  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  template <class Ar>
+  void state(Ar& ar) {
+    ar("weight", weight_);
+    ar("flag", flag_);
+    ar("to_a", to_a_);
+    ar("to_b", to_b_);
+  }
 
  private:
   std::vector<float> weight_;       ///< summed weight of each receiver's carers

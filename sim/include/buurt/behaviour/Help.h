@@ -31,6 +31,13 @@ class Matching {
   void resize(std::size_t residents) { offer_.assign(residents, 0); }
   void week(WeekContext& ctx, const VolunteerPool& volunteers);
   double bytes_per_resident() const { return 8.0; }
+  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  template <class Ar>
+  void state(Ar& ar) {
+    ar("offer", offer_);
+    ar("proposal_helper", prop_helper_);
+    ar("proposal_entry", prop_entry_);
+  }
 
  private:
   std::vector<std::uint64_t> offer_;  ///< highest proposal key per helper (stamped by week and round)

@@ -20,6 +20,12 @@ class Reciprocity {
   }
   void week(WeekContext& ctx);
   double bytes_per_resident() const { return 8.0; }
+  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  template <class Ar>
+  void state(Ar& ar) {
+    ar("entry", entry_);
+    ar("hours", hours_);
+  }
 
  private:
   std::vector<std::uint32_t> entry_;  ///< tie entry given back on this week, kNone if none

@@ -14,6 +14,11 @@ class TieDynamics {
   void resize(std::size_t residents) { meet_.assign(residents, kNone); }
   void week(WeekContext& ctx);
   double bytes_per_resident() const { return 4.0; }
+  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  template <class Ar>
+  void state(Ar& ar) {
+    ar("meet", meet_);
+  }
 
  private:
   std::vector<std::uint32_t> meet_;  ///< tie formation proposal per resident

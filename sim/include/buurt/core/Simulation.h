@@ -1,6 +1,7 @@
 #pragma once
 /// The model's week: a fixed schedule of named phases over residents and ties, and the state they share.
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "buurt/behaviour/Care.h"
@@ -26,6 +27,9 @@ class Simulation {
  public:
   /// Builds population and network for (params.run.seed, run) and runs the burn-in.
   explicit Simulation(const Params& params, std::uint32_t run = 0);
+  /// A neighbourhood burned in before: `load` fills the state at week 0 (a state file, a comparison's
+  /// buffer; see state()), then the scenario's policy keys switch on. Nothing is built or burned in.
+  Simulation(const Params& params, std::uint32_t run, const std::function<void(Simulation&)>& load);
 
   /// Advance one week.
   void step();
@@ -47,8 +51,39 @@ class Simulation {
   void refresh();
   /// Bytes per resident of all state, ties included (for the benchmark).
   double bytes_per_resident() const;
+  /// Weeks run before week 0 (the burn-in this neighbourhood had).
+  int burn_in() const { return burn_in_; }
+
+  /// Every variable that outlives a week, by part (buurt/core/State.h): what a saved state holds. The random
+  /// numbers need none: they are a function of (run.seed, run, ...).
+  template <class Ar>
+  void state(Ar& ar) {
+    ar("week", week_);
+    ar("burn_in", burn_in_);
+    ar("tick", tick_);
+    ar("counters", counters_);
+    ar("outcomes", out_.v);
+    part(ar, "population", pop_);
+    part(ar, "network", net_);
+    part(ar, "demography", demography_);
+    part(ar, "care", care_);
+    part(ar, "matching", matching_);
+    part(ar, "reciprocity", reciprocity_);
+    part(ar, "ties", ties_);
+    part(ar, "team", team_);
+    part(ar, "second_line", second_line_);
+    part(ar, "services", services_);
+    part(ar, "managers", managers_);
+    part(ar, "initiatives", initiatives_);
+    part(ar, "volunteers", volunteers_);
+  }
 
  private:
+  template <class Ar, class Part>
+  static void part(Ar& ar, const char* name, Part& x) {
+    auto g = ar.group(name);
+    x.state(ar);
+  }
   WeekContext context();
   void accounting();
   /// Residents who left or died this week leave every queue, caseload and programme.
@@ -79,5 +114,10 @@ class Simulation {
   Initiatives initiatives_;
   Volunteers volunteers_;
 };
+
+/// A neighbourhood's state as bytes (a saved neighbourhood in memory, buurt/core/State.h).
+std::vector<std::byte> save_state(Simulation& sim);
+/// The neighbourhood saved in `bytes` with `params`' policy keys switched on, as replicate `run`.
+Simulation restore_state(const Params& params, std::uint32_t run, const std::vector<std::byte>& bytes);
 
 }  // namespace buurt

@@ -3,10 +3,12 @@
 /// replicate; paired differences against the first scenario with 95% t-intervals.
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "buurt/core/Outcomes.h"
+#include "buurt/core/Simulation.h"
 #include "buurt/output/Recorder.h"
 #include "buurt/scenario/Scenario.h"
 
@@ -27,10 +29,21 @@ struct CompareSummary {
   double at(const std::vector<double>& v, std::size_t s, Outcome k) const { return v[s * kNumOutcomes + static_cast<std::size_t>(k)]; }
 };
 
+/// Where a comparison's burned-in neighbourhoods come from and go to (state files, docs/output.md).
+struct CompareStart {
+  /// Replicate r's neighbourhood at week 0 (read from a state file); empty: burn it in.
+  std::function<std::unique_ptr<Simulation>(const Params&, std::uint32_t run)> load;
+  /// Called with each replicate's neighbourhood at week 0, one call at a time (writes a state file).
+  std::function<void(Simulation&)> save;
+};
+
 /// Run every scenario for `replicates` replicates (run index r = replicate, seed = the first
 /// scenario's run.seed for all), in parallel over runs. Results do not depend on the thread count.
+/// With a common start (every scenario has run.common_start and a burn-in) each replicate's
+/// neighbourhood is burned in once under the first scenario's settings, or loaded by `start.load`, and
+/// every scenario switches its policy keys on at week 0 from that identical state.
 std::vector<std::vector<RunSummary>> run_comparison(const std::vector<Scenario>& scenarios, int replicates, const std::atomic<bool>* stop,
-                                                    const std::function<void(long)>& progress = {});
+                                                    const std::function<void(long)>& progress = {}, const CompareStart& start = {});
 
 /// Means, paired differences against scenario 0 and 95% t-intervals over replicates.
 CompareSummary summarise(const std::vector<std::vector<RunSummary>>& runs);

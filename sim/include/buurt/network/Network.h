@@ -38,6 +38,20 @@ struct Network {
   void remove(std::uint32_t i);
   std::size_t active_edges() const;
   double bytes_per_tie() const;
+  /// Every variable, for saved states (buurt/core/State.h).
+  template <class Ar>
+  void state(Ar& ar) {
+    ar("row_begin", row_begin);
+    ar("other", other);
+    ar("edge", edge);
+    ar("a", a);
+    ar("b", b);
+    ar("kind", kind);
+    ar("strength", strength);
+    ar("balance", balance);
+    ar("last_help", last_help);
+    ar("free_edges", free_edges);
+  }
 };
 
 /// Build household, kin, neighbour and friend ties (small world, with isolated residents).

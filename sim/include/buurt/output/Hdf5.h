@@ -94,6 +94,7 @@ void set_attr(hid_t obj, const std::string& name, const std::string& value);
 void set_attr(hid_t obj, const std::string& name, double value);
 void set_attr(hid_t obj, const std::string& name, std::int64_t value);
 std::string get_attr_string(hid_t obj, const std::string& name);
+std::int64_t get_attr_int(hid_t obj, const std::string& name);
 
 /// Write a variable-length UTF-8 string dataset (scalar).
 void write_string(hid_t parent, const std::string& name, const std::string& value);

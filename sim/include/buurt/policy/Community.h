@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "buurt/core/State.h"
 #include "buurt/core/WeekContext.h"
 
 namespace buurt {
@@ -31,6 +32,15 @@ class CommunityManagers {
     for (const auto& m : managers_)
       if (!m.replaced) f(m.resident);
   }
+  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  template <class Ar>
+  void state(Ar& ar) {
+    state::columns(ar, "managers", managers_, state::field("resident", &Manager::resident), state::field("inactive_until", &Manager::inactive_until),
+                   state::field("replaced", &Manager::replaced));
+    ar("replacements_due", replacements_due_);
+    ar("next_recruit", next_recruit_);
+    ar("recruit_order", recruit_order_);
+  }
 
  private:
   struct Manager {
@@ -54,6 +64,14 @@ class CommunityManagers {
 class Volunteers {
  public:
   void week(WeekContext& ctx, const Initiatives& initiatives);
+  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  template <class Ar>
+  void state(Ar& ar) {
+    ar("trained", trained_);
+    ar("recruited", recruited_);
+    ar("burdened_share", burdened_share_);
+    ar("burdened_set", burdened_set_);
+  }
 
  private:
   bool trained_ = false;         ///< the volunteers present when training started have been trained

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "buurt/core/State.h"
 #include "buurt/core/WeekContext.h"
 
 namespace buurt {
@@ -33,6 +34,17 @@ class Initiatives {
   void forget(const std::vector<std::uint32_t>& left);
   /// Mean ownership of the active initiatives this week (0 when none).
   double ownership() const { return ownership_; }
+  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  template <class Ar>
+  void state(Ar& ar) {
+    state::columns(ar, "initiatives", initiatives_, state::field("x", &Initiative::x), state::field("y", &Initiative::y),
+                   state::field("block", &Initiative::block), state::field("theme", &Initiative::theme), state::field("chair", &Initiative::chair),
+                   state::field("members", &Initiative::members), state::field("ownership", &Initiative::ownership),
+                   state::field("active", &Initiative::active));
+    ar("block_order", block_order_);
+    ar("meets", meets_);
+    ar("ownership", ownership_);
+  }
 
  private:
   void found(WeekContext& ctx, const CommunityManagers& managers);

@@ -17,6 +17,11 @@ class SecondLine {
   std::size_t waiting(const Population& pop) const;
   /// Residents who left the wijk leave the waiting list and treatment (sorted list).
   void forget(const std::vector<std::uint32_t>& left);
+  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  template <class Ar>
+  void state(Ar& ar) {
+    ar("cases", cases_);
+  }
 
  private:
   std::vector<std::uint32_t> cases_;  ///< referred or in treatment, in order of referral

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "buurt/core/State.h"
 #include "buurt/core/WeekContext.h"
 
 namespace buurt {
@@ -21,6 +22,11 @@ class SocialServices {
   std::size_t cases() const { return cases_.size(); }
   /// Residents who left the wijk leave the desk (sorted list).
   void forget(const std::vector<std::uint32_t>& left);
+  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  template <class Ar>
+  void state(Ar& ar) {
+    state::columns(ar, "cases", cases_, state::field("resident", &Case::resident), state::field("since", &Case::since));
+  }
 
  private:
   struct Case {

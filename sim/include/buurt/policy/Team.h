@@ -4,6 +4,7 @@
 #include <deque>
 #include <vector>
 
+#include "buurt/core/State.h"
 #include "buurt/core/WeekContext.h"
 
 namespace buurt {
@@ -37,6 +38,21 @@ class Team {
   const TeamState& state() const { return state_; }
   std::size_t queued() const { return queue_.size(); }
   std::size_t cases() const { return caseload_.size(); }
+  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  template <class Ar>
+  void state(Ar& ar) {
+    ar("x", state_.x);
+    ar("y", state_.y);
+    ar("fte", state_.fte);
+    ar("attunement", state_.attunement);
+    ar("practised_mode", state_.practised_mode);
+    ar("practised_set", state_.practised_set);
+    ar("queue_length", state_.queue);
+    ar("caseload_size", state_.caseload);
+    ar("queue", queue_);
+    ar("caseload", caseload_);
+    ar("apply", apply_);
+  }
 
  private:
   void applications(WeekContext& ctx);

@@ -19,6 +19,12 @@ class Demography {
   const std::vector<std::uint32_t>& left() const { return left_; }
   /// demography.spinup_years of life course in yearly steps on a population without ties (initialisation).
   static void spinup(Population& pop, const Params& p, const Rng& rng);
+  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  template <class Ar>
+  void state(Ar& ar) {
+    ar("busy", busy_);
+    ar("left", left_);
+  }
 
  private:
   struct Step {

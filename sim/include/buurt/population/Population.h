@@ -139,6 +139,71 @@ struct Population {
   }
   /// Bytes held per resident by these arrays (excluding ties).
   double bytes_per_resident() const;
+  /// Every variable, for saved states (buurt/core/State.h).
+  template <class Ar>
+  void state(Ar& ar) {
+    ar("size", size);
+    ar("streets", streets);
+    ar("blocks", blocks);
+    ar("blocks_x", blocks_x);
+    ar("household", household);
+    ar("street", street);
+    ar("street_begin", street_begin);
+    ar("household_begin", household_begin);
+    ar("household_type", household_type);
+    ar("age", age);
+    ar("income", income);
+    ar("work", work);
+    ar("x", x);
+    ar("y", y);
+    ar("age_weeks", age_weeks);
+    ar("arrived", arrived);
+    ar("budget_scale", budget_scale);
+    ar("isolate_prob", isolate_prob);
+    ar("need", need);
+    ar("skill", skill);
+    ar("skill_base", skill_base);
+    ar("self_reliance", self_reliance);
+    ar("self_direction", self_direction);
+    ar("threshold", threshold);
+    ar("shame", shame);
+    ar("trust_neighbours", trust_neighbours);
+    ar("trust_professionals", trust_professionals);
+    ar("dependency", dependency);
+    ar("self_direction_trait", self_direction_trait);
+    ar("trust_neighbours_trait", trust_neighbours_trait);
+    ar("shame_trait", shame_trait);
+    ar("self_reliance_trait", self_reliance_trait);
+    ar("budget", budget);
+    ar("fatigue", fatigue);
+    ar("satisfaction", satisfaction);
+    ar("sociability", sociability);
+    ar("poverty_weeks", poverty_weeks);
+    ar("help_streak", help_streak);
+    ar("flags", flags);
+    ar("need_mask", need_mask);
+    ar("active_ties", active_ties);
+    ar("shocks", shocks);
+    ar("team_wait", team_wait);
+    ar("referrals", referrals);
+    ar("team_state", team_state);
+    ar("team_since", team_since);
+    ar("team_closed", team_closed);
+    ar("member_of", member_of);
+    ar("ask_domain", ask_domain);
+    ar("ask_channel", ask_channel);
+    ar("ask_hours", ask_hours);
+    ar("helper", helper);
+    ar("help_entry", help_entry);
+    ar("hours_received", hours_received);
+    ar("hours_given", hours_given);
+    ar("remaining", remaining);
+    ar("hours_returned", hours_returned);
+    ar("budget_used", budget_used);
+    ar("household_remaining", household_remaining);
+    ar("tried", tried);
+    ar("help_source", help_source);
+  }
 };
 
 inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;

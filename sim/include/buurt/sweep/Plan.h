@@ -1,5 +1,6 @@
 #pragma once
 /// A sweep ready to run: base scenario, design table, the run list of one shard, and its fingerprint.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -65,8 +66,17 @@ class Plan {
   /// Points owned by this shard, in order.
   std::vector<std::int64_t> shard_points() const;
 
+  /// Start every run from a saved neighbourhood per replicate (--from-state) instead of burning one in.
+  /// The results are the same (the same keys and seed give the same neighbourhood); only the time differs.
+  void start_from(std::vector<std::vector<std::byte>> neighbourhoods) { neighbourhoods_ = std::move(neighbourhoods); }
+  /// Replicate r's saved neighbourhood, or nullptr when runs burn in their own.
+  const std::vector<std::byte>* neighbourhood(std::int64_t replicate) const {
+    return neighbourhoods_.empty() ? nullptr : &neighbourhoods_[static_cast<std::size_t>(replicate)];
+  }
+
  private:
   SweepSpec spec_;
+  std::vector<std::vector<std::byte>> neighbourhoods_;
   TargetCi target_;
   Shard shard_;
   Scenario base_;
