@@ -2,9 +2,9 @@
 """Is a scenario's neighbourhood at rest? Runs it for 15 years with several seeds (`buurt run`) and prints the
 yearly means of every headline outcome, the change of each year against year 2, and the criterion of
 docs/ODD.md ("Steady state"): |yearly mean - year-2 mean| <= max(tolerance x year-2 mean, 2 replicate
-standard deviations).
+standard deviations); `--scale 2` doubles both (the criterion for the library scenarios).
 
-    /usr/bin/python3 analysis/steady_state.py [scenario.toml] [--seeds 4] [--years 15] [--tolerance 0.05]
+    /usr/bin/python3 analysis/steady_state.py [scenario.toml] [--seeds 4] [--years 15] [--tolerance 0.05] [--scale 1]
 """
 import argparse
 import pathlib
@@ -35,6 +35,7 @@ def main():
     ap.add_argument("--seeds", type=int, default=4)
     ap.add_argument("--years", type=int, default=15)
     ap.add_argument("--tolerance", type=float, default=0.05)
+    ap.add_argument("--scale", type=float, default=1.0, help="multiply the tolerance and the 2 standard deviations (2: library scenarios)")
     ap.add_argument("--buurt", default=str(ROOT / "build/release/buurt"))
     a = ap.parse_args()
     outs = headlines()
@@ -54,7 +55,7 @@ def main():
         mean = y.mean(axis=0)
         sd = y.std(axis=0, ddof=1) if a.seeds > 1 else np.zeros(a.years)
         dev = np.abs(mean[1:] - mean[1])
-        allowed = np.maximum(a.tolerance * abs(mean[1]), 2 * sd[1:])
+        allowed = a.scale * np.maximum(a.tolerance * abs(mean[1]), 2 * sd[1:])
         worst = int(np.argmax(dev - allowed))  # the year that breaks the criterion most
         ok = bool(np.all(dev <= allowed))
         if not ok:

@@ -48,6 +48,7 @@ struct BenchArgs {
   int weeks = 52;
   std::int64_t burn_in = 26;
   std::string scenario;
+  bool phases = false;
 };
 
 /// A check that a whole number (or each of a list) lies in [min, max]; the hints say why or what to do instead.
@@ -187,6 +188,7 @@ int cmd_bench(const BenchArgs& a) {
       const double state = (sim.population().bytes_per_resident() + 12.0) * per_resident;
       fmt::print("{:>10} {:>8} {:>6} {:>10.3f} {:>16.3e} {:>14.0f} {:>14.0f}\n", n, t, a.weeks, secs, rw, state,
                  sim.bytes_per_resident() * per_resident - state);
+      if (a.phases) print_phases(sim, a.weeks, stream_triad_bandwidth());
       std::fflush(stdout);
     }
   }
@@ -242,6 +244,8 @@ CommandDef bench_command() {
     c->add_option("--weeks", a->weeks, "Timed weeks per case")->check(whole_number(1, kMaxLong));
     c->add_option("--scenario", a->scenario, "Scenario to benchmark (default: built-in defaults)");
     c->add_option("--burn-in", a->burn_in, "Untimed weeks before timing starts")->check(schema_bounds("run.burn_in"));
+    c->add_flag("--phases", a->phases,
+                "Also time each phase (as many weeks again), list the state's bytes per array and compare with a memory-bandwidth probe");
     return [c, a] { return c->parsed() ? cmd_bench(*a) : -1; };
   }};
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "buurt/core/Outcomes.h"
+#include "buurt/core/Simulation.h"
 
 namespace buurt::cli {
 
@@ -74,6 +75,12 @@ struct CommandDef {
 struct Registrar {
   explicit Registrar(CommandDef def);
 };
+
+/// Memory bandwidth of a STREAM triad with the current thread limit (bytes per second).
+double stream_triad_bandwidth();
+/// `buurt bench --phases`: run `weeks` more weeks of `sim` timing each phase; print the phase table, the
+/// state's bytes per array and the ratio to streaming the state once at `bandwidth`.
+void print_phases(Simulation& sim, int weeks, double bandwidth);
 
 void register_commands(CLI::App& app);
 int dispatch(CLI::App& app);

@@ -46,27 +46,41 @@ void Simulation::step() {
   tick_ = static_cast<std::uint32_t>(week_ + burn_in_);
   counters_ = WeekCounters{};
   WeekContext ctx = context();
-  demography_.week(ctx);                  // 0  birthdays, births, deaths, moves
-  forget(demography_.left());             //    modules let go of those who left
-  phase::life_events(ctx);                // 1  needs arise, pass and cascade
-  phase::self_help(ctx);                  // 2  residents solve part themselves
-  volunteers_pool_.build(ctx);            //    who volunteers where, this week
-  phase::asking(ctx, volunteers_pool_);   // 3  whether and whom to ask
-  care_.week(ctx);                        // 3b the care circle gives informal care
+  Laps lap(profile_);          // times the phases for `buurt bench --phases`; nothing without a profile
+  demography_.week(ctx);       // 0  birthdays, births, deaths, moves
+  forget(demography_.left());  //    modules let go of those who left
+  lap(Phase::demography);
+  phase::life_events(ctx);  // 1  needs arise, pass and cascade
+  lap(Phase::life_events);
+  phase::self_help(ctx);  // 2  residents solve part themselves
+  lap(Phase::self_help);
+  volunteers_pool_.build(ctx);           //    who volunteers where, this week
+  phase::asking(ctx, volunteers_pool_);  // 3  whether and whom to ask
+  lap(Phase::asking);
+  care_.week(ctx);  // 3b the care circle gives informal care
+  lap(Phase::care);
   matching_.week(ctx, volunteers_pool_);  // 4  requests meet helpers
-  phase::helping(ctx);                    // 5  hours flow
-  reciprocity_.week(ctx);                 // 5b those who owe give back
-  phase::tire(ctx);                       // 5c givers tire
-  team_.week(ctx, second_line_);          // 6  the social team
-  services_.week(ctx);                    // 6a the social services
-  second_line_.week(ctx);                 // 6b the second line
-  managers_.week(ctx, team_);             // 7  community managers on the street
-  initiatives_.week(ctx, managers_);      // 7b citizen initiatives
-  volunteers_.week(ctx, initiatives_);    // 7c volunteers come and go
-  ties_.week(ctx);                        // 8  ties and loneliness
-  phase::adaptation(ctx);                 // 9  self-reliance, trust, lived experience
+  lap(Phase::matching);
+  phase::helping(ctx);     // 5  hours flow
+  reciprocity_.week(ctx);  // 5b those who owe give back
+  phase::tire(ctx);        // 5c givers tire
+  lap(Phase::helping);
+  team_.week(ctx, second_line_);  // 6  the social team
+  services_.week(ctx);            // 6a the social services
+  second_line_.week(ctx);         // 6b the second line
+  lap(Phase::professionals);
+  managers_.week(ctx, team_);           // 7  community managers on the street
+  initiatives_.week(ctx, managers_);    // 7b citizen initiatives
+  volunteers_.week(ctx, initiatives_);  // 7c volunteers come and go
+  lap(Phase::community);
+  ties_.week(ctx);  // 8  ties and loneliness
+  lap(Phase::ties);
+  phase::adaptation(ctx);  // 9  self-reliance, trust, lived experience
+  lap(Phase::adaptation);
   ++week_;
   accounting();  // 10 outcomes
+  lap(Phase::accounting);
+  if (profile_) ++profile_->weeks;
 }
 
 void Simulation::forget(const std::vector<std::uint32_t>& left) {

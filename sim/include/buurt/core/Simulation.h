@@ -1,5 +1,7 @@
 #pragma once
 /// The model's week: a fixed schedule of named phases over residents and ties, and the state they share.
+#include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -22,6 +24,36 @@
 #include "buurt/scenario/Schema.h"
 
 namespace buurt {
+
+/// Groups of the week's phases as `buurt bench --phases` times them (in the order of step()).
+enum class Phase : int { demography, life_events, self_help, asking, care, matching, helping, professionals, community, ties, adaptation, accounting };
+inline constexpr std::array<const char*, 12> kPhaseNames = {"0 demography",   "1 life events", "2 self-help",        "3 asking",
+                                                            "3b care circle", "4 matching",    "5 helping, favours", "6 team, desk, 2nd line",
+                                                            "7 community",    "8 ties",        "9 adaptation",       "10 accounting"};
+
+/// Seconds spent in each group of phases over `weeks` weeks.
+struct PhaseProfile {
+  std::array<double, kPhaseNames.size()> seconds{};
+  long weeks = 0;
+};
+
+/// Measures the time since the last mark and books it to a phase (no clock read without a profile).
+class Laps {
+ public:
+  explicit Laps(PhaseProfile* p) : p_(p) {
+    if (p_) t_ = std::chrono::steady_clock::now();
+  }
+  void operator()(Phase phase) {
+    if (!p_) return;
+    const auto now = std::chrono::steady_clock::now();
+    p_->seconds[static_cast<std::size_t>(phase)] += std::chrono::duration<double>(now - t_).count();
+    t_ = now;
+  }
+
+ private:
+  PhaseProfile* p_;
+  std::chrono::steady_clock::time_point t_{};
+};
 
 class Simulation {
  public:
@@ -51,6 +83,8 @@ class Simulation {
   void refresh();
   /// Bytes per resident of all state, ties included (for the benchmark).
   double bytes_per_resident() const;
+  /// Time each group of phases from now on into `profile` (nullptr: stop).
+  void profile(PhaseProfile* profile) { profile_ = profile; }
   /// Weeks run before week 0 (the burn-in this neighbourhood had).
   int burn_in() const { return burn_in_; }
 
@@ -99,6 +133,7 @@ class Simulation {
   int week_ = 0;
   int burn_in_ = 0;         ///< weeks run before week 0 (random numbers use week + burn_in)
   std::uint32_t tick_ = 0;  ///< week being simulated, counted from the start of the burn-in
+  PhaseProfile* profile_ = nullptr;
 
   // The phases' own state and buffers, in the order of the week.
   Demography demography_;
