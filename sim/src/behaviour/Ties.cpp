@@ -11,43 +11,66 @@ using detail::for_each_index;
 
 namespace {
 
-/// Contact, decay and breaking of every non-household tie not used for help this week; returns the
-/// number of ties that ended.
+struct DecayRates {
+  float decay, floor_break, limit, gain;
+  double contact, imbalance_break;
+  std::int32_t tick;
+};
+
+/// One tie's week: contact, or decay and perhaps its end. Returns 1 when it ended.
+std::size_t decay_one(WeekContext& ctx, std::uint32_t e, const DecayRates& r) {
+  Network& net = ctx.net;
+  if (!net.active(e) || net.kind[e] == TieKind::Household || net.last_help[e] == r.tick) return 0;
+  const auto u = ctx.rng.uniforms(e, ctx.tick, Stream::TieBreak);
+  float& s = net.strength[e];
+  // In touch this week: more often between sociable residents.
+  if (u[0] < r.contact * std::sqrt(ctx.pop.sociability[net.a[e]] * ctx.pop.sociability[net.b[e]])) {
+    s += r.gain * (1.0f - s);
+    return 0;
+  }
+  s *= (1.0f - r.decay);
+  if (net.kind[e] == TieKind::Kin) {
+    s = std::max(s, 0.1f);  // kin stays, dormant
+    return 0;
+  }
+  bool ends = s < r.floor_break;
+  if (!ends && net.kind[e] == TieKind::Neighbour && std::abs(net.balance[e]) > r.limit) ends = u[1] < r.imbalance_break;
+  if (!ends) return 0;
+  s = 0.0f;
+  return 1;
+}
+
+/// Contact, decay and breaking of every non-household tie not used for help this week, and the fading of
+/// every balance (fade_balances, in the same pass over the ties); returns the number of ties that ended.
 std::size_t decay_and_break(WeekContext& ctx) {
   const Params& p = ctx.p;
   Network& net = ctx.net;
-  const float decay = static_cast<float>(p.ties_decay), floor_break = static_cast<float>(p.ties_break_below);
-  const float limit = static_cast<float>(p.ties_imbalance_limit), gain = static_cast<float>(p.ties_contact_gain);
-  const double contact = p.ties_contact_rate;
-  const auto tick = static_cast<std::int32_t>(ctx.tick);
+  const DecayRates r{static_cast<float>(p.ties_decay),
+                     static_cast<float>(p.ties_break_below),
+                     static_cast<float>(p.ties_imbalance_limit),
+                     static_cast<float>(p.ties_contact_gain),
+                     p.ties_contact_rate,
+                     p.ties_imbalance_break,
+                     static_cast<std::int32_t>(ctx.tick)};
+  const float keep = 1.0f - static_cast<float>(p.reciprocity_fade);
   return par::sum_chunks(net.edges(), detail::kGrain, [&](std::size_t begin, std::size_t end) {
     std::size_t broken = 0;
     for (std::size_t e = begin; e != end; ++e) {
-      if (!net.active(static_cast<std::uint32_t>(e)) || net.kind[e] == TieKind::Household || net.last_help[e] == tick) continue;
-      const auto u = ctx.rng.uniforms(static_cast<std::uint32_t>(e), ctx.tick, Stream::TieBreak);
-      float& s = net.strength[e];
-      // In touch this week: more often between sociable residents.
-      if (u[0] < contact * std::sqrt(ctx.pop.sociability[net.a[e]] * ctx.pop.sociability[net.b[e]])) {
-        s += gain * (1.0f - s);
-        continue;
-      }
-      s *= (1.0f - decay);
-      if (net.kind[e] == TieKind::Kin) {
-        s = std::max(s, 0.1f);  // kin stays, dormant
-        continue;
-      }
-      bool ends = s < floor_break;
-      if (!ends && net.kind[e] == TieKind::Neighbour && std::abs(net.balance[e]) > limit) ends = u[1] < p.ties_imbalance_break;
-      if (ends) {
-        s = 0.0f;
-        ++broken;
-      }
+      broken += decay_one(ctx, static_cast<std::uint32_t>(e), r);
+      if (keep < 1.0f) net.balance[e] *= keep;  // after the tie's own look at its balance, as fade_balances did
     }
     return broken;
   });
 }
 
 }  // namespace
+
+std::uint16_t active_ties_of(const Population&, const Network& net, std::size_t i, float active) {
+  std::uint32_t count = 0;
+  for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k)
+    if (net.other[k] != kNone && net.strength[net.edge[k]] >= active) ++count;
+  return static_cast<std::uint16_t>(std::min<std::uint32_t>(count, 65535));
+}
 
 void TieDynamics::week(WeekContext& ctx) {
   const Params& p = ctx.p;
@@ -59,10 +82,11 @@ void TieDynamics::week(WeekContext& ctx) {
     const double rate = p.ties_meeting_rate, sat = p.ties_saturation;
     for_each_index(pop.size, [&](std::size_t i) {
       meet_[i] = kNone;
+      if (pop.age[i] == AgeGroup::Child) return;  // children and empty places: no draw needed
       const auto u = ctx.rng.uniforms(static_cast<std::uint32_t>(i), ctx.tick, Stream::Meeting);
       // Poverty shrinks networks (seed 004): low-income and benefit residents also make new ties less often.
       const double r = pop.income[i] == IncomeGroup::Middle ? rate : rate * p.network_low_income_tie_factor;
-      if (u[0] >= r || pop.age[i] == AgeGroup::Child) return;
+      if (u[0] >= r) return;
       const std::uint32_t s = pop.street[i];
       const std::uint32_t lo = pop.street_begin[s], hi = pop.street_begin[s + 1];
       const auto j = lo + static_cast<std::uint32_t>(u[1] * (hi - lo));
@@ -80,9 +104,8 @@ void TieDynamics::week(WeekContext& ctx) {
         ++formed;
     ctx.counters.meeting_ties = static_cast<double>(formed);
   }
-  count_active_ties(pop, net, p);
-  fade_balances(ctx);
-  loneliness_from_contact(ctx);
+  if (!p.ties_dynamics) fade_balances(ctx);  // with tie dynamics, in the pass over the ties above
+  loneliness_from_contact(ctx);              // counts the active ties first, in the same pass
 }
 
 // Old debts are forgotten or forgiven: every balance shrinks by the same share each week, so balances
@@ -106,7 +129,9 @@ void loneliness_from_contact(WeekContext& ctx) {
   const float recovery = static_cast<float>(p.loneliness_recovery_rate), money = static_cast<float>(p.loneliness_money_gradient);
   const float health = static_cast<float>(p.loneliness_health_gradient);
   const bool contact = p.loneliness_from_contact;
+  const float active = static_cast<float>(p.ties_active_strength);
   for_each_index(pop.size, [&](std::size_t i) {
+    pop.active_ties[i] = active_ties_of(pop, ctx.net, i, active);
     if (!pop.present(i)) return;
     const float good = static_cast<float>(pop.active_ties[i]) + (pop.member_of[i] != 0 ? 1.0f : 0.0f);
     const float k = contact ? std::min(good, protective) / protective : 0.5f;
@@ -123,12 +148,7 @@ void loneliness_from_contact(WeekContext& ctx) {
 
 void count_active_ties(Population& pop, const Network& net, const Params& p) {
   const float active = static_cast<float>(p.ties_active_strength);
-  for_each_index(pop.size, [&](std::size_t i) {
-    std::uint32_t count = 0;
-    for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k)
-      if (net.other[k] != kNone && net.strength[net.edge[k]] >= active) ++count;
-    pop.active_ties[i] = static_cast<std::uint16_t>(std::min<std::uint32_t>(count, 65535));
-  });
+  for_each_index(pop.size, [&](std::size_t i) { pop.active_ties[i] = active_ties_of(pop, net, i, active); });
 }
 
 }  // namespace buurt::phase
