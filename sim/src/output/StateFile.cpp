@@ -1,7 +1,6 @@
 #include "buurt/output/StateFile.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cstring>
 #include <map>
@@ -146,18 +145,8 @@ std::string neighbourhood_digest(const Params& p) {
   return fmt::format("{:016x}", fnv1a(fmt::format("run.seed = {}\n", p.run_seed), fnv1a(neighbourhood_keys(p))));
 }
 
-StateWriter::StateWriter(const fs::path& path, const Scenario& scenario, const std::string& command, bool force) : path_(path) {
-  check_output_path(path_, force);
-  temp_ = path_;
-  temp_ += fmt::format(".tmp-{}", ::getpid());
-  try {
-    file_ = h5::create_file(temp_);
-  } catch (const h5::Error& e) {
-    std::error_code ec;
-    fs::remove(temp_, ec);
-    throw OutputError(fmt::format("cannot create '{}': {}", temp_.string(), e.what()));
-  }
-  const hid_t root = file_.id();
+StateWriter::StateWriter(const fs::path& path, const Scenario& scenario, const std::string& command, bool force) : file_(path, force) {
+  const hid_t root = file_.root();
   h5::set_attr(root, "format", std::string(kFormat));
   h5::set_attr(root, "state_version", static_cast<std::int64_t>(state::kVersion));
   h5::set_attr(root, "schema_version", static_cast<std::int64_t>(kSchemaVersion));
@@ -175,28 +164,14 @@ StateWriter::StateWriter(const fs::path& path, const Scenario& scenario, const s
   h5::write_string(root, "scenario_toml", scenario.resolved_toml());
 }
 
-StateWriter::~StateWriter() {
-  if (committed_) return;
-  file_.close();
-  std::error_code ec;
-  fs::remove(temp_, ec);
-}
-
 void StateWriter::add(Simulation& sim) {
-  h5::Handle g = h5::create_group(file_.id(), fmt::format("run_{}", sim.run()));
+  h5::Handle g = h5::create_group(file_.root(), fmt::format("run_{}", sim.run()));
   h5::set_attr(g.id(), "run", static_cast<std::int64_t>(sim.run()));
   H5Writer w(g.id());
   sim.state(w);
 }
 
-void StateWriter::commit() {
-  if (H5Fflush(file_.id(), H5F_SCOPE_GLOBAL) < 0) throw OutputError(fmt::format("cannot flush '{}' (disk full?)", temp_.string()));
-  file_.close();
-  std::error_code ec;
-  fs::rename(temp_, path_, ec);
-  if (ec) throw OutputError(fmt::format("cannot rename '{}' to '{}': {}", temp_.string(), path_.string(), ec.message()));
-  committed_ = true;
-}
+void StateWriter::commit() { file_.commit(); }
 
 StateFile::StateFile(const fs::path& path) : path_(path) {
   std::error_code ec;

@@ -15,6 +15,7 @@
 
 #include "buurt/core/Simulation.h"
 #include "buurt/output/Hdf5.h"
+#include "buurt/output/Recorder.h"
 #include "buurt/scenario/Scenario.h"
 
 namespace buurt {
@@ -31,23 +32,18 @@ std::string neighbourhood_keys(const Params& p);
 /// FNV-1a 64-bit hash of neighbourhood_keys(p) and run.seed, as 16 hex digits.
 std::string neighbourhood_digest(const Params& p);
 
-/// Writes burned-in neighbourhoods into a new state file (temp name, renamed on commit; never over an
-/// existing file unless `force`).
+/// Writes burned-in neighbourhoods into a new state file (a ResultFile: temp name, renamed on commit;
+/// never over an existing file unless `force`).
 class StateWriter {
  public:
   StateWriter(const std::filesystem::path& path, const Scenario& scenario, const std::string& command, bool force);
-  ~StateWriter();
-  StateWriter(const StateWriter&) = delete;
-  StateWriter& operator=(const StateWriter&) = delete;
   /// Save `sim` (at week 0) as replicate sim.run(). Not thread-safe: one call at a time.
   void add(Simulation& sim);
   void commit();
-  const std::filesystem::path& path() const { return path_; }
+  const std::filesystem::path& path() const { return file_.path(); }
 
  private:
-  std::filesystem::path path_, temp_;
-  h5::Handle file_;
-  bool committed_ = false;
+  ResultFile file_;
 };
 
 /// An opened state file.
