@@ -113,7 +113,8 @@ int cmd_run(const RunArgs& a) {
   const int threads = threads_in_use(a.threads);
   const auto t0 = std::chrono::steady_clock::now();
   ResultFile file(out, a.force);
-  std::unique_ptr<Simulation> sim_ptr = from ? from->load(s.params, 0) : std::make_unique<Simulation>(s.params, 0);
+  std::unique_ptr<Simulation> sim_ptr = from ? from->load(s.params, 0) : std::make_unique<Simulation>(s.params, 0, &stop_flag());
+  if (stop_flag().load()) throw Interrupted();  // Ctrl-C during the burn-in
   Simulation& sim = *sim_ptr;
   if (!a.save_state.empty()) {
     StateWriter w(a.save_state, s, fmt::format("buurt run {} --save-state {}", a.scenario, a.save_state), a.force);

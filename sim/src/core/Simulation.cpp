@@ -7,7 +7,7 @@
 
 namespace buurt {
 
-Simulation::Simulation(const Params& params, std::uint32_t run)
+Simulation::Simulation(const Params& params, std::uint32_t run, const std::atomic<bool>* stop)
     // Without a burn-in, or with run.common_start off, the scenario's own settings hold from initialisation.
     : p_(params.run_burn_in > 0 && params.run_common_start ? reference_policy(params) : params),
       run_(run),
@@ -27,7 +27,7 @@ Simulation::Simulation(const Params& params, std::uint32_t run)
   // key at its default); week 0 is the state after it.
   burn_in_ = static_cast<int>(p_.run_burn_in);
   week_ = -burn_in_;
-  while (week_ < 0) step();
+  while (week_ < 0 && !(stop && stop->load(std::memory_order_relaxed))) step();
   // Week 0: the scenario's policy keys switch on. The week-0 outcomes are those of the burned-in
   // neighbourhood under the reference policy, the same for every scenario of this neighbourhood.
   p_ = params;

@@ -56,7 +56,8 @@ std::vector<std::vector<RunSummary>> run_comparison(const std::vector<Scenario>&
     } else {
       par::for_each_job(R, [&](std::size_t r) {
         if (stop && stop->load()) return;
-        Simulation sim(params_of(0), static_cast<std::uint32_t>(r));
+        Simulation sim(params_of(0), static_cast<std::uint32_t>(r), stop);
+        if (stop && stop->load()) return;  // interrupted during the burn-in
         keep(r, sim);
       });
       if (stop && stop->load()) throw Interrupted();

@@ -1,6 +1,7 @@
 #pragma once
 /// The model's week: a fixed schedule of named phases over residents and ties, and the state they share.
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -57,8 +58,9 @@ class Laps {
 
 class Simulation {
  public:
-  /// Builds population and network for (params.run.seed, run) and runs the burn-in.
-  explicit Simulation(const Params& params, std::uint32_t run = 0);
+  /// Builds population and network for (params.run.seed, run) and runs the burn-in. When `stop` is set
+  /// during the burn-in (Ctrl-C), it ends early: the caller checks `stop` and discards the simulation.
+  explicit Simulation(const Params& params, std::uint32_t run = 0, const std::atomic<bool>* stop = nullptr);
   /// A neighbourhood burned in before: `load` fills the state at week 0 (a state file, a comparison's
   /// buffer; see state()), then the scenario's policy keys switch on. Nothing is built or burned in.
   Simulation(const Params& params, std::uint32_t run, const std::function<void(Simulation&)>& load);
