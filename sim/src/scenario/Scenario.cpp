@@ -80,7 +80,10 @@ void apply_table(Scenario& s, const toml::table& tbl, const std::filesystem::pat
     std::error_code ec;
     auto canon = std::filesystem::weakly_canonical(bp, ec);
     if (chain.count(canon)) throw ScenarioError(file_label, line, col, "base", fmt::format("base chain loops back to '{}'", bp.string()));
-    if (!std::filesystem::is_regular_file(bp)) throw ScenarioError(file_label, line, col, "base", fmt::format("base file '{}' does not exist", bp.string()));
+    std::error_code ec_file;  // a name the file system refuses (too long, ...) is a bad value, not an internal error
+    if (!std::filesystem::is_regular_file(bp, ec_file))
+      throw ScenarioError(file_label, line, col, "base",
+                          fmt::format("base file '{}' does not exist{}", bp.string(), ec_file ? fmt::format(" ({})", ec_file.message()) : ""));
     chain.insert(canon);
     const std::string text = read_file(bp, file_label, line);
     toml::table base_tbl;
@@ -223,7 +226,8 @@ std::string Scenario::resolved_toml() const {
 }
 
 Scenario load_scenario(const std::filesystem::path& file, std::span<const std::string> overrides) {
-  if (!std::filesystem::is_regular_file(file)) throw ScenarioError(file.string(), 0, 0, "", "scenario file does not exist or is not a regular file");
+  std::error_code ec_file;
+  if (!std::filesystem::is_regular_file(file, ec_file)) throw ScenarioError(file.string(), 0, 0, "", "scenario file does not exist or is not a regular file");
   const std::string text = read_file(file, file.string(), 0);
   return parse_impl(text, file, file.string(), overrides);
 }
