@@ -1,4 +1,4 @@
-"""python3 -m analysis {report,tables,indices} ...  (run from the repository root, or with PYTHONPATH set).
+"""python3 -m analysis {report,tables,indices,calibrate} ...  (run from the repository root, or with PYTHONPATH set).
 
 Exit codes follow `buurt`: 0 ok, 2 bad input (missing or unreadable result file, bad arguments),
 3 output problem (report exists without --force, directory missing), 1 internal error.
@@ -67,6 +67,12 @@ def _cmd_indices(a) -> int:
     return EXIT_OK
 
 
+def _cmd_calibrate(a) -> int:
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from .calibrate import run_command
+    return run_command(a)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python3 -m analysis", description="Buurtkracht result analysis and reports")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -86,14 +92,25 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("file")
     i.add_argument("--bootstrap", type=int, default=500)
     i.set_defaults(fn=_cmd_indices)
+    c = sub.add_parser("calibrate", help="history matching against reference figures; writes a posterior ensemble")
+    c.add_argument("file", help="calibration file (TOML: targets, priors, design)")
+    c.add_argument("--out", "-o", required=True, help="posterior file (.h5)")
+    c.add_argument("--quick", action="store_true", help="the file's [quick] settings: a small neighbourhood, few waves")
+    c.add_argument("--drop", action="append", default=[], metavar="TARGET", help="do not fit TARGET (report it as not reproduced)")
+    c.add_argument("--force", action="store_true", help="replace an existing posterior and its working directory")
+    c.add_argument("--threads", type=int, help="threads per sweep process")
+    c.add_argument("--launcher", help="prefix for every sweep, e.g. 'mpirun -np 4' (MPI ranks share the runs)")
+    c.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+    c.set_defaults(fn=_cmd_calibrate)
     a = p.parse_args(argv)
 
     from .report import ReportError
     from .results import ResultError
     from .stats import DesignError
+    from .calibrate import CalibrationError
     try:
         return a.fn(a)
-    except (ResultError, DesignError, ValueError) as e:
+    except (ResultError, DesignError, CalibrationError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_INPUT
     except (FileExistsError, ReportError, OSError) as e:
@@ -102,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OUTPUT
     except KeyboardInterrupt:
         return 130
+    except RuntimeError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -7,9 +7,9 @@ lead in headlines (the headline ranks each result file declares).
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
+from .fileio import replaced_atomically
 from .formatting import TEMPLATES, env as _env, fmt_pct, fmt_rel, fmt_unit, fmt_value, fmt_with_unit
 from .headlines import LEGACY_HEADLINES, headline_order, pick_outcomes
 from .report_compare import comparison_context, scenario_paragraphs
@@ -30,6 +30,15 @@ class ReportError(Exception):
 
 def render(path: str, outcomes: list[str] | None = None, n_boot: int = 500) -> str:
     """The report for any result file, as an HTML string."""
+    import h5py
+    try:
+        with h5py.File(path, "r") as f:
+            is_posterior = f.attrs.get("kind", b"") in ("posterior", b"posterior")
+    except OSError:
+        is_posterior = False  # load() below names the problem
+    if is_posterior:
+        from .report_posterior import render_posterior
+        return render_posterior(path, os.path.basename(path))
     res = load(path)
     env = _env()
     name = os.path.basename(path)
@@ -51,16 +60,9 @@ def write_report(path: str, out: str | None = None, force: bool = False, outcome
     if not os.path.isdir(d):
         raise ReportError(f"output directory '{d}' does not exist")
     text = render(path, outcomes=outcomes, n_boot=n_boot)
-    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(out) + ".tmp-", dir=d)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+    with replaced_atomically(out) as tmp:
+        with open(tmp, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
     return out

@@ -8,6 +8,7 @@
 
 #include "Preflight.h"
 #include "buurt/experiment/Compare.h"
+#include "buurt/experiment/Ensemble.h"
 #include "buurt/output/Format.h"
 #include "buurt/output/StateFile.h"
 #include "commands.h"
@@ -21,7 +22,7 @@ struct CompareArgs {
   std::optional<std::int64_t> weeks, seed;
   std::vector<std::string> sets;
   std::string out = "compare.h5";
-  std::string save_state, from_state;
+  std::string save_state, from_state, ensemble;
   int threads = 0;
   bool force = false, quiet = false;
 };
@@ -42,7 +43,7 @@ Change change(const CompareSummary& cs, std::size_t s, Outcome o) {
 
 std::string show(const Change& c, Outcome o, double v) { return c.relative ? format_relative(v) : format_difference(o, v); }
 
-void print_table(const std::vector<Scenario>& sc, const CompareSummary& cs) {
+void print_table(const std::vector<Scenario>& sc, const CompareSummary& cs, bool ensemble) {
   std::size_t width = 7;
   for (Outcome o : kHeadlines) width = std::max(width, outcome_label(o).size());
   fmt::print("\nComparison over {} replicates (common random numbers), mean of the last year; change vs '{}' with 95% interval\n", cs.replicates, sc[0].name);
@@ -77,6 +78,16 @@ void print_table(const std::vector<Scenario>& sc, const CompareSummary& cs) {
     }
     fmt::print("- {}: {}\n", sc[s].name, parts.empty() ? "no difference beyond chance" : fmt::format("{}", fmt::join(parts, "; ")));
   }
+  if (cs.replicates < 2) return;
+  fmt::print("\nProbability of doing better than '{}' (share of paired replicates{}):\n", sc[0].name, ensemble ? ", over the calibrated ensemble" : "");
+  for (std::size_t s = 1; s < sc.size(); ++s) {
+    std::vector<std::string> parts;
+    for (Outcome o : kHeadlines) {
+      const double p = cs.at(cs.p_better, s, o);
+      if (std::isfinite(p)) parts.push_back(fmt::format("{} {:.0f}%", outcome_label(o), 100 * p));
+    }
+    fmt::print("- {}: {}\n", sc[s].name, fmt::join(parts, "; "));
+  }
 }
 
 int run(const CompareArgs& a) {
@@ -104,6 +115,23 @@ int run(const CompareArgs& a) {
       throw UsageError(
           fmt::format("scenario '{}' differs from '{}' in run.burn_in or run.common_start: one comparison has one burn-in", s.name, scenarios[0].name));
   CompareStart start;
+  // An ensemble: replicate r runs with member r mod N's calibrated keys, in every scenario and its burn-in.
+  std::optional<Ensemble> ens;
+  std::vector<std::vector<Params>> member_params;  // [member][scenario]
+  if (!a.ensemble.empty()) {
+    if (!a.from_state.empty()) throw UsageError("--ensemble with --from-state: the saved neighbourhoods were burned in under other parameters");
+    ens = load_ensemble(a.ensemble);
+    check_ensemble_keys(*ens, scenarios);
+    const std::size_t used = std::min<std::size_t>(ens->members.size(), static_cast<std::size_t>(a.replicates));
+    for (std::size_t m = 0; m < used; ++m) {
+      auto& row = member_params.emplace_back();
+      for (auto s : scenarios) {
+        apply_overrides(s, ens->overrides(m));
+        row.push_back(s.params);
+      }
+    }
+    start.params = [&](std::size_t s, std::uint32_t r) { return member_params[r % ens->members.size()][s]; };
+  }
   std::optional<StateFile> from;
   if (!a.save_state.empty() || !a.from_state.empty()) {
     if (!scenarios[0].params.run_common_start || scenarios[0].params.run_burn_in == 0)
@@ -143,7 +171,15 @@ int run(const CompareArgs& a) {
   command += fmt::format(" --replicates {}", a.replicates);
   for (const auto& s : sets) command += " --set " + s;
   ResultFile file(a.out, a.force);
+  if (ens) command += " --ensemble " + a.ensemble;
   write_comparison(file.root(), scenarios, runs, cs, command);
+  if (ens) {
+    h5::Handle cmp = h5::open_group(file.root(), "compare");
+    h5::set_attr(cmp.id(), "ensemble", ens->path);
+    h5::set_attr(cmp.id(), "ensemble_members", static_cast<std::int64_t>(ens->members.size()));
+    h5::set_attr(cmp.id(), "model_fingerprint", ens->fingerprint);
+    h5::set_attr(cmp.id(), "ensemble_keys", fmt::format("{}", fmt::join(ens->names, ",")));
+  }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   write_runtime(file.root(), secs, threads);
   file.commit();
@@ -151,7 +187,7 @@ int run(const CompareArgs& a) {
     saver->commit();
     fmt::print(stderr, "saved {} burned-in neighbourhood(s) to {}\n", a.replicates, a.save_state);
   }
-  if (!a.quiet) print_table(scenarios, cs);
+  if (!a.quiet) print_table(scenarios, cs, ens.has_value());
   fmt::print("\nwrote {} ({} runs, {:.1f} s, {} threads)\n", a.out, scenarios.size() * static_cast<std::size_t>(a.replicates), secs, threads);
   return kExitOk;
 }
@@ -168,6 +204,8 @@ const Registrar registrar{CommandDef{[](CLI::App& app) -> std::function<int()> {
   add_threads_option(*sub, a->threads, "Worker threads (default: all cores); results do not depend on it");
   sub->add_option("--save-state", a->save_state, "Also save each replicate's burned-in neighbourhood (week 0) to this state file");
   sub->add_option("--from-state", a->from_state, "Start every replicate from the neighbourhoods saved in this state file (no burn-in)");
+  sub->add_option("--ensemble", a->ensemble,
+                  "Compare over a calibrated ensemble (posterior.h5 of `buurt calibrate`): replicate r uses member r mod N in every scenario");
   sub->add_flag("--force", a->force, "Replace an existing result file");
   sub->add_flag("--quiet,-q", a->quiet, "No progress bar or table");
   return [sub, a]() { return sub->parsed() ? run(*a) : -1; };

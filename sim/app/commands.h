@@ -76,6 +76,12 @@ struct Registrar {
   explicit Registrar(CommandDef def);
 };
 
+/// The interpreter that sees the Debian packages (numpy, h5py, scikit-learn): not the first python3 on PATH.
+inline constexpr const char* kPython = "/usr/bin/python3";
+/// Runs `/usr/bin/python3 -m analysis ARGS...` with the package on PYTHONPATH and BUURT_EXE set to this
+/// binary (plus `extra_env`, "NAME=value"); returns its exit code (130 is thrown as Interrupted).
+int run_analysis(const std::vector<std::string>& analysis_args, const std::vector<std::string>& extra_env = {});
+
 /// Memory bandwidth of a STREAM triad with the current thread limit (bytes per second).
 double stream_triad_bandwidth();
 /// `buurt bench --phases`: run `weeks` more weeks of `sim` timing each phase; print the phase table, the

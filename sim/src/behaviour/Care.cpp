@@ -67,16 +67,21 @@ void CareCircle::week(WeekContext& ctx) {
       (net.a[e] == j ? to_b_ : to_a_)[e] = from_care + from_budget;
     }
   });
-  // 3. Receivers: hours and their effect summed over the circle; the main carer is recorded.
-  for_each_index(pop.size, [&](std::size_t i) {
-    if (!receives(i)) return;
+  // 3. Receivers: hours and their effect summed over the circle; the main carer is recorded. Each tie
+  //    with care on it is updated once, by its receiver (the one with the lower index when both received):
+  //    care counts in the reciprocity balance and keeps the tie warm.
+  const auto tick = static_cast<std::int32_t>(ctx.tick);
+  for_each_index(pop.size, [&](std::size_t ii) {
+    if (!receives(ii)) return;
+    const auto i = static_cast<std::uint32_t>(ii);
     const int d = pop.ask_domain[i];
     float hours = 0.0f, skilled = 0.0f, most = 0.0f;
     for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k) {
       const std::uint32_t j = net.other[k];
       if (j == kNone) continue;
       const std::uint32_t e = net.edge[k];
-      const float g = net.a[e] == i ? to_a_[e] : to_b_[e];
+      const bool is_a = net.a[e] == i;
+      const float g = is_a ? to_a_[e] : to_b_[e];
       if (g <= 0.0f) continue;
       hours += g;
       skilled += g * pop.skill[d][j];
@@ -85,20 +90,24 @@ void CareCircle::week(WeekContext& ctx) {
         pop.helper[i] = j;
         pop.help_entry[i] = k;
       }
+      const float back = is_a ? to_b_[e] : to_a_[e];  // care the other way: then the a side updates the tie
+      if (back > 0.0f && !is_a) continue;
+      net.balance[e] += to_b_[e] - to_a_[e];  // balance: hours given by a
+      net.strength[e] += gain * (1.0f - net.strength[e]);
+      net.last_help[e] = tick;
     }
     pop.hours_received[i] = hours;
     if (hours <= 0.0f) return;
     detail::reduce_need(pop.need[d][i], effect * skilled);
     pop.help_source[i] = static_cast<std::uint8_t>(detail::source_of(net.kind[net.edge[pop.help_entry[i]]]));
   });
-  // 4. The ties: care counts in the reciprocity balance and keeps the tie warm.
-  for_each_index(edges, [&](std::size_t e) {
-    const float to_b = to_b_[e], to_a = to_a_[e];
-    if (to_b <= 0.0f && to_a <= 0.0f) return;
-    to_b_[e] = to_a_[e] = 0.0f;
-    net.balance[e] += to_b - to_a;  // balance: hours given by a
-    net.strength[e] += gain * (1.0f - net.strength[e]);
-    net.last_help[e] = static_cast<std::int32_t>(ctx.tick);
+  // 4. Each receiver clears the hours given to it (its own direction of each tie), ready for next week;
+  //    every nonzero entry of to_a_/to_b_ is some receiver's.
+  for_each_index(pop.size, [&](std::size_t ii) {
+    if (!receives(ii)) return;
+    const auto i = static_cast<std::uint32_t>(ii);
+    for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k)
+      if (net.other[k] != kNone) (net.a[net.edge[k]] == i ? to_a_ : to_b_)[net.edge[k]] = 0.0f;
   });
 }
 

@@ -30,8 +30,8 @@ std::vector<std::vector<RunSummary>> run_comparison(const std::vector<Scenario>&
   std::atomic<bool> interrupted{false};
   // Common random numbers: scenario s, replicate r uses (seed of scenario 0, run r).
   const std::int64_t seed = scenarios.front().params.run_seed;
-  auto params_of = [&](std::size_t s) {
-    Params p = scenarios[s].params;
+  auto params_of = [&](std::size_t s, std::size_t r) {
+    Params p = start.params ? start.params(s, static_cast<std::uint32_t>(r)) : scenarios[s].params;
     p.run_seed = seed;
     return p;
   };
@@ -52,11 +52,11 @@ std::vector<std::vector<RunSummary>> run_comparison(const std::vector<Scenario>&
       }
     };
     if (start.load) {
-      for (std::size_t r = 0; r < R; ++r) keep(r, *start.load(params_of(0), static_cast<std::uint32_t>(r)));  // files are read one at a time
+      for (std::size_t r = 0; r < R; ++r) keep(r, *start.load(params_of(0, r), static_cast<std::uint32_t>(r)));  // files are read one at a time
     } else {
       par::for_each_job(R, [&](std::size_t r) {
         if (stop && stop->load()) return;
-        Simulation sim(params_of(0), static_cast<std::uint32_t>(r), stop);
+        Simulation sim(params_of(0, r), static_cast<std::uint32_t>(r), stop);
         if (stop && stop->load()) return;  // interrupted during the burn-in
         keep(r, sim);
       });
@@ -70,7 +70,7 @@ std::vector<std::vector<RunSummary>> run_comparison(const std::vector<Scenario>&
       return;
     }
     const std::size_t s = job / R, r = job % R;
-    const Params p = params_of(s);
+    const Params p = params_of(s, r);
     const auto run = static_cast<std::uint32_t>(r);
     Simulation sim = shared ? restore_state(p, run, neighbourhoods[r]) : Simulation(p, run);
     RunSummary& rs = out[s][r];
@@ -110,6 +110,7 @@ CompareSummary summarise(const std::vector<std::vector<RunSummary>>& runs) {
       }
     }
   for (auto* v : {&cs.mean, &cs.diff_mean, &cs.diff_lo, &cs.diff_hi, &cs.rel_mean, &cs.rel_lo, &cs.rel_hi}) v->assign(S * K, 0.0);
+  cs.p_better.assign(S * K, std::nan(""));
   const double t = R > 1 ? t975(static_cast<std::int64_t>(R) - 1) : 0.0;
   for (std::size_t s = 0; s < S; ++s)
     for (std::size_t k = 0; k < K; ++k) {
@@ -137,6 +138,15 @@ CompareSummary summarise(const std::vector<std::vector<RunSummary>>& runs) {
       cs.rel_mean[idx] = d / base;
       cs.rel_lo[idx] = (d - half) / base;
       cs.rel_hi[idx] = (d + half) / base;
+      const Direction dir = kOutcomeSpecs[k].direction;
+      if (s > 0 && dir != Direction::neither) {
+        double better = 0.0;
+        for (std::size_t r = 0; r < R; ++r) {
+          const double x = cs.last_year[(s * R + r) * K + k] - cs.last_year[r * K + k];
+          better += x == 0.0 ? 0.5 : ((dir == Direction::up) == (x > 0.0) ? 1.0 : 0.0);
+        }
+        cs.p_better[idx] = better / static_cast<double>(R);
+      }
     }
   return cs;
 }
@@ -188,6 +198,7 @@ void write_comparison(hid_t file, const std::vector<Scenario>& scenarios, const 
   h5::write<double>(sum.id(), "diff_hi", cs.diff_hi, {S, K});
   h5::write<double>(sum.id(), "rel_mean", cs.rel_mean, {S, K});
   h5::write<double>(sum.id(), "rel_lo", cs.rel_lo, {S, K});
+  h5::write<double>(sum.id(), "p_better", cs.p_better, {S, K});
   h5::write<double>(sum.id(), "rel_hi", cs.rel_hi, {S, K});
   // One group per run, in scenario then replicate order (a fixed order: the file does not depend on threads).
   for (std::size_t s = 0; s < S; ++s)

@@ -140,6 +140,22 @@ std::string read_string(hid_t parent, const std::string& name) {
   return s;
 }
 
+std::vector<std::string> read_strings(hid_t parent, const std::string& name) {
+  Handle d(check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), fmt::format("open dataset '{}'", name)));
+  Handle space(H5Dget_space(d.id()));
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  hsize_t n = 1;
+  if (rank == 1) H5Sget_simple_extent_dims(space.id(), &n, nullptr);
+  if (rank > 1) throw std::runtime_error(fmt::format("dataset '{}' is not a list of strings", name));
+  Handle t = string_type();
+  std::vector<char*> p(n, nullptr);
+  check(H5Dread(d.id(), t.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), fmt::format("read dataset '{}'", name));
+  std::vector<std::string> out;
+  for (char* c : p) out.emplace_back(c ? c : "");
+  H5Dvlen_reclaim(t.id(), space.id(), H5P_DEFAULT, p.data());
+  return out;
+}
+
 void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
   Handle t = string_type();
   const hsize_t n = values.size();

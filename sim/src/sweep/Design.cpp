@@ -163,6 +163,7 @@ std::int64_t design_points(const SweepSpec& s) {
     case DesignKind::Sobol: return s.points;
     case DesignKind::Saltelli: return s.points * (p + 2);
     case DesignKind::Morris: return s.points * (p + 1);
+    case DesignKind::Points: return s.factors.empty() ? 0 : static_cast<std::int64_t>(s.factors.front().levels.size());
   }
   return 0;
 }
@@ -179,6 +180,13 @@ Matrix make_design(const SweepSpec& s) {
       for (std::int64_t r = 0; r < idx.rows; ++r)
         for (int c = 0; c < p; ++c) idx(r, c) = s.factors[static_cast<std::size_t>(c)].levels[static_cast<std::size_t>(idx(r, c))];
       return idx;
+    }
+    case DesignKind::Points: {
+      const std::int64_t n = design_points(s);
+      Matrix m{n, p, std::vector<double>(static_cast<std::size_t>(n * p))};
+      for (std::int64_t r = 0; r < n; ++r)
+        for (int c = 0; c < p; ++c) m(r, c) = s.factors[static_cast<std::size_t>(c)].levels[static_cast<std::size_t>(r)];
+      return m;
     }
     case DesignKind::Lhs: u = latin_hypercube(s.points, p, dseed, s.centered); break;
     case DesignKind::Sobol: u = sobol(s.points, p, s.skip); break;

@@ -73,7 +73,8 @@ Plan::Plan(SweepSpec spec, TargetCi target, Shard shard) : spec_(std::move(spec)
   t += fmt::format("design = {}\n", design_kind_name(spec_.kind));
   t += fmt::format("replicates = {}\nseed = {}\n", spec_.replicates, seed_);
   switch (spec_.kind) {
-    case DesignKind::Grid: break;
+    case DesignKind::Grid:
+    case DesignKind::Points: break;
     case DesignKind::Lhs:
       t += fmt::format("points = {}\ncentered = {}\ndesign_seed = {}\n", spec_.points, spec_.centered, spec_.design_seed.value_or(seed_));
       break;

@@ -20,7 +20,7 @@ constexpr std::string_view kDesignKeys[] = {"kind",   "replicates", "seed",     
                                             "levels", "skip",       "centered", "design_seed", "max_replicates"};
 constexpr std::string_view kRangeKeys[] = {"min", "max", "steps"};
 constexpr std::string_view kOutcomeKeys[] = {"final", "timeseries"};
-constexpr std::string_view kKinds[] = {"grid", "lhs", "sobol", "saltelli", "morris"};
+constexpr std::string_view kKinds[] = {"grid", "lhs", "sobol", "saltelli", "morris", "points"};
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -221,7 +221,7 @@ SweepSpec parse_impl(std::string_view text, const std::string& label, const std:
     if (!std::filesystem::is_regular_file(s.base)) c.fail(n.source(), "base", fmt::format("base scenario '{}' does not exist", s.base.string()));
   }
   if (s.name.empty()) s.name = std::filesystem::path(label).stem().string();
-  if (!tbl.contains("design")) c.fail(top, "design", "missing [design] (kind = grid|lhs|sobol|saltelli|morris)");
+  if (!tbl.contains("design")) c.fail(top, "design", "missing [design] (kind = grid|lhs|sobol|saltelli|morris|points)");
   if (!tbl.contains("parameters")) c.fail(top, "parameters", "missing [parameters] (the parameters to vary)");
 
   // [fixed]: overrides of the base applied at every point.
@@ -239,7 +239,7 @@ SweepSpec parse_impl(std::string_view text, const std::string& label, const std:
   // [design]
   const auto& design = get_table(c, *tbl.get("design"), "design");
   const auto* kind_node = design.get("kind");
-  if (!kind_node) c.fail(tbl.get("design")->source(), "design.kind", "missing kind (grid, lhs, sobol, saltelli or morris)");
+  if (!kind_node) c.fail(tbl.get("design")->source(), "design.kind", "missing kind (grid, lhs, sobol, saltelli, morris or points)");
   {
     const std::string kind = get_string(c, *kind_node, "design.kind");
     const auto it = std::find(std::begin(kKinds), std::end(kKinds), kind);
@@ -288,7 +288,7 @@ SweepSpec parse_impl(std::string_view text, const std::string& label, const std:
     c.fail(design.get("max_replicates")->source(), "design.max_replicates",
            fmt::format("expected at least replicates ({}), found {}", s.replicates, s.max_replicates));
   if (s.kind == DesignKind::Morris && s.points == 0) c.fail(kind_node->source(), "design.trajectories", "a morris design needs trajectories = r");
-  if (s.kind != DesignKind::Grid && s.kind != DesignKind::Morris && s.points == 0)
+  if (s.kind != DesignKind::Grid && s.kind != DesignKind::Morris && s.kind != DesignKind::Points && s.points == 0)
     c.fail(kind_node->source(), "design.points",
            fmt::format("a {} design needs points = n{}", kname, s.kind == DesignKind::Saltelli ? " (base samples; runs N x (parameters + 2))" : ""));
 
@@ -300,6 +300,7 @@ SweepSpec parse_impl(std::string_view text, const std::string& label, const std:
   if (leaves.empty()) c.fail(tbl.get("parameters")->source(), "parameters", "no parameters to vary");
   std::set<std::string> seen;
   const bool grid = s.kind == DesignKind::Grid;
+  const bool listed = s.kind == DesignKind::Points;  // explicit points: value i of every list is point i
   for (const auto& leaf : leaves) {
     const auto& spec = lookup(c, leaf);
     Factor f;
@@ -312,15 +313,20 @@ SweepSpec parse_impl(std::string_view text, const std::string& label, const std:
     for (const auto& fx : s.fixed)
       if (fx.rfind(f.name + "=", 0) == 0) c.fail(leaf.where, f.name, "is both in [fixed] and varied in [parameters]");
     if (const auto* arr = leaf.node->as_array()) {
-      if (!grid) c.fail(leaf.where, f.name, fmt::format("a {} design needs a range {{ min = ..., max = ... }}, found a list of levels", kname));
-      if (arr->empty()) c.fail(leaf.where, f.name, "expected at least one level, found an empty list");
+      if (!grid && !listed) c.fail(leaf.where, f.name, fmt::format("a {} design needs a range {{ min = ..., max = ... }}, found a list of levels", kname));
+      if (arr->empty()) c.fail(leaf.where, f.name, fmt::format("expected at least one {}, found an empty list", listed ? "value" : "level"));
+      if (listed && !s.factors.empty() && arr->size() != s.factors.front().levels.size())
+        c.fail(leaf.where, f.name,
+               fmt::format("a points design needs one value per point: expected {} values (as {}), found {}", s.factors.front().levels.size(),
+                           s.factors.front().name, arr->size()));
       for (const auto& e : *arr) {
         const double v = param_value(c, spec, f.name, e);
-        if (std::find(f.levels.begin(), f.levels.end(), v) != f.levels.end())
+        if (!listed && std::find(f.levels.begin(), f.levels.end(), v) != f.levels.end())
           c.fail(e.source(), f.name, fmt::format("level {} listed twice", describe_toml_value(e)));
         f.levels.push_back(v);
       }
     } else if (const auto* rt = leaf.node->as_table()) {
+      if (listed) c.fail(leaf.where, f.name, "a points design needs a list of values [a, b, ...], one per point");
       if (spec.type == ParamType::Bool) c.fail(leaf.where, f.name, "a boolean parameter takes levels [false, true] (grid designs only)");
       for (const auto& [rk, rn] : *rt) {
         const std::string key(rk.str());

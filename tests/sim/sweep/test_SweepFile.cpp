@@ -139,3 +139,26 @@ TEST(SweepFile, TargetCiAndShardArguments) {
   EXPECT_EQ(s.count, 5);
   for (const char* bad : {"5/5", "-1/3", "1/0", "a/b", "1", "1/2x"}) EXPECT_THROW(parse_shard(bad), ScenarioError) << bad;
 }
+
+// A points design (written by `buurt calibrate` for each wave): value i of every list is point i, repeats allowed.
+TEST(SweepFile, PointsDesignZipsTheListsInOrder) {
+  const Plan plan(parse_sweep_text(kHead + "[design]\nkind = \"points\"\nreplicates = 2\nseed = 5\n[parameters]\n"
+                                           "helping.share_willing = [0.2, 0.7, 0.2]\nnetwork.slack_per_resident = [3, 3, 8]\n",
+                                   "p.toml", kScenarios));
+  ASSERT_EQ(plan.points(), 3);
+  const double want[3][2] = {{0.2, 3}, {0.7, 3}, {0.2, 8}};
+  for (std::int64_t p = 0; p < 3; ++p) {
+    const Scenario s = plan.scenario(p);
+    EXPECT_EQ(s.params.helping_share_willing, want[p][0]);
+    EXPECT_EQ(static_cast<double>(s.params.network_slack_per_resident), want[p][1]);
+  }
+  const auto again = Plan(parse_sweep_text(kHead + "[design]\nkind = \"points\"\nreplicates = 2\nseed = 5\n[parameters]\n"
+                                                   "helping.share_willing = [0.2, 0.7, 0.25]\nnetwork.slack_per_resident = [3, 3, 8]\n",
+                                           "q.toml", kScenarios));
+  EXPECT_NE(plan.fingerprint(), again.fingerprint());  // another point is another sweep (resume refuses it)
+  EXPECT_EQ(error_of(kHead + "[design]\nkind = \"points\"\n[parameters]\nhelping.share_willing = [0.2, 0.7]\nnetwork.slack_per_resident = [3]\n"),
+            "bad.toml:9:9: key 'network.slack_per_resident': a points design needs one value per point: expected 2 values (as "
+            "helping.share_willing), found 1");
+  EXPECT_NE(error_of(kHead + "[design]\nkind = \"points\"\n[parameters]\nhelping.share_willing = { min = 0.1, max = 0.2 }\n").find("a list of values"),
+            std::string::npos);
+}

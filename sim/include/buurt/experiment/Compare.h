@@ -26,6 +26,9 @@ struct CompareSummary {
   std::vector<double> final_values;                                                 ///< [S, R, K] outcome in the last week
   std::vector<double> last_year;                                                    ///< [S, R, K] mean over the last 52 weeks (or all weeks if fewer)
   std::vector<double> mean, diff_mean, diff_lo, diff_hi, rel_mean, rel_lo, rel_hi;  ///< [S, K]
+  /// [S, K] share of replicates in which scenario s is better than the reference (outcome's direction;
+  /// ties count half; NaN for outcomes without a direction and for the reference itself).
+  std::vector<double> p_better;
   double at(const std::vector<double>& v, std::size_t s, Outcome k) const { return v[s * kNumOutcomes + static_cast<std::size_t>(k)]; }
 };
 
@@ -35,6 +38,9 @@ struct CompareStart {
   std::function<std::unique_ptr<Simulation>(const Params&, std::uint32_t run)> load;
   /// Called with each replicate's neighbourhood at week 0, one call at a time (writes a state file).
   std::function<void(Simulation&)> save;
+  /// Scenario s's parameters in replicate r (e.g. an ensemble member's calibrated keys); empty: the
+  /// scenario's own. The seed is set to the first scenario's afterwards (common random numbers).
+  std::function<Params(std::size_t scenario, std::uint32_t run)> params;
 };
 
 /// Run every scenario for `replicates` replicates (run index r = replicate, seed = the first

@@ -101,6 +101,8 @@ void write_string(hid_t parent, const std::string& name, const std::string& valu
 std::string read_string(hid_t parent, const std::string& name);
 /// Write a 1-D array of strings.
 void write_strings(hid_t parent, const std::string& name, const std::vector<std::string>& values);
+/// Read a 1-D array of variable-length strings (as write_strings or h5py's string_dtype write them).
+std::vector<std::string> read_strings(hid_t parent, const std::string& name);
 
 /// Write a dataset of shape `dims` (row-major), gzip-compressed and chunked when large.
 template <class T>

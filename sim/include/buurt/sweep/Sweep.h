@@ -11,15 +11,15 @@
 
 namespace buurt::sweep {
 
-enum class DesignKind { Grid, Lhs, Sobol, Saltelli, Morris };
-/// "grid", "lhs", "sobol", "saltelli", "morris".
+enum class DesignKind { Grid, Lhs, Sobol, Saltelli, Morris, Points };
+/// "grid", "lhs", "sobol", "saltelli", "morris", "points".
 std::string design_kind_name(DesignKind k);
 
 /// One varied parameter (a "factor"): explicit levels (grid) or a range [min, max].
 struct Factor {
   std::string name;  ///< section.key
   const ParamSpec* spec = nullptr;
-  std::vector<double> levels;  ///< grid levels (booleans as 0/1); empty for a range
+  std::vector<double> levels;  ///< grid levels, or a points design's value at each point (booleans as 0/1); empty for a range
   double min = 0, max = 0;     ///< range ends (continuous designs, or grid with steps)
   bool has_range = false;
   int line = 0, column = 0;  ///< where it is declared in the sweep file
