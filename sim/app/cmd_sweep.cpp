@@ -28,7 +28,12 @@ Plan make_plan(const SweepArgs& a) {
   if (!a.shard.empty()) shard = parse_shard(a.shard);
   if (spec.max_replicates > 0 && spec.max_replicates < spec.replicates)
     throw UsageError(fmt::format("--max-replicates {} is below the sweep's replicates ({})", spec.max_replicates, spec.replicates));
-  Plan plan(std::move(spec), target, shard);
+  std::optional<Ensemble> ensemble;
+  if (!a.ensemble.empty()) {
+    if (!a.from_state.empty()) throw UsageError("--ensemble with --from-state: the saved neighbourhoods were burned in under other parameters");
+    ensemble = load_ensemble(a.ensemble);
+  }
+  Plan plan(std::move(spec), target, shard, std::move(ensemble));
   if (!a.from_state.empty()) {
     // Every design point must be the saved neighbourhood: the sweep may vary policy keys only.
     const StateFile state(a.from_state);
@@ -181,6 +186,8 @@ const Registrar sweep_registrar{CommandDef{[](CLI::App& app) -> std::function<in
   c->add_flag("--resume", a->resume, "Continue an interrupted sweep from <out>.partial (runs only what is missing)");
   add_threads_option(*c, a->threads, "Worker threads (default: all cores; per rank under MPI: cores / ranks); results do not depend on it");
   c->add_option("--from-state", a->from_state, "Start every run from the neighbourhoods saved in this state file (the sweep may vary policy keys only)");
+  c->add_option("--ensemble", a->ensemble,
+                "Run over a calibrated ensemble (posterior.h5 of `buurt calibrate`): replicate r of every point uses member r mod N");
   c->add_option("--shard", a->shard, "Run slice I of N (0-based, e.g. 2/8) into its own file; combine with `buurt merge`");
   c->add_option("--status", a->status, "Print what is done and missing in a sweep file (or its .partial) and an ETA");
   c->add_option("--target-ci", a->target_ci, "Adaptive replicates: OUTCOME=WIDTH, add replicates per point until the 95% interval is at most WIDTH wide");

@@ -13,7 +13,7 @@ namespace buurt::cli {
 
 /// The options of `buurt sweep`, owned by the command's setup closure.
 struct SweepArgs {
-  std::string file, out, status, target_ci, shard, from_state;
+  std::string file, out, status, target_ci, shard, from_state, ensemble;
   std::optional<std::int64_t> max_replicates;
   bool resume = false, force = false, quiet = false;
   int threads = 0;  ///< 0: not given

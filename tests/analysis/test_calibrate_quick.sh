@@ -83,6 +83,29 @@ assert e["compare"].attrs["ensemble_members"] >= 20
 PY
 "$BUURT" compare $C --ensemble "$T/p.h5" --set loneliness.isolated_level=0.7 --out "$T/x.h5" > "$T/log6" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "loneliness.isolated_level" "$T/log6"; check "a scenario setting a calibrated key: exit 2 naming it" $?
+# 6. sweep --ensemble: replicate r of every point runs member r mod N; a calibrated key may not be varied.
+cat > "$T/sw.toml" << TOML
+base = "$SRC/scenarios/baseline.toml"
+[fixed]
+population.residents = 800
+run.weeks = 8
+[design]
+kind = "grid"
+replicates = 3
+[parameters]
+team.mode = [0.2, 0.8]
+TOML
+"$BUURT" sweep "$T/sw.toml" --out "$T/sw_plain.h5" -q > /dev/null 2>&1 && "$BUURT" sweep "$T/sw.toml" --ensemble "$T/p.h5" --out "$T/sw_ens.h5" -q > /dev/null 2>&1
+check "sweep --ensemble runs" $?
+/usr/bin/python3 -c "
+import sys, h5py, numpy as np
+a, b = (h5py.File(p, 'r')['runs/final'][()] for p in sys.argv[1:])
+sys.exit(0 if a.shape == b.shape and not np.array_equal(a, b) else 1)" "$T/sw_plain.h5" "$T/sw_ens.h5"
+check "the ensemble's members change the runs" $?
+sed 's/team.mode = \[0.2, 0.8\]/team.ask_probability = [0.1, 0.2]/' "$T/sw.toml" > "$T/sw2.toml"
+"$BUURT" sweep "$T/sw2.toml" --ensemble "$T/p.h5" --out "$T/sw2.h5" -q > "$T/log9" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "team.ask_probability" "$T/log9"; check "a sweep varying a calibrated key: exit 2 naming it" $?
+
 cp "$T/p.h5" "$T/other.h5"
 /usr/bin/python3 -c "import h5py,sys; h5py.File(sys.argv[1], 'r+').attrs['model_fingerprint'] = 'schema 1; run digest 0000000000000000'" "$T/other.h5"
 "$BUURT" compare $C --ensemble "$T/other.h5" --out "$T/x.h5" > "$T/log7" 2>&1; rc=$?

@@ -1,6 +1,7 @@
 #include "buurt/sweep/Plan.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <cmath>
 
 namespace buurt::sweep {
@@ -32,9 +33,18 @@ Shard parse_shard(std::string_view arg) {
   return s;
 }
 
-Plan::Plan(SweepSpec spec, TargetCi target, Shard shard) : spec_(std::move(spec)), target_(target), shard_(shard) {
+Plan::Plan(SweepSpec spec, TargetCi target, Shard shard, std::optional<Ensemble> ensemble)
+    : spec_(std::move(spec)), target_(target), shard_(shard), ensemble_(std::move(ensemble)) {
   base_ = load_scenario(spec_.base);
   apply_overrides(base_, spec_.fixed);
+  if (ensemble_) {
+    check_ensemble_keys(*ensemble_, {base_});
+    for (const auto& f : spec_.factors)
+      for (const auto& name : ensemble_->names)
+        if (f.name == name && f.spec->role != ParamRole::policy)
+          throw ScenarioError(spec_.path, f.line, f.column, f.name,
+                              fmt::format("the sweep varies a key the ensemble ({}) calibrates: sweep it without --ensemble", ensemble_->path));
+  }
   if (!spec_.seed) spec_.seed = base_.params.run_seed;
   seed_ = *spec_.seed;
   weeks_ = static_cast<int>(base_.params.run_weeks);
@@ -61,6 +71,8 @@ Plan::Plan(SweepSpec spec, TargetCi target, Shard shard) : spec_(std::move(spec)
   for (std::int64_t p = 0; p < n; ++p) {
     try {
       (void)scenario(p);
+      if (ensemble_)
+        for (std::size_t m = 0; m < ensemble_->members.size() && static_cast<std::int64_t>(m) < stride_; ++m) (void)scenario(p, static_cast<std::int64_t>(m));
     } catch (const ScenarioError& e) {
       std::string vals;
       for (const auto& o : overrides(p)) vals += (vals.empty() ? "" : ", ") + o;
@@ -99,6 +111,10 @@ Plan::Plan(SweepSpec spec, TargetCi target, Shard shard) : spec_(std::move(spec)
   for (auto& n2 : final_names()) t += " " + n2;
   t += "\ntimeseries =";
   for (auto& n2 : timeseries_names()) t += " " + n2;
+  if (ensemble_) {
+    t += fmt::format("\nensemble {} members of {}", ensemble_->members.size(), ensemble_->fingerprint);
+    for (std::size_t m = 0; m < ensemble_->members.size(); ++m) t += fmt::format("\nmember {}: {}", m, fmt::join(ensemble_->overrides(m), " "));
+  }
   t += "\n\n" + base_.resolved_toml();
   normalised_ = t;
   std::uint64_t h = fnv1a(t.data(), t.size());
@@ -139,8 +155,9 @@ std::vector<std::string> Plan::overrides(std::int64_t point) const {
   return o;
 }
 
-Scenario Plan::scenario(std::int64_t point) const {
+Scenario Plan::scenario(std::int64_t point, std::int64_t replicate) const {
   Scenario s = base_;
+  if (ensemble_) apply_overrides(s, ensemble_->overrides(static_cast<std::size_t>(replicate)));
   apply_overrides(s, overrides(point));
   s.params.run_seed = seed_;
   return s;

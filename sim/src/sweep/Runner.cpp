@@ -14,8 +14,8 @@ namespace buurt::sweep {
 bool run_one(const Plan& plan, std::int64_t slot, RunResult& out, const std::atomic<bool>* stop) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::int64_t run = plan.run_index(slot);
-  const Scenario s = plan.scenario(plan.point_of(run));
   const auto replicate = static_cast<std::uint32_t>(plan.replicate_of(run));
+  const Scenario s = plan.scenario(plan.point_of(run), replicate);
   const auto* saved = plan.neighbourhood(replicate);
   Simulation sim = saved ? restore_state(s.params, replicate, *saved) : Simulation(s.params, replicate);
   const auto& ts = plan.spec().timeseries;

@@ -2,10 +2,12 @@
 /// A sweep ready to run: base scenario, design table, the run list of one shard, and its fingerprint.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "buurt/experiment/Ensemble.h"
 #include "buurt/experiment/Stats.h"
 #include "buurt/scenario/Scenario.h"
 #include "buurt/sweep/Design.h"
@@ -29,7 +31,9 @@ std::uint64_t fnv1a(const void* data, std::size_t n, std::uint64_t h = 146959810
 /// runs occupy "slots" 0..slots()-1 in run-index order.
 class Plan {
  public:
-  Plan(SweepSpec spec, TargetCi target = {}, Shard shard = {});
+  /// `ensemble`: replicate r of every point runs with member r mod N's calibrated keys (then the point's
+  /// values); a point may not vary a calibrated key unless it is a policy key.
+  Plan(SweepSpec spec, TargetCi target = {}, Shard shard = {}, std::optional<Ensemble> ensemble = std::nullopt);
 
   const SweepSpec& spec() const { return spec_; }
   const Scenario& base() const { return base_; }
@@ -50,8 +54,10 @@ class Plan {
 
   /// `section.key=value` overrides of one design point (values round-trip exactly).
   std::vector<std::string> overrides(std::int64_t point) const;
-  /// The scenario of one design point (base, fixed overrides, then the point's values).
-  Scenario scenario(std::int64_t point) const;
+  /// The scenario of one design point's replicate (base, fixed overrides, the ensemble member of the
+  /// replicate if any, then the point's values).
+  Scenario scenario(std::int64_t point, std::int64_t replicate = 0) const;
+  const std::optional<Ensemble>& ensemble() const { return ensemble_; }
 
   /// Canonical text of everything that determines the results (not name, description or comments).
   const std::string& normalised() const { return normalised_; }
@@ -80,6 +86,7 @@ class Plan {
   TargetCi target_;
   Shard shard_;
   Scenario base_;
+  std::optional<Ensemble> ensemble_;
   Matrix design_;
   std::int64_t stride_ = 1, seed_ = 0, slots_ = 0;
   int weeks_ = 0, target_column_ = -1;
