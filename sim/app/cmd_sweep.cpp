@@ -123,13 +123,18 @@ int finish_sweep(const SweepArgs& a, const Plan& plan, PartialFile& f, const fs:
   return kExitOk;
 }
 
-int run_sweep_local(const SweepArgs& a, const Plan& plan, const fs::path& out, const fs::path& partial) {
+int run_sweep_local(const SweepArgs& a, Plan& plan, const fs::path& out, const fs::path& partial) {
   auto ctl = limit_threads(a.threads);
   const int threads = threads_in_use(a.threads);
   auto file = open_working_file(a, plan, out, partial);
   if (!file) {
     fmt::print("{} is already complete\n", out.string());
     return kExitOk;
+  }
+  if (!pending(plan, *file).empty()) {
+    // Points that differ only in policy keys share each replicate's burned-in neighbourhood.
+    if (const auto shared = share_burn_in(plan, &stop_flag()); shared > 0 && !a.quiet)
+      fmt::print(stderr, "  the points differ only in policy keys: {} burned-in neighbourhood(s), one per replicate, shared by every point\n", shared);
   }
   print_intro(a, plan, *file, out, threads, "local");
   Progress progress("sweep " + plan.spec().name, "runs", planned(plan, *file), a.quiet, file->done_count());
@@ -164,7 +169,7 @@ int cmd_sweep(const SweepArgs& a) {
 #ifdef BUURT_HAVE_MPI
   if (launched_by_mpirun()) return run_sweep_mpi(a);
 #endif
-  const Plan plan = make_plan(a);
+  Plan plan = make_plan(a);
   const fs::path out = sweep_out(a, plan);
   return run_sweep_local(a, plan, out, PartialFile::path_for(out));
 }

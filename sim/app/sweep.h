@@ -37,6 +37,6 @@ void print_intro(const SweepArgs& a, const sweep::Plan& plan, const sweep::Parti
 int finish_sweep(const SweepArgs& a, const sweep::Plan& plan, sweep::PartialFile& f, const std::filesystem::path& out, const std::filesystem::path& partial,
                  std::int64_t ran, double wall, double run_secs, int parallel);
 /// The sweep on this process's threads.
-int run_sweep_local(const SweepArgs& a, const sweep::Plan& plan, const std::filesystem::path& out, const std::filesystem::path& partial);
+int run_sweep_local(const SweepArgs& a, sweep::Plan& plan, const std::filesystem::path& out, const std::filesystem::path& partial);
 
 }  // namespace buurt::cli

@@ -8,6 +8,7 @@
 #include "buurt/core/Parallel.h"
 #include "buurt/core/RunLoop.h"
 #include "buurt/core/Simulation.h"
+#include "buurt/scenario/Schema.h"
 
 namespace buurt::sweep {
 
@@ -17,6 +18,7 @@ bool run_one(const Plan& plan, std::int64_t slot, RunResult& out, const std::ato
   const auto replicate = static_cast<std::uint32_t>(plan.replicate_of(run));
   const Scenario s = plan.scenario(plan.point_of(run), replicate);
   const auto* saved = plan.neighbourhood(replicate);
+  if (saved && saved->empty()) saved = nullptr;  // not shared (an adaptive replicate, or interrupted)
   Simulation sim = saved ? restore_state(s.params, replicate, *saved) : Simulation(s.params, replicate);
   const auto& ts = plan.spec().timeseries;
   const int weeks = static_cast<int>(s.params.run_weeks);
@@ -85,6 +87,25 @@ std::vector<std::int64_t> pending(const Plan& plan, const PartialFile& file) {
     }
   }
   return out;
+}
+
+std::int64_t share_burn_in(Plan& plan, const std::atomic<bool>* stop) {
+  if (plan.neighbourhood(0)) return 0;  // --from-state
+  const Params p0 = plan.scenario(0, 0).params;
+  if (!p0.run_common_start || p0.run_burn_in <= 0) return 0;
+  for (std::int64_t p = 1; p < plan.points(); ++p)
+    if (first_non_policy_difference(p0, plan.scenario(p, 0).params)) return 0;
+  const std::int64_t R = plan.replicates();
+  if (static_cast<double>(R) * static_cast<double>(p0.population_residents) * 1000.0 > 1e9) return 0;
+  std::vector<std::vector<std::byte>> saved(static_cast<std::size_t>(plan.stride()));
+  par::for_each_job(static_cast<std::size_t>(R), [&](std::size_t r) {
+    if (stop && stop->load()) return;
+    Simulation sim(plan.scenario(0, static_cast<std::int64_t>(r)).params, static_cast<std::uint32_t>(r), stop);
+    if (stop && stop->load()) return;
+    saved[r] = save_state(sim);
+  });
+  plan.start_from(std::move(saved));
+  return R;
 }
 
 std::int64_t run_local(const Plan& plan, PartialFile& file, const std::atomic<bool>* stop, const std::function<void(const RunResult&)>& on_done) {

@@ -31,4 +31,32 @@ echo precious > "$T/exists.h5"; sum=$(md5sum < "$T/exists.h5")
 "$BUURT" sweep --status "$T/nothing.h5" 2> /dev/null; [ $? -eq 3 ]; check "--status of a missing file exits 3" $?
 "$BUURT" merge "$T/grid.h5" --out "$T/m.h5" 2> "$T/err.txt"; [ $? -eq 3 ] && grep -q "not a shard" "$T/err.txt"; check "merge of a non-shard exits 3" $?
 "$BUURT" sweep "$SRC/scenarios/sweeps/grid.toml" --out "$T/grid.h5" --resume > "$T/out.txt" 2>&1; [ $? -eq 0 ] && grep -q "already complete" "$T/out.txt"; check "--resume of a finished sweep: nothing to do" $?
+# A sweep over policy keys only burns in one neighbourhood per replicate and shares it; each run is
+# still the run `buurt run` makes with the same keys and seed (replicate 0 = run 0).
+cat > "$T/pol.toml" << TOML
+base = "$SRC/scenarios/baseline.toml"
+[fixed]
+population.residents = 600
+run = { weeks = 6, burn_in = 20 }
+[design]
+kind = "grid"
+replicates = 2
+seed = 31
+[parameters]
+team.mode = [0.1, 0.9]
+[outcomes]
+final = "all"
+TOML
+"$BUURT" sweep "$T/pol.toml" --out "$T/pol.h5" 2> "$T/pol.err" > /dev/null; check "policy sweep runs" $?
+grep -q "2 burned-in neighbourhood(s), one per replicate" "$T/pol.err"; check "policy-only points share each replicate's burn-in" $?
+"$BUURT" run "$SRC/scenarios/baseline.toml" --set population.residents=600 --set run.burn_in=20 --weeks 6 --seed 31 --set team.mode=0.9 --out "$T/pol_run.h5" -q > /dev/null 2>&1
+/usr/bin/python3 - "$T/pol.h5" "$T/pol_run.h5" << 'PY'; check "a shared-burn-in run equals buurt run with the same keys and seed" $?
+import sys, h5py, numpy as np
+f, g = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+names = [x.decode() for x in f["runs/outcome_names"][()]]
+row = f["runs/final"][()][(f["runs/point"][()] == 1) & (f["runs/replicate"][()] == 0)][0]
+ts = g["timeseries"]
+same = [np.array_equal(ts[n][-1], row[i]) for i, n in enumerate(names) if n in ts]
+sys.exit(0 if len(same) > 50 and all(same) else 1)
+PY
 exit $fail

@@ -27,6 +27,14 @@ std::int64_t wanted_replicates(const std::vector<double>& x, double width, std::
 /// Run every pending slot with TBB (runs in parallel, each run also parallel inside), writing each
 /// result as it completes, until nothing is pending or `stop` is set. `on_done` is called (serialised)
 /// after each stored run. Returns the number of runs done.
+/// A sweep whose points differ only in policy keys, with a common start and a burn-in, burns in one
+/// neighbourhood per replicate (under the reference policy, as every run would) and starts every run of
+/// that replicate from it, as `buurt compare` does: the same results, one burn-in per replicate instead
+/// of per run. Returns the neighbourhoods burned in (0: not shared: policy and behaviour keys vary,
+/// --from-state, no burn-in, or more than about 1 GB to hold). Adaptive replicates beyond the first
+/// `replicates` burn in their own.
+std::int64_t share_burn_in(Plan& plan, const std::atomic<bool>* stop = nullptr);
+
 std::int64_t run_local(const Plan& plan, PartialFile& file, const std::atomic<bool>* stop, const std::function<void(const RunResult&)>& on_done = {});
 
 }  // namespace buurt::sweep
