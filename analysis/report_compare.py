@@ -11,6 +11,7 @@ import numpy as np
 from . import plots, stats
 from .formatting import fmt_rel, fmt_value, fmt_with_unit, img
 from .headlines import headline_order, pick_outcomes
+from .mkba import euros, quantity, read_mkba, tornado_figure
 from .params import is_price, parameter_table, resolved_parameters
 from .results import CompareResult, OutcomeMeta, as_comparison
 
@@ -241,6 +242,25 @@ def comparison_context(res, source_name: str = "", outcomes: list[str] | None = 
                   for _, p in schema.iterrows() if is_price(p["unit"], p["section"])]
     group_tables, group_figs = _groups(cmp, heads)
 
+    # The MKBA of each scenario against the reference (/compare/mkba; docs/mkba.md).
+    mk = read_mkba(cmp.path) if S > 1 and res.kind == "compare" else None
+    mkba_ctx = None
+    if mk is not None:
+        mkba_ctx = {"m": mk, "euros": euros, "quantity": quantity, "scenarios": [], "short": mk["horizon_years"] + 1e-9 < mk["guideline_horizon_years"]}
+        for s in range(1, S):
+            items = [dict(it, effect=mk["effect"][s, i], lo=mk["effect_lo"][s, i], hi=mk["effect_hi"][s, i], pv=mk["pv"][s, i])
+                     for i, it in enumerate(mk["items"]) if not (it["kind"] == "cost" and not it["price_key"])]
+            allowances = [mk["pv"][s, i] for i, it in enumerate(mk["items"]) if it["kind"] == "cost" and not it["price_key"]]
+            mkba_ctx["scenarios"].append({
+                "name": cmp.scenario_names[s], "npv": mk["npv"][s], "npv_lo": mk["npv_lo"][s], "npv_hi": mk["npv_hi"][s],
+                "costs": mk["costs"][s], "costs_lo": mk["costs_lo"][s], "costs_hi": mk["costs_hi"][s],
+                "benefits": mk["benefits"][s], "benefits_lo": mk["benefits_lo"][s], "benefits_hi": mk["benefits_hi"][s],
+                "bcr": mk["bcr"][s], "npv_without_time": mk["npv_without_time"][s], "allowances": sum(allowances),
+                "bearers": list(zip(mk["bearers"], mk["bearer_npv"][s])), "items": items,
+                "break_even_key": mk["break_even_key"][s], "break_even_price": mk["break_even_price"][s],
+                "break_even_current": mk["break_even_current"][s],
+                "tornado": img(tornado_figure(mk, s, cmp.scenario_names[s], cmp.scenario_names[0]))})
+
     first_meta = cmp.scenario_meta(0)
     prov = {"file": source_name or os.path.basename(cmp.path), "kind": res.kind,
             "command": cmp.meta.get("command", "") or "buurt run",
@@ -252,6 +272,6 @@ def comparison_context(res, source_name: str = "", outcomes: list[str] | None = 
     return {"title": "Scenario comparison" if S > 1 else f"Run report: {cmp.scenario_names[0]}",
             "scenarios": cmp.scenario_names, "S": S, "R": R, "paragraphs": scenario_paragraphs(cmp, summ, headline),
             "figs": figs, "band_label": band_label, "diff_rows": diff_rows, "cost_rows": _cost_rows(cmp, summ),
-            "price_rows": price_rows, "group_tables": group_tables, "group_figs": group_figs,
+            "price_rows": price_rows, "mkba": mkba_ctx, "group_tables": group_tables, "group_figs": group_figs,
             "scenario_texts": _scenario_texts(cmp, resolved), "prov": prov, "stored_check": stored_check,
             "headline": headline, "ref": cmp.scenario_names[0]}

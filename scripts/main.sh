@@ -7,4 +7,4 @@ cmake --preset release > /dev/null
 cmake --build build/release -j"$(nproc)"
 mkdir -p results
 build/release/buurt compare scenarios/baseline.toml scenarios/team_facilitating.toml scenarios/community_managers.toml \
-  --weeks 260 --replicates 10 --ensemble scenarios/calibration/posterior.h5 --out results/main_comparison.h5 --force
+  --replicates 10 --ensemble scenarios/calibration/posterior.h5 --out results/main_comparison.h5 --force

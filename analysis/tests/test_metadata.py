@@ -100,8 +100,8 @@ def test_headline_order_of_a_real_run_matches_outcomes_def(buurt, tmp_path):
     out = fixtures.run_sim(buurt, tmp_path / "short.h5", weeks=4, residents=300, sets=["run.burn_in=0"])
     run = analysis.load(out)
     assert run.headline_outcomes() == def_headlines()
-    m = run.meta_of("mkba_balance")
-    assert (m.format, m.kind, m.direction, m.from_file) == ("eur", "money", "up", True)
+    m = run.meta_of("cost_total")
+    assert (m.format, m.kind, m.direction, m.from_file) == ("eur", "money", "down", True)
     assert run.meta_of("helper_share_adults").adults_only
     assert run.meta_of("severely_lonely_share").reference == "ggd_severe_loneliness"
     assert run.group_meta("mean_active_ties").unit == "ties"                 # by-group measures carry it too

@@ -31,7 +31,7 @@ def images(html):
 def test_comparison_report(compare_file, tmp_path):
     out = report.write_report(str(compare_file), str(tmp_path / "cmp.html"))
     html = open(out, encoding="utf-8").read()
-    for section in ("Summary", "Over time", "Paired differences from 'baseline'", "Costs and social cost-benefit balance (MKBA)",
+    for section in ("Summary", "Over time", "Paired differences from 'baseline'", "Social cost-benefit analysis (MKBA)", "Public cost per year",
                     "Prices used", "Who is left behind", "Scenarios", "Provenance"):
         assert section in html, section
     assert len(images(html)) >= 3
@@ -52,6 +52,27 @@ def test_comparison_report(compare_file, tmp_path):
     # Plain-language paragraph per scenario.
     assert html.count('<p class="scenario">') == len(res.scenario_names)
     assert "Compared with &#39;baseline&#39;" in html
+
+
+def test_mkba_section_matches_the_file(buurt, tmp_path):
+    """The MKBA table shows the stored NPV with its interval; the tornado is ordered widest first."""
+    from analysis.mkba import euros, read_mkba, tornado_rows
+    compare_file = tmp_path / "mkba.h5"
+    src = analysis.__path__[0] + "/../scenarios/"
+    subprocess.run([buurt, "compare", src + "baseline.toml", src + "community_managers.toml", "-r", "3", "--weeks", "60",
+                    "--set", "population.residents=800", "--out", str(compare_file), "-q"], check=True, capture_output=True)
+    m = read_mkba(str(compare_file))
+    assert m is not None and m["npv"][0] == 0.0
+    html = open(report.write_report(str(compare_file), str(tmp_path / "m.html")), encoding="utf-8").read()
+    assert f"<b>{euros(m['npv'][1])}</b> [{euros(m['npv_lo'][1])}, {euros(m['npv_hi'][1])}]" in html
+    assert "tornado chart of community_managers" in html
+    swings = [b["swing"] for b in tornado_rows(m, 1)]
+    assert swings == sorted(swings, reverse=True) and swings[0] > 0
+    assert "The horizon is shorter than the 10 years" in html  # the fixture runs 60 weeks
+    # Costs minus benefits per replicate is what the file stores as the NPV.
+    with h5py.File(compare_file) as f:
+        g = f["compare/mkba"]
+        assert np.allclose(g["npv"][()], g["benefits_pv"][()] - g["costs_pv"][()])
 
 
 def test_price_table_lists_every_price_with_source(compare_file, tmp_path):

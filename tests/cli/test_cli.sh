@@ -89,9 +89,19 @@ grep -q "^team waiting time (weeks) " "$T/out.txt"; check "run table: label with
 grep -q "^public cost (euro per week) .*€" "$T/out.txt"; check "run table: money in euros" $?
 "$BUURT" compare "$B" "$SRC/scenarios/community_managers.toml" -r 2 --weeks 8 --set population.residents=400 --out "$T/cmp.h5" > "$T/out.txt" 2> /dev/null
 check "compare prints its table" $?
-grep -q "^unmet need .*%" "$T/out.txt"; check "compare: a share changes in %" $?
+grep -q "^unmet need .* pt" "$T/out.txt"; check "compare: a share changes in percentage points" $?
 grep "^public cost (euro per week) " "$T/out.txt" | grep -q "%"; [ $? -ne 0 ]; check "compare: money never as a percentage" $?
-grep "^social balance (MKBA) (euro per week) " "$T/out.txt" | grep -q "€.*€.*€"; check "compare: money change in euros" $?
+grep "^public cost (euro per week) " "$T/out.txt" | grep -q "€.*€.*€"; check "compare: money change in euros" $?
+grep -q "^  net present value .*€.*€.*€" "$T/out.txt"; check "compare: the MKBA's net present value with an interval" $?
+grep -q "the horizon is shorter than mkba.horizon_years = 10" "$T/out.txt"; check "compare: a short horizon is flagged" $?
+h5ls "$T/cmp.h5/compare/mkba" | grep -q "^npv "; check "compare: /compare/mkba/npv stored" $?
+# Bad MKBA input: a negative price, a discount rate outside [0, 0.2], a low end above its price: exit 2 naming the key.
+for bad in costs.secondline_hour=-1 mkba.discount_rate=0.5 mkba.debt_case_low=99999; do
+  "$BUURT" compare "$B" "$B" -r 1 --weeks 2 --set population.residents=100 --set "$bad" --out "$T/bad_mkba.h5" > /dev/null 2> "$T/err.txt"
+  rc=$?
+  [ $rc -eq 2 ] && grep -q "${bad%%=*}" "$T/err.txt"; check "compare --set $bad: exit 2 naming the key (got $rc)" $?
+done
+[ ! -e "$T/bad_mkba.h5" ]; check "no file after bad MKBA input" $?
 
 # A common start: scenarios that differ in a non-policy key are refused, naming the key; nothing is written.
 "$BUURT" compare "$B" "$SRC/scenarios/vulnerable_wijk.toml" -r 2 --weeks 4 --set population.residents=400 --out "$T/two_wijken.h5" > /dev/null 2> "$T/err.txt"

@@ -91,11 +91,13 @@ constexpr std::array kTable = {
     Entry{"p_initiatives.count", "Citizen initiatives", "Bewonersinitiatieven"},
     Entry{"o_unmet_need_share", "Unmet need", "Onvervulde hulpvraag"},
     Entry{"o_severely_lonely_share", "Severely lonely", "Ernstig eenzaam"},
+    Entry{"o_severely_lonely_adults", "Severely lonely adults", "Ernstig eenzame volwassenen"},
     Entry{"o_mean_self_reliance", "Mean self-reliance", "Gem. zelfredzaamheid"},
     Entry{"o_informal_hours", "Informal help (h/week)", "Informele hulp (u/week)"},
     Entry{"o_professional_hours", "Team hours (h/week)", "Uren sociaal team (u/week)"},
     Entry{"o_team_queue", "Waiting for the team", "Wachtend op het team"},
     Entry{"o_burdened_helper_share", "Overburdened helpers", "Overbelaste helpers"},
+    Entry{"o_burdened_helpers", "Overburdened helpers (count)", "Overbelaste helpers (aantal)"},
     Entry{"o_cost_total", "Public cost (EUR/week)", "Publieke kosten (EUR/week)"},
     Entry{"o_ties_per_resident", "Active ties per resident", "Actieve banden per bewoner"},
     Entry{"o_no_active_tie_share", "Without any active tie", "Zonder actieve band"},
@@ -107,7 +109,6 @@ constexpr std::array kTable = {
     Entry{"o_helper_share_adults", "Adults helping", "Volwassenen die helpen"},
     Entry{"o_intensive_carer_share_adults", "Long or intensive carers", "Langdurige of intensieve mantelzorgers"},
     Entry{"o_informal_share_of_hours", "Informal share of help hours", "Aandeel informele hulp in hulpuren"},
-    Entry{"o_mkba_balance", "Social balance, MKBA (EUR/week)", "Maatschappelijk saldo, MKBA (EUR/week)"},
 };
 
 Lang g_lang = Lang::En;

@@ -67,7 +67,6 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
     Dom0,
     Depth = Dom0 + kDomains,
     NeedSum,
-    Severe,
     NoTie,
     SelfReliant,
     SR,
@@ -131,7 +130,6 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
             acc[Depth] += depth;
           }
           acc[NeedSum] += total;
-          acc[Severe] += pop.need[Social][i] >= 0.6f;
           acc[NoTie] += pop.active_ties[i] == 0;
           acc[SelfReliant] += pop.self_reliance[i] >= 0.5f;
           acc[SR] += pop.self_reliance[i];
@@ -197,6 +195,7 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   o[Outcome::need_depth] = ratio(s[Depth], s[InNeed]);
   o[Outcome::mean_need] = s[NeedSum] / (n * kDomains);
   o[Outcome::severely_lonely_share] = ratio(s[SevereAdults], s[Adults]);
+  o[Outcome::severely_lonely_adults] = s[SevereAdults];
   o[Outcome::somewhat_lonely_share] = ratio(s[SomewhatAdults], s[Adults]);
   for (int g = 0; g < 3; ++g) o.v[static_cast<int>(Outcome::severely_lonely_benefits) + g] = ratio(s[SevereByIncome + g], s[AdultsByIncome + g]);
   o[Outcome::no_active_tie_share] = s[NoTie] / n;
@@ -233,17 +232,14 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   o[Outcome::volunteers_burned_out] = c.volunteers_burned_out;
   o[Outcome::initiative_members] = c.initiative_members;
   o[Outcome::initiative_ownership] = c.ownership;
-  // Costs (euro per week) and the social cost-benefit balance (MKBA, seed 002).
+  // Costs (euro per week) of resources as used; the MKBA (experiment/Mkba.cpp) values them against the reference.
   const double cms_paid = c.cm_active + c.cm_burned_out;
-  o[Outcome::cost_professional] =
-      p.team_enabled ? p.team_fte_per_1000 * static_cast<double>(p.population_residents) / 1000.0 * p.team_hours_per_fte * p.costs_professional_hour : 0.0;
+  o[Outcome::cost_professional] = c.professional_hours * p.costs_professional_hour;
   o[Outcome::cost_secondline] = c.secondline_hours * p.costs_secondline_hour;
   o[Outcome::cost_allowances] = cms_paid * (p.community_allowance + (p.community_training ? p.costs_cm_training : 0.0)) +
                                 (p.volunteers_training ? s[Volunteers] * p.costs_volunteer_training : 0.0) +
                                 static_cast<double>(t.active_initiatives) * p.initiatives_support;
   o[Outcome::cost_total] = o[Outcome::cost_professional] + o[Outcome::cost_secondline] + o[Outcome::cost_allowances];
-  o[Outcome::mkba_balance] =
-      p.costs_volunteer_hour_value * s[VolunteerHours] - p.costs_loneliness_week * s[Severe] - p.costs_debt_week * s[Dom0] - o[Outcome::cost_total];
   o[Outcome::informal_share_of_hours] = ratio(s[InformalHours], all_hours);
   o[Outcome::helper_share_adults] = ratio(s[AnyHelp], s[Adults]);
   o[Outcome::volunteer_share_adults] = ratio(s[VolAdults], s[Adults]);
@@ -254,6 +250,7 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   o[Outcome::mean_carer_hours] = ratio(s[CarerHours], s[HelperAdults]);
   o[Outcome::intensive_carer_hours] = ratio(s[IntensiveHours], s[Intensive]);
   o[Outcome::burdened_helper_share] = ratio(s[Burdened], s[HelperAdults]);
+  o[Outcome::burdened_helpers] = s[Burdened];
   o[Outcome::helper_satisfaction] = ratio(s[Satisfaction], s[HelperAdults]);
   o[Outcome::residents] = s[Present];
   o[Outcome::births] = c.births;

@@ -19,7 +19,15 @@ std::string model_fingerprint() {
   p.run_seed = 1;
   Simulation sim(p, 0);
   std::uint64_t h = sweep::fnv1a(&kSchemaVersion, sizeof kSchemaVersion);
-  auto add = [&](const Simulation& at) { h = sweep::fnv1a(at.outcomes().v.data(), at.outcomes().v.size() * sizeof(double), h); };
+  // What people do, not what it is priced at: money outcomes are left out, so a price change (the MKBA's keys)
+  // does not make a calibrated ensemble stale.
+  auto add = [&](const Simulation& at) {
+    for (const auto& spec : kOutcomeSpecs)
+      if (spec.kind != OutcomeKind::money) {
+        const double v = at.outcomes()[spec.id];
+        h = sweep::fnv1a(&v, sizeof v, h);
+      }
+  };
   add(sim);
   run_weeks(sim, p.run_weeks, nullptr, add);
   return fmt::format("schema {}; run digest {:016x}", kSchemaVersion, h);

@@ -45,6 +45,26 @@ std::string format_difference(Outcome o, double d) {
   return fmt::format("{}{:.2f}", sign(d, 0.005), std::abs(d) < 0.005 ? 0.0 : std::abs(d));
 }
 
+std::string format_euros(double v, bool signed_) {
+  if (!std::isfinite(v)) return "n/a";
+  const double a = std::abs(v);
+  const std::string s = v < -0.5 ? kMinus : (signed_ && v > 0.5 ? "+" : "");
+  if (a >= 1e6) return fmt::format("{}\u20ac{:.{}f} M", s, a / 1e6, a >= 1e8 ? 0 : a >= 1e7 ? 1 : 2);
+  if (a >= 1e4) return fmt::format("{}\u20ac{:.0f} k", s, a / 1e3);
+  return fmt::format("{}\u20ac{}", s, thousands(a));
+}
+
+std::string format_quantity(double v, bool signed_) {
+  if (!std::isfinite(v)) return "n/a";
+  const double a = std::abs(v);
+  const int digits = a > 0 ? static_cast<int>(std::floor(std::log10(a))) + 1 : 1;  // digits before the point
+  const double unit = std::pow(10.0, digits - 3);
+  const double r = std::round(a / unit) * unit;
+  const std::string s = r == 0.0 ? "" : v < 0 ? kMinus : (signed_ ? "+" : "");
+  if (r >= 1000.0) return s + thousands(r);
+  return fmt::format("{}{:.{}f}", s, r, std::max(0, 3 - digits));
+}
+
 std::string format_relative(double r) {
   if (!std::isfinite(r)) return "n/a";
   const double p = 100.0 * r;

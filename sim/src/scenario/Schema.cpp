@@ -116,12 +116,14 @@ std::optional<std::string> first_non_policy_difference(const Params& a, const Pa
 }
 
 std::optional<std::string> renamed_param(std::string_view full_name) {
-  static const std::array<std::pair<std::string_view, std::string_view>, 5> renamed = {{
+  static const std::array<std::pair<std::string_view, std::string_view>, 7> renamed = {{
       {"team.fte", "team.fte_per_1000 (FTE per 1,000 residents: 6.5 FTE in a wijk of 6,500 is 1.0)"},
       {"team.directive_relief", "team.relief (the relief per hour of solving; the modes differ in what the worker does, team.ways_of_working)"},
       {"team.facilitating_relief", "team.relief (the relief per hour of solving; the modes differ in what the worker does, team.ways_of_working)"},
       {"team.generalist_share", "team.referral_need (referral follows the case's complexity)"},
       {"initiatives.loneliness_relief", "initiatives.forms_relief (loneliness is relieved through contact)"},
+      {"costs.loneliness_week", "mkba.loneliness_wellbeing and mkba.loneliness_care (euro per person-year: a weekly price times 52)"},
+      {"costs.debt_week", "mkba.debt_case (euro per case-year: a weekly price times 52)"},
   }};
   for (const auto& [from, to] : renamed)
     if (full_name == from) return std::string(to);

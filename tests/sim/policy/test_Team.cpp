@@ -140,12 +140,18 @@ TEST(Services, IntegratedServicesRelieveIncomeNeedSooner) {
   EXPECT_GT(separate.outcomes()[Outcome::professional_hours], 0.0);
 }
 
-TEST(Costs, ProfessionalCostIsPaidHoursTimesPrice) {
+// The team costs its hours as used (docs/mkba.md), never more than its capacity.
+TEST(Costs, ProfessionalCostIsHoursWorkedTimesPrice) {
   Params p = team_only(6.5);
   Simulation sim(p);
+  auto& pop = sim.population_mut();
+  for (std::size_t i = 0; i < pop.size; i += 10) pop.need[Mental][i] = 0.9f;  // someone to take in
+  sim.step();
   sim.step();
   const auto& o = sim.outcomes();
-  EXPECT_DOUBLE_EQ(o[Outcome::cost_professional], 6.5 * p.team_hours_per_fte * p.costs_professional_hour);
+  EXPECT_GT(o[Outcome::professional_hours], 0.0);
+  EXPECT_DOUBLE_EQ(o[Outcome::cost_professional], o[Outcome::professional_hours] * p.costs_professional_hour);
+  EXPECT_LE(o[Outcome::professional_hours], 6.5 * p.team_hours_per_fte + 1e-9);
   EXPECT_DOUBLE_EQ(o[Outcome::cost_total], o[Outcome::cost_professional] + o[Outcome::cost_secondline] + o[Outcome::cost_allowances]);
 }
 

@@ -10,9 +10,9 @@
 
 namespace buurt {
 
-/// The model's fingerprint: the schema version and a digest of a short run with the schema defaults
+/// The model's fingerprint: the schema version and a digest of the non-money outcomes of a short run with the schema defaults
 /// (400 residents, 26 weeks of burn-in, 26 weeks, seed 1, run 0). A kernel change that alters results
-/// changes it, so a posterior made on another model is refused.
+/// changes it, so a posterior made on another model is refused; a change of prices does not.
 std::string model_fingerprint();
 
 struct Ensemble {

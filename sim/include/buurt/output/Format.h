@@ -13,6 +13,11 @@ std::string format_outcome(Outcome o, double v, bool with_unit = false);
 std::string format_difference(Outcome o, double d);
 /// A relative change (0.12 -> "+12%"), signed.
 std::string format_relative(double r);
+/// An amount of money in euros rounded to three significant figures where large ("€1.23 M", "−€456 k",
+/// "€7,890"); `signed_` puts a + before positive amounts.
+std::string format_euros(double v, bool signed_ = false);
+/// A quantity rounded to three significant figures, without an exponent ("+12,600", "−3.42", "+0.273").
+std::string format_quantity(double v, bool signed_ = true);
 /// Whether a relative (percentage) change of this outcome is meaningful: its level is never negative and it is
 /// not money or a waiting time. Otherwise compare and report show differences in the outcome's unit.
 bool relative_change_meaningful(Outcome o);
