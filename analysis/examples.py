@@ -3,13 +3,15 @@
     /usr/bin/python3 -m analysis.examples --buurt build/release/buurt [--out docs]
 
 Comparison: baseline vs docs/example_facilitating.toml vs docs/example_community.toml, 8 paired
-replicates, full neighbourhood (6,500 residents), 260 weeks. Uses `buurt compare` when the binary
+replicates, full neighbourhood (6,500 residents), 520 weeks (the MKBA's 10-year horizon). Uses `buurt compare` when the binary
 has it, else runs `buurt run` per scenario and replicate and assembles the comparison layout.
 Sweep: docs/example_sweep.toml run by `buurt sweep` (a Saltelli design over three team and helping
 parameters, 256 base samples = 1,280 runs, 2,000 residents, 104 weeks); a binary without the sweep
 command gets the same design assembled from `buurt run`s.
 Writes example_report.html, example_sweep_report.html and img/report_page1.png,
-img/report_sweep_page1.png (headless Chromium, when installed).
+img/report_sweep_page1.png (headless Chromium, when installed). Each report carries the model's fingerprint
+(`buurt fingerprint`) in a <meta name="buurt-model-fingerprint"> tag and its provenance; the test
+`test_examples_are_current` fails when the examples were made on another model.
 """
 from __future__ import annotations
 
@@ -34,6 +36,30 @@ def screenshot(html: Path, png: Path, height: int = 2000) -> bool:
     subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", f"--screenshot={png}",
                     f"--window-size=1280,{height}", html.resolve().as_uri()], check=True, capture_output=True, timeout=180)
     return True
+
+
+FINGERPRINT_TAG = "buurt-model-fingerprint"
+
+
+def fingerprint(exe: str) -> str:
+    """The model's fingerprint: schema version and a digest of a short reference run (`buurt fingerprint`)."""
+    return subprocess.run([exe, "fingerprint"], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def stamp(html: Path, fp: str) -> None:
+    """Put the model's fingerprint into a report: a meta tag and a visible line at the end."""
+    text = html.read_text(encoding="utf-8")
+    text = text.replace("<head>", f'<head>\n<meta name="{FINGERPRINT_TAG}" content="{fp}">', 1)
+    text = text.replace("</body>", f'<p class="note">Example made on the model with fingerprint <code>{fp}</code> '
+                                    "by <code>/usr/bin/python3 -m analysis.examples</code>.</p>\n</body>", 1)
+    html.write_text(text, encoding="utf-8")
+
+
+def stamped_fingerprint(html: Path) -> str | None:
+    """The fingerprint a report was stamped with, or None."""
+    import re
+    m = re.search(rf'<meta name="{FINGERPRINT_TAG}" content="([^"]*)">', html.read_text(encoding="utf-8"))
+    return m.group(1) if m else None
 
 
 def build_compare(exe: str, tmp: Path, out: Path, replicates: int, weeks: int, residents: int, seed: int) -> Path:
@@ -67,7 +93,7 @@ def main(argv=None) -> int:
     p.add_argument("--buurt", default=str(REPO / "build" / "release" / "buurt"))
     p.add_argument("--out", default=str(REPO / "docs"))
     p.add_argument("--replicates", type=int, default=8)
-    p.add_argument("--weeks", type=int, default=260)
+    p.add_argument("--weeks", type=int, default=520)
     p.add_argument("--residents", type=int, default=6500)
     p.add_argument("--base-samples", type=int, default=256)
     a = p.parse_args(argv)
@@ -75,7 +101,9 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="buurt-examples-") as t:
         tmp = Path(t)
         cmp = build_compare(a.buurt, tmp, tmp / "example_compare.h5", a.replicates, a.weeks, a.residents, 20261123)
+        fp = fingerprint(a.buurt)
         html = Path(write_report(str(cmp), str(out / "example_report.html"), force=True))
+        stamp(html, fp)
         print("wrote", html)
         screenshot(html, out / "img" / "report_page1.png")
         sw = tmp / "example_sweep.h5"
@@ -88,6 +116,7 @@ def main(argv=None) -> int:
                                          seed=7, kind="saltelli", names=["team.mode", "team.fte_per_1000", "helping.share_willing"],
                                          lo=[0.0, 2.0, 0.3], hi=[1.0, 10.0, 0.6])
         html = Path(write_report(str(sw), str(out / "example_sweep_report.html"), force=True))
+        stamp(html, fp)
         print("wrote", html)
         screenshot(html, out / "img" / "report_sweep_page1.png")
     return 0

@@ -61,6 +61,25 @@ def fmt_value(v: float, spec="", signed: bool = False) -> str:
     return s
 
 
+def fmt_ci(d: float, lo: float, hi: float, spec="", sep: str = " to ") -> tuple[str, str, str]:
+    """A change and its interval rounded to what the interval supports: two significant figures of its
+    half-width set the decimals of all three ('−0.94 pt', '−1.01 pt', '−0.87 pt'). Money stays in euros."""
+    if _missing(lo) or _missing(hi) or _format_of(spec) == "eur":
+        return fmt_value(d, spec, True), fmt_value(lo, spec, True), fmt_value(hi, spec, True)
+    f, u = plots.display(spec)
+    half = abs(f * (hi - lo)) / 2
+    decimals = max(0, 1 - math.floor(math.log10(half))) if half > 0 else 0
+    decimals = min(decimals, 6)
+    suffix = " pt" if u.startswith("%") else ""
+
+    def one(x: float) -> str:
+        t = f"{f * x:+,.{decimals}f}"
+        if float(t.replace(",", "")) == 0:
+            t = t[1:]
+        return t.replace("-", MINUS, 1) + suffix
+    return one(d), one(lo), one(hi)
+
+
 def fmt_unit(spec) -> str:
     """The unit as shown next to a number: '% of residents', 'euro per week', 'scale 0–1'."""
     return plots.display(spec)[1]

@@ -110,10 +110,10 @@ def timeseries(weeks, data: dict[str, dict[str, tuple]], units: dict, band_label
     return fig
 
 
-def differences(rows: list[dict], ref: str, level: float = 0.95):
-    """Forest plot of relative paired differences (% of the reference mean) with intervals.
+def differences(rows: list[dict], ref: str, level: float = 0.95, unit: str = "percentage points"):
+    """Forest plot of paired differences with intervals, all in one unit (the shares, in percentage points).
 
-    rows: dicts with outcome, scenario, rel_mean, rel_lo, rel_hi.
+    rows: dicts with outcome, scenario, mean, lo, hi (in ``unit``).
     """
     outcomes = list(dict.fromkeys(r["outcome"] for r in rows))
     scen = list(dict.fromkeys(r["scenario"] for r in rows))
@@ -126,9 +126,9 @@ def differences(rows: list[dict], ref: str, level: float = 0.95):
             if r["scenario"] != s:
                 continue
             ys.append(outcomes.index(r["outcome"]) + off[j])
-            xs.append(100 * r["rel_mean"])
-            lo.append(100 * r["rel_lo"])
-            hi.append(100 * r["rel_hi"])
+            xs.append(r["mean"])
+            lo.append(r["lo"])
+            hi.append(r["hi"])
         xs, lo, hi = map(np.asarray, (xs, lo, hi))
         err = np.vstack([xs - lo, hi - xs])
         err = np.where(np.isfinite(err), err, 0)
@@ -138,7 +138,7 @@ def differences(rows: list[dict], ref: str, level: float = 0.95):
     labels = {r["outcome"]: r.get("label") or r["outcome"].replace("_", " ") for r in rows}
     ax.set_yticklabels([labels[o] for o in outcomes])
     ax.invert_yaxis()
-    ax.set_xlabel(f"difference from '{ref}' (% of its mean), {level:.0%} interval")
+    ax.set_xlabel(f"difference from '{ref}' ({unit}), {level:.0%} interval")
     ax.set_title(f"Paired differences from '{ref}' over the last year")
     if len(scen) > 1:
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.04), ncol=min(4, len(scen)))

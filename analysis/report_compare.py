@@ -9,7 +9,7 @@ import os
 import numpy as np
 
 from . import plots, stats
-from .formatting import fmt_rel, fmt_value, fmt_with_unit, img
+from .formatting import fmt_ci, fmt_value, fmt_with_unit, img
 from .headlines import headline_order, pick_outcomes
 from .mkba import euros, quantity, read_mkba, tornado_figure
 from .params import is_price, parameter_table, resolved_parameters
@@ -33,36 +33,58 @@ def _describe_change(meta: OutcomeMeta, ref_mean, mean, lo, hi, R) -> str:
         verb = "rises" if mean > ref_mean else "falls" if mean < ref_mean else "stays"
         return f"{name} {verb} from {fmt_with_unit(ref_mean, meta)} to {fmt_with_unit(mean, meta)}"
     d = mean - ref_mean
-    ci = f"95% interval {fmt_value(lo, meta, True)} to {fmt_value(hi, meta, True)}"
+    dm, dl, dh = fmt_ci(d, lo, hi, meta)
+    ci = f"95% interval {dl} to {dh}"
     if not _significant(lo, hi):
         return f"{name} shows no clear change ({fmt_value(ref_mean, meta)} vs {fmt_value(mean, meta)}; {ci})"
     verb = "rises" if d > 0 else "falls"
     v = verdict(meta, d)
-    return f"{name} {verb} from {fmt_with_unit(ref_mean, meta)} to {fmt_with_unit(mean, meta)} ({fmt_value(d, meta, True)}; {ci}" \
+    return f"{name} {verb} from {fmt_with_unit(ref_mean, meta)} to {fmt_with_unit(mean, meta)} ({dm}; {ci}" \
            + (f"; {v})" if v else ")")
 
 
 def _other_changes(cmp: CompareResult, summ: dict, s: int, headline: list[str]) -> str:
-    """Clear changes outside the headline: the three largest relative ones, then money (and waits) as differences."""
-    rel, absolute = [], []
+    """Clear changes outside the headline, as differences in each outcome's own unit (the three largest in pt for
+    shares, then up to three others)."""
+    shares, others = [], []
     for i, o in enumerate(cmp.outcomes):
         if o in headline or not _significant(summ["diff_lo"][s, i], summ["diff_hi"][s, i]):
             continue
         m = cmp.meta_of(o)
-        if not m.relative_change_meaningful:
-            absolute.append(f"{m.label} {fmt_with_unit(summ['diff_mean'][s, i], m, True)}")
-        elif math.isfinite(summ["rel_mean"][s, i]):
-            rel.append((abs(summ["rel_mean"][s, i]), f"{m.label} {fmt_rel(summ['rel_mean'][s, i])}"))
-    rel.sort(key=lambda t: t[0], reverse=True)
-    parts = []
-    if rel:
-        parts.append(", ".join(t for _, t in rel[:3]) + " (relative to the reference)")
-    if absolute:
-        parts.append(", ".join(absolute[:3]) + " (difference from the reference)")
+        text = f"{m.label} {fmt_ci(summ['diff_mean'][s, i], summ['diff_lo'][s, i], summ['diff_hi'][s, i], m)[0]}"
+        (shares if m.format == "pct" else others).append((abs(summ["diff_mean"][s, i]), text))
+    shares.sort(key=lambda t: t[0], reverse=True)
+    parts = [t for _, t in shares[:3]] + [t for _, t in others[:3]]
     return " Other clear changes: " + "; ".join(parts) + "." if parts else ""
 
 
-def scenario_paragraphs(cmp: CompareResult, summ: dict, headline: list[str]) -> list[dict]:
+def _unclear(cmp: CompareResult, summ: dict, s: int, headline: list[str]) -> str:
+    """The headline outcomes that showed no clear change, named rather than dropped."""
+    k = {o: i for i, o in enumerate(cmp.outcomes)}
+    names = [cmp.meta_of(o).label for o in headline if not _significant(summ["diff_lo"][s, k[o]], summ["diff_hi"][s, k[o]])]
+    return f" No clear change in: {', '.join(names)}." if names else ""
+
+
+def policy_summary(p: dict) -> str:
+    """What is in force in a scenario, read from its resolved keys (not from its description)."""
+    if not p:
+        return ""
+    parts = []
+    if p.get("team.enabled", True) and float(p.get("team.fte_per_1000", 0)) > 0:
+        fte = float(p["team.fte_per_1000"]) * float(p.get("population.residents", 0)) / 1000
+        mode = float(p.get("team.mode", 0))
+        style = "mostly directive" if mode < 0.45 else "mostly facilitating" if mode > 0.55 else "between directive and facilitating"
+        parts.append(f"a social team of {fte:.1f} FTE ({style}, team.mode {mode:g})")
+    else:
+        parts.append("no social team")
+    cm, n = int(p.get("community.managers", 0)), int(p.get("initiatives.count", 0))
+    parts.append(f"{cm} community manager{'s' if cm != 1 else ''}" if cm else "no community managers")
+    parts.append(f"{n} citizen initiative{'s' if n != 1 else ''}" if n else "no citizen initiatives")
+    parts.append(f"{100 * float(p.get('volunteers.share', 0)):g}% of adults as volunteers")
+    return "In force: " + ", ".join(parts) + ". "
+
+
+def scenario_paragraphs(cmp: CompareResult, summ: dict, headline: list[str], resolved: list[dict] | None = None) -> list[dict]:
     """One plain-language paragraph per scenario (the first is the reference)."""
     S, R = len(cmp.scenario_names), cmp.replicates
     k = {o: i for i, o in enumerate(cmp.outcomes)}
@@ -75,13 +97,14 @@ def scenario_paragraphs(cmp: CompareResult, summ: dict, headline: list[str]) -> 
     first = cmp.scenario_meta(0).get("scenario_description", "")
     role = "This is the reference. " if S > 1 else ""
     out.append({"name": ref, "reference": True,
-                "text": f"{first + '. ' if first else ''}{role}{basis[0].upper() + basis[1:]}: {levels}."})
+                "text": f"{first + '. ' if first else ''}{policy_summary(resolved[0]) if resolved else ''}{role}"
+                        f"{basis[0].upper() + basis[1:]}: {levels}."})
     for s in range(1, S):
         desc = cmp.scenario_meta(s).get("scenario_description", "")
         parts = [_describe_change(cmp.meta_of(o), summ["mean"][0, k[o]], summ["mean"][s, k[o]],
                                   summ["diff_lo"][s, k[o]], summ["diff_hi"][s, k[o]], R) for o in headline]
-        more = _other_changes(cmp, summ, s, headline) if R >= 2 else ""
-        lead = f"{desc}. " if desc else ""
+        more = (_other_changes(cmp, summ, s, headline) + _unclear(cmp, summ, s, headline)) if R >= 2 else ""
+        lead = (f"{desc}. " if desc else "") + (policy_summary(resolved[s]) if resolved else "")
         text = f"{lead}Compared with '{ref}', {basis}: " + "; ".join(parts) + "." + more
         out.append({"name": cmp.scenario_names[s], "reference": False, "text": text})
     return out
@@ -113,7 +136,9 @@ def _diff_rows(cmp: CompareResult, summ: dict) -> list[dict]:
                "means": [summ["mean"][s, i] for s in range(S)], "diffs": []}
         for s in range(1, S):
             sig = _significant(summ["diff_lo"][s, i], summ["diff_hi"][s, i])
+            shown = fmt_ci(summ["diff_mean"][s, i], summ["diff_lo"][s, i], summ["diff_hi"][s, i], m)
             row["diffs"].append({"scenario": cmp.scenario_names[s], "mean": summ["diff_mean"][s, i], "lo": summ["diff_lo"][s, i],
+                                 "shown": shown,
                                  "hi": summ["diff_hi"][s, i],
                                  "rel": summ["rel_mean"][s, i] if m.relative_change_meaningful else float("nan"),
                                  "significant": sig, "verdict": verdict(m, summ["diff_mean"][s, i]) if sig else ""})
@@ -122,16 +147,16 @@ def _diff_rows(cmp: CompareResult, summ: dict) -> list[dict]:
 
 
 def _forest(cmp: CompareResult, summ: dict, varying: dict, heads: list[str]) -> list[dict]:
-    """Relative differences for the forest plot; outcomes without a meaningful relative change (money) are left out."""
+    """Differences of the shares in percentage points for the forest plot (one unit on one axis)."""
     K = {o: i for i, o in enumerate(cmp.outcomes)}
     rows = []
-    eligible = [o for o in cmp.outcomes if cmp.meta_of(o).relative_change_meaningful]
+    eligible = [o for o in cmp.outcomes if cmp.meta_of(o).format == "pct"]
     for o in pick_outcomes(eligible, 12, varying, heads):
         i = K[o]
         for s in range(1, len(cmp.scenario_names)):
-            if all(math.isfinite(summ[k][s, i]) for k in ("rel_mean", "rel_lo", "rel_hi")):
+            if all(math.isfinite(summ[k][s, i]) for k in ("diff_mean", "diff_lo", "diff_hi")):
                 rows.append({"outcome": o, "label": cmp.meta_of(o).label, "scenario": cmp.scenario_names[s],
-                             "rel_mean": summ["rel_mean"][s, i], "rel_lo": summ["rel_lo"][s, i], "rel_hi": summ["rel_hi"][s, i]})
+                             "mean": 100 * summ["diff_mean"][s, i], "lo": 100 * summ["diff_lo"][s, i], "hi": 100 * summ["diff_hi"][s, i]})
     return rows
 
 
@@ -150,13 +175,26 @@ def _cost_rows(cmp: CompareResult, summ: dict) -> list[dict]:
     return rows
 
 
+GROUP_LABELS = {("income", "benefits"): "households on benefits", ("income", "low"): "low-income households",
+                ("income", "middle"): "middle-income households", ("household", "single"): "living alone",
+                ("household", "couple"): "couples", ("household", "family"): "families with children",
+                ("household", "elderly"): "older households (65+)"}
+
+
+def group_label(dimension: str, group: str) -> str:
+    """A plain label for a group of residents: 'living alone', '0–2 ties at the start'."""
+    if dimension == "start_ties":
+        return f"{group.replace('-', '–')} ties at the start"
+    return GROUP_LABELS.get((dimension, group), f"{dimension.replace('_', ' ')}: {group}")
+
+
 def _groups(cmp: CompareResult, heads: list[str]) -> tuple[list[dict], list[str]]:
     """Who is left behind: one table per measure and up to two figures (last week, mean over replicates)."""
     bg = cmp.by_group()
     tables, figs = [], []
     if not len(bg):
         return tables, figs
-    bg["label"] = bg["dimension"] + ": " + bg["group"]
+    bg["label"] = [group_label(d, g) for d, g in zip(bg["dimension"], bg["group"])]
     measures = list(dict.fromkeys(bg["measure"]))
     measures = [m for m in heads if m in measures] + [m for m in measures if m not in heads]
     meta = {m: cmp.group_meta(m) for m in measures}
@@ -164,9 +202,17 @@ def _groups(cmp: CompareResult, heads: list[str]) -> tuple[list[dict], list[str]
         t = bg[bg["measure"] == m].pivot_table(index="label", columns="scenario", values="value", aggfunc="mean", sort=False)
         t = t[cmp.scenario_names]
         res_n = bg[bg["measure"] == m].groupby("label", sort=False)["residents"].mean()
-        tables.append({"measure": m, "label": meta[m].label, "meta": meta[m], "unit": meta[m].unit,
-                       "rows": [{"group": g, "residents": res_n[g], "values": [t.loc[g, s] for s in cmp.scenario_names]}
-                                for g in t.index]})
+        # Paired over replicates: each scenario's difference from the reference within the group, with its interval.
+        sub = bg[bg["measure"] == m]
+        by_rep = sub.pivot_table(index=["label", "replicate"], columns="scenario", values="value", aggfunc="mean", sort=False)
+        rows = []
+        for g in t.index:
+            v = np.array([[by_rep.loc[(g, r), sc] for r in by_rep.loc[g].index] for sc in cmp.scenario_names])[:, :, None]
+            d = stats.paired_differences(v)
+            rows.append({"group": g, "residents": res_n[g], "values": [t.loc[g, sc] for sc in cmp.scenario_names],
+                         "diffs": [fmt_ci(d["diff_mean"][k, 0], d["diff_lo"][k, 0], d["diff_hi"][k, 0], meta[m])
+                                   for k in range(1, len(cmp.scenario_names))]})
+        tables.append({"measure": m, "label": meta[m].label, "meta": meta[m], "unit": meta[m].unit, "rows": rows})
     for m in [x for x in heads if x in measures][:2] or measures[:1]:
         t = bg[bg["measure"] == m].pivot_table(index="label", columns="scenario", values="value", aggfunc="mean", sort=False)
         figs.append(img(plots.by_group(t[cmp.scenario_names], m, meta[m], cmp.scenario_names)))
@@ -270,7 +316,7 @@ def comparison_context(res, source_name: str = "", outcomes: list[str] | None = 
             "residents": resolved[0].get("population.residents", ""), "schema_origin": schema.attrs.get("origin", ""),
             "generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
     return {"title": "Scenario comparison" if S > 1 else f"Run report: {cmp.scenario_names[0]}",
-            "scenarios": cmp.scenario_names, "S": S, "R": R, "paragraphs": scenario_paragraphs(cmp, summ, headline),
+            "scenarios": cmp.scenario_names, "S": S, "R": R, "paragraphs": scenario_paragraphs(cmp, summ, headline, resolved),
             "figs": figs, "band_label": band_label, "diff_rows": diff_rows, "cost_rows": _cost_rows(cmp, summ),
             "price_rows": price_rows, "mkba": mkba_ctx, "group_tables": group_tables, "group_figs": group_figs,
             "scenario_texts": _scenario_texts(cmp, resolved), "prov": prov, "stored_check": stored_check,

@@ -12,7 +12,7 @@ import pytest
 
 import analysis
 from analysis import report, stats
-from analysis.report import fmt_value
+from analysis.formatting import fmt_ci
 
 PNG_RE = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
@@ -39,9 +39,12 @@ def test_comparison_report(compare_file, tmp_path):
     # The numbers in the report are the paired differences of the file's last-year means.
     d = stats.paired_differences(res.array("last_year_mean"))
     k = res.outcomes.index("unmet_need_share")
-    unit = res.units["unmet_need_share"]
-    cell = f'{fmt_value(d["diff_mean"][1, k], unit, True)} [{fmt_value(d["diff_lo"][1, k], unit, True)}, {fmt_value(d["diff_hi"][1, k], unit, True)}]'
-    assert cell in html
+    mid, lo, hi = fmt_ci(d["diff_mean"][1, k], d["diff_lo"][1, k], d["diff_hi"][1, k], res.meta_of("unmet_need_share"))
+    assert f"{mid} [{lo}, {hi}]" in html
+    # Rounded to what the interval supports: two significant figures of its half-width.
+    half = 100 * (d["diff_hi"][1, k] - d["diff_lo"][1, k]) / 2
+    decimals = len(mid.split(" ")[0].split(".")[1]) if "." in mid else 0
+    assert decimals == max(0, 1 - int(np.floor(np.log10(half))))
     assert "The summary stored in the file agrees with this recomputation" in html
     # Provenance: seeds and version of the file.
     for seed in res.seeds:
@@ -225,3 +228,14 @@ def test_comparison_report_chosen_outcomes(compare_file):
         assert res.meta_of(o).label in summary
     with pytest.raises(ValueError, match="unknown outcome"):
         report.render(str(compare_file), outcomes=["no_such_outcome"])
+
+
+def test_examples_are_current(buurt):
+    """The example reports in docs/ were made on this model (regenerate: /usr/bin/python3 -m analysis.examples)."""
+    from pathlib import Path
+
+    from analysis.examples import fingerprint, stamped_fingerprint
+    docs = Path(analysis.__path__[0]).parent / "docs"
+    now = fingerprint(buurt)
+    for name in ("example_report.html", "example_sweep_report.html"):
+        assert stamped_fingerprint(docs / name) == now, f"docs/{name} is stale: regenerate with /usr/bin/python3 -m analysis.examples"

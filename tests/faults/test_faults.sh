@@ -25,9 +25,9 @@ no_temp() { ! ls -a "$1" | grep -q 'tmp'; }
 check "earlier result written" $?
 sum=$(md5 "$T/earlier.h5")
 
-# ---- 1. Disk full: a 256 KiB tmpfs (root only) --------------------------------------------------
+# ---- 1. Disk full: a 512 KiB tmpfs (root only): room for the earlier result (~260 KiB), not for the new one (~1.3 MiB) --
 mkdir -p "$T/small"
-if mount -t tmpfs -o size=256k tmpfs "$T/small" 2>/dev/null; then
+if mount -t tmpfs -o size=512k tmpfs "$T/small" 2>/dev/null; then
   MNT+=("$T/small")
   cp "$T/earlier.h5" "$T/small/result.h5"
   "$BUURT" run "$BASE" --set population.residents=3000 --weeks 8 --set run.burn_in=0 --set run.snapshot_every=1 \
