@@ -15,7 +15,7 @@ EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_OUTPUT = 0, 1, 2, 3
 def _cmd_report(a) -> int:
     from .report import write_report
     outcomes = [o.strip() for o in a.outcomes.split(",") if o.strip()] if a.outcomes else None
-    out = write_report(a.file, a.out, force=a.force, outcomes=outcomes, n_boot=a.bootstrap)
+    out = write_report(a.file, a.out, force=a.force, outcomes=outcomes, n_boot=a.bootstrap, lang=a.lang, pdf=a.pdf)
     print(f"wrote {out}")
     return EXIT_OK
 
@@ -82,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--force", action="store_true", help="replace an existing report")
     r.add_argument("--outcomes", help="comma-separated outcomes to summarise and draw (default: chosen automatically)")
     r.add_argument("--bootstrap", type=int, default=500, help="bootstrap resamples for index intervals (default 500)")
+    r.add_argument("--lang", choices=["en", "nl"], default="en", help="language of a comparison's decision page (default en)")
+    r.add_argument("--pdf", action="store_true", help="also write the report as PDF (FILE.pdf, rendered by weasyprint)")
     r.set_defaults(fn=_cmd_report)
     t = sub.add_parser("tables", help="write the tidy tables of a result file as CSV")
     t.add_argument("file")

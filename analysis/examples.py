@@ -30,11 +30,30 @@ REPO = Path(__file__).resolve().parent.parent
 def screenshot(html: Path, png: Path, height: int = 2000) -> bool:
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
     if exe is None:
-        print("chromium not installed: no PNG of the first page")
-        return False
+        return first_page_png(html, png)
     png.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", f"--screenshot={png}",
                     f"--window-size=1280,{height}", html.resolve().as_uri()], check=True, capture_output=True, timeout=180)
+    return True
+
+
+def first_page_png(html: Path, png: Path) -> bool:
+    """The first page of the report as PNG without a browser: weasyprint renders the PDF, pdftoppm the page."""
+    if shutil.which("pdftoppm") is None:
+        print("neither chromium nor pdftoppm installed: no PNG of the first page")
+        return False
+    try:
+        import weasyprint
+    except ImportError:
+        print("weasyprint not installed: no PNG of the first page")
+        return False
+    png.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as t:
+        pdf = Path(t) / "page.pdf"
+        weasyprint.HTML(filename=str(html)).write_pdf(str(pdf))
+        subprocess.run(["pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(png.with_suffix(""))],
+                       check=True, capture_output=True, timeout=180)
+    print("wrote", png)
     return True
 
 

@@ -28,7 +28,7 @@ class ReportError(Exception):
 
 # ---------------------------------------------------------------- entry points
 
-def render(path: str, outcomes: list[str] | None = None, n_boot: int = 500) -> str:
+def render(path: str, outcomes: list[str] | None = None, n_boot: int = 500, lang: str = "en") -> str:
     """The report for any result file, as an HTML string."""
     import h5py
     try:
@@ -44,25 +44,38 @@ def render(path: str, outcomes: list[str] | None = None, n_boot: int = 500) -> s
     name = os.path.basename(path)
     if isinstance(res, SweepResult):
         return env.get_template("sweep.html").render(**sweep_context(res, outcomes, n_boot=n_boot, source_name=name))
-    return env.get_template("compare.html").render(**comparison_context(res, source_name=name, outcomes=outcomes))
+    return env.get_template("compare.html").render(**comparison_context(res, source_name=name, outcomes=outcomes, lang=lang))
 
 
 def write_report(path: str, out: str | None = None, force: bool = False, outcomes: list[str] | None = None,
-                 n_boot: int = 500) -> str:
+                 n_boot: int = 500, lang: str = "en", pdf: bool = False) -> str:
     """Render the report for ``path`` and write it atomically to ``out`` (default: FILE.html).
 
-    An existing report is never replaced without ``force``.
+    An existing report is never replaced without ``force``. With ``pdf`` the same document is also written
+    as FILE.pdf (Debian's weasyprint renders the HTML).
     """
+    pdf_out = str(Path(out or str(Path(path).with_suffix(".html"))).with_suffix(".pdf")) if pdf else None
+    if pdf:
+        try:
+            import weasyprint  # noqa: F401
+        except ImportError as e:
+            raise ReportError("--pdf needs weasyprint (Debian package weasyprint; scripts/setup.sh installs it)") from e
+        if os.path.exists(pdf_out) and not force:
+            raise ReportError(f"'{pdf_out}' already exists; choose another -o or pass --force to replace it")
     out = out or str(Path(path).with_suffix(".html"))
     if os.path.exists(out) and not force:
         raise ReportError(f"'{out}' already exists; choose another -o or pass --force to replace it")
     d = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(d):
         raise ReportError(f"output directory '{d}' does not exist")
-    text = render(path, outcomes=outcomes, n_boot=n_boot)
+    text = render(path, outcomes=outcomes, n_boot=n_boot, lang=lang)
     with replaced_atomically(out) as tmp:
         with open(tmp, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+    if pdf:
+        import weasyprint
+        with replaced_atomically(pdf_out) as tmp:
+            weasyprint.HTML(string=text, base_url=os.path.dirname(os.path.abspath(out))).write_pdf(tmp)
     return out

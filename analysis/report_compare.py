@@ -10,6 +10,7 @@ import numpy as np
 
 from . import plots, stats
 from .formatting import fmt_ci, fmt_value, fmt_with_unit, img
+from .decision import decision_page
 from .headlines import headline_order, pick_outcomes
 from .mkba import euros, quantity, read_mkba, tornado_figure
 from .params import is_price, parameter_table, resolved_parameters
@@ -211,7 +212,8 @@ def _groups(cmp: CompareResult, heads: list[str]) -> tuple[list[dict], list[str]
             d = stats.paired_differences(v)
             rows.append({"group": g, "residents": res_n[g], "values": [t.loc[g, sc] for sc in cmp.scenario_names],
                          "diffs": [fmt_ci(d["diff_mean"][k, 0], d["diff_lo"][k, 0], d["diff_hi"][k, 0], meta[m])
-                                   for k in range(1, len(cmp.scenario_names))]})
+                                   for k in range(1, len(cmp.scenario_names))],
+                         "dnum": [float(d["diff_mean"][k, 0]) for k in range(1, len(cmp.scenario_names))]})
         tables.append({"measure": m, "label": meta[m].label, "meta": meta[m], "unit": meta[m].unit, "rows": rows})
     for m in [x for x in heads if x in measures][:2] or measures[:1]:
         t = bg[bg["measure"] == m].pivot_table(index="label", columns="scenario", values="value", aggfunc="mean", sort=False)
@@ -237,7 +239,7 @@ def _scenario_texts(cmp: CompareResult, resolved: list[dict]) -> list[dict]:
     return out
 
 
-def comparison_context(res, source_name: str = "", outcomes: list[str] | None = None) -> dict:
+def comparison_context(res, source_name: str = "", outcomes: list[str] | None = None, lang: str = "en") -> dict:
     """Everything compare.html shows for a run or comparison file."""
     cmp = as_comparison(res)
     S, R = len(cmp.scenario_names), cmp.replicates
@@ -315,9 +317,13 @@ def comparison_context(res, source_name: str = "", outcomes: list[str] | None = 
             "seeds": _seeds_text(cmp), "replicates": R, "weeks": cmp.weeks,
             "residents": resolved[0].get("population.residents", ""), "schema_origin": schema.attrs.get("origin", ""),
             "generated": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
-    return {"title": "Scenario comparison" if S > 1 else f"Run report: {cmp.scenario_names[0]}",
+    ctx = {"title": "Scenario comparison" if S > 1 else f"Run report: {cmp.scenario_names[0]}",
             "scenarios": cmp.scenario_names, "S": S, "R": R, "paragraphs": scenario_paragraphs(cmp, summ, headline, resolved),
             "figs": figs, "band_label": band_label, "diff_rows": diff_rows, "cost_rows": _cost_rows(cmp, summ),
             "price_rows": price_rows, "mkba": mkba_ctx, "group_tables": group_tables, "group_figs": group_figs,
             "scenario_texts": _scenario_texts(cmp, resolved), "prov": prov, "stored_check": stored_check,
-            "headline": headline, "ref": cmp.scenario_names[0]}
+            "headline": headline, "ref": cmp.scenario_names[0],
+            "assumed_prices": {p["name"]: str(p["source"]).startswith("assumption") for p in price_rows}}
+    ctx["decision"] = decision_page(ctx, cmp, lang)
+    ctx["lang"] = lang
+    return ctx

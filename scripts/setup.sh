@@ -11,7 +11,8 @@ core=(build-essential cmake ninja-build pkg-config git
       libsfml-dev libimgui-dev libgl-dev ffmpeg fonts-dejavu-core
       libopenmpi-dev openmpi-bin
       python3 python3-h5py python3-numpy python3-pandas python3-scipy
-      python3-matplotlib python3-statsmodels python3-jinja2 python3-sklearn)
+      python3-matplotlib python3-statsmodels python3-jinja2 python3-sklearn
+      weasyprint poppler-utils)
 test=(libgtest-dev googletest libbenchmark-dev python3-pytest xvfb xauth
       clang libclang-rt-14-dev clang-format-14 binutils
       slurm-wlm munge)

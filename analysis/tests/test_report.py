@@ -57,13 +57,41 @@ def test_comparison_report(compare_file, tmp_path):
     assert "Compared with &#39;baseline&#39;" in html
 
 
-def test_mkba_section_matches_the_file(buurt, tmp_path):
-    """The MKBA table shows the stored NPV with its interval; the tornado is ordered widest first."""
-    from analysis.mkba import euros, read_mkba, tornado_rows
-    compare_file = tmp_path / "mkba.h5"
+@pytest.fixture(scope="module")
+def policy_compare(buurt, tmp_path_factory):
+    """A real comparison of two policy scenarios (a common start, so it has an MKBA)."""
+    out = tmp_path_factory.mktemp("policy") / "mkba.h5"
     src = analysis.__path__[0] + "/../scenarios/"
     subprocess.run([buurt, "compare", src + "baseline.toml", src + "community_managers.toml", "-r", "3", "--weeks", "60",
-                    "--set", "population.residents=800", "--out", str(compare_file), "-q"], check=True, capture_output=True)
+                    "--set", "population.residents=800", "--out", str(out), "-q"], check=True, capture_output=True)
+    return out
+
+
+def test_decision_page_in_both_languages_and_as_pdf(policy_compare, tmp_path):
+    """The report opens with a decision page, in English or Dutch, naming the reference; --pdf renders the same."""
+    from analysis.mkba import euros, read_mkba
+    m = read_mkba(str(policy_compare))
+    en = report.render(str(policy_compare), lang="en")
+    nl = report.render(str(policy_compare), lang="nl")
+    for html, words in ((en, ("Decision page", "What was compared", "What the model cannot say", "The reference is baseline.")),
+                        (nl, ("Beslispagina", "Wat is vergeleken", "Wat het model niet kan zeggen", "De referentie is baseline."))):
+        for w in words:
+            assert w in html, w
+        assert html.index('class="decision"') < html.index('id="summary"')   # the first page, before the detail
+        assert euros(m["npv"][1]) in html
+    assert "The horizon (1.15 years) is shorter than the 10 years" in en     # 60 weeks
+    assert "chance only" in en and "toeval" in nl                            # no ensemble: noise only
+    out = report.write_report(str(policy_compare), str(tmp_path / "d.html"), lang="nl", pdf=True)
+    pdf = (tmp_path / "d.pdf").read_bytes()
+    assert out.endswith("d.html") and pdf[:5] == b"%PDF-" and len(pdf) > 20000
+    with pytest.raises(ValueError, match="unknown language"):
+        report.render(str(policy_compare), lang="fr")
+
+
+def test_mkba_section_matches_the_file(policy_compare, tmp_path):
+    """The MKBA table shows the stored NPV with its interval; the tornado is ordered widest first."""
+    from analysis.mkba import euros, read_mkba, tornado_rows
+    compare_file = policy_compare
     m = read_mkba(str(compare_file))
     assert m is not None and m["npv"][0] == 0.0
     html = open(report.write_report(str(compare_file), str(tmp_path / "m.html")), encoding="utf-8").read()

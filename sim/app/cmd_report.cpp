@@ -17,7 +17,8 @@ namespace fs = std::filesystem;
 struct ReportArgs {
   std::string file, out, outcomes;
   int bootstrap = 500;
-  bool force = false;
+  std::string lang = "en";
+  bool force = false, pdf = false;
 };
 
 int run_report(const ReportArgs& a) {
@@ -27,6 +28,9 @@ int run_report(const ReportArgs& a) {
   check_output_path(out, a.force);  // never replace an existing report without --force
   std::vector<std::string> args{"report", a.file, "-o", out, "--bootstrap", std::to_string(a.bootstrap)};
   if (a.force) args.emplace_back("--force");
+  args.emplace_back("--lang");
+  args.push_back(a.lang);
+  if (a.pdf) args.emplace_back("--pdf");
   if (!a.outcomes.empty()) {
     args.emplace_back("--outcomes");
     args.push_back(a.outcomes);
@@ -41,6 +45,8 @@ const Registrar registrar{CommandDef{[](CLI::App& app) -> std::function<int()> {
   c->add_option("--out,-o", a->out, "Report file (default: FILE with .html)");
   c->add_flag("--force", a->force, "Replace an existing report");
   c->add_option("--outcomes", a->outcomes, "Comma-separated outcomes to summarise and draw (default: automatic)");
+  c->add_option("--lang", a->lang, "Language of a comparison's decision page: en or nl (default en)")->check(CLI::IsMember({"en", "nl"}));
+  c->add_flag("--pdf", a->pdf, "Also write the report as PDF next to it (FILE.pdf; needs Debian's weasyprint)");
   c->add_option("--bootstrap", a->bootstrap, "Bootstrap resamples for sensitivity-index intervals")->check(CLI::Range(10, 100000));
   return [c, a] { return c->parsed() ? run_report(*a) : -1; };
 }}};

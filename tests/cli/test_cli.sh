@@ -102,6 +102,10 @@ for bad in costs.secondline_hour=-1 mkba.discount_rate=0.5 mkba.debt_case_low=99
   [ $rc -eq 2 ] && grep -q "${bad%%=*}" "$T/err.txt"; check "compare --set $bad: exit 2 naming the key (got $rc)" $?
 done
 [ ! -e "$T/bad_mkba.h5" ]; check "no file after bad MKBA input" $?
+"$BUURT" report "$T/cmp.h5" --lang fr --out "$T/cmp_fr.html" > /dev/null 2> "$T/err.txt"
+[ $? -eq 2 ] && [ ! -e "$T/cmp_fr.html" ]; check "report --lang fr: exit 2, nothing written" $?
+"$BUURT" report "$T/cmp.h5" --lang nl --out "$T/cmp_nl.html" > /dev/null 2>&1 && grep -q "Beslispagina" "$T/cmp_nl.html"
+check "report --lang nl opens with the Dutch decision page" $?
 
 # A common start: scenarios that differ in a non-policy key are refused, naming the key; nothing is written.
 "$BUURT" compare "$B" "$SRC/scenarios/vulnerable_wijk.toml" -r 2 --weeks 4 --set population.residents=400 --out "$T/two_wijken.h5" > /dev/null 2> "$T/err.txt"
