@@ -237,8 +237,8 @@ def sobol_bars(df, outcome: str):
     ax.invert_yaxis()
     ax.axvline(0, color="#555555", linewidth=1)
     ax.set_xlabel("Sobol index (share of output variance), 95% bootstrap interval")
-    ax.set_title(f"Sensitivity of {outcome.replace('_', ' ')}")
-    ax.legend(loc="lower right")
+    ax.set_title(f"Sensitivity of {outcome.replace('_', ' ')}", pad=34)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)   # above the axes, never over a bar
     fig.tight_layout()
     return fig
 

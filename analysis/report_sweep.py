@@ -13,6 +13,19 @@ from .params import parameter_table
 from .results import SweepResult
 
 MATTER_THRESHOLD = 0.05     # total-order index or squared standardized coefficient
+WIDE_INTERVAL = 0.25        # a Sobol index whose 95% interval is wider than this is too uncertain to be a finding
+
+
+def sobol_flag(r: dict) -> str:
+    """Why a Sobol row is not a finding (too few samples), or '' when it can be read."""
+    why = []
+    if r["S1"] > r["ST"] + 0.02:
+        why.append("S1 > ST")
+    if r["S1"] < -0.02:
+        why.append("negative S1")
+    if max(r["S1_hi"] - r["S1_lo"], r["ST_hi"] - r["ST_lo"]) > WIDE_INTERVAL:
+        why.append(f"interval wider than {WIDE_INTERVAL}")
+    return ", ".join(why)
 MORRIS_THRESHOLD = 0.10     # mu* relative to the largest mu* for that outcome
 
 
@@ -48,7 +61,9 @@ def _matrix_row(method, index_df, linear_fit, names: list[str]) -> list[dict]:
         df = index_df.set_index("parameter")
         for n in names:
             v = df.loc[n, "ST"]
-            cells.append({"value": v, "matters": bool(v >= MATTER_THRESHOLD and df.loc[n, "ST_lo"] > 0), "text": f"{v:.2f}"})
+            flag = sobol_flag(df.loc[n].to_dict())
+            cells.append({"value": v, "matters": bool(v >= MATTER_THRESHOLD and df.loc[n, "ST_lo"] > 0 and not flag),
+                          "text": f"{v:.2f}" + (" (?)" if flag else "")})
     elif method == "morris":
         df = index_df.set_index("parameter")
         top = df["mu_star"].max()
@@ -157,12 +172,23 @@ def sweep_context(sw: SweepResult, outcomes: list[str] | None = None, n_boot: in
         if o in indices:
             df = indices[o]
             sums = {"S1": float(df["S1"].sum()), "ST": float(df["ST"].sum())} if method == "sobol" else None
-            index_tables.append({"outcome": o, "label": meta[o].label, "rows": df.to_dict("records"), "sums": sums})
+            rows = df.to_dict("records")
+            if method == "sobol":
+                for r in rows:
+                    r["flag"] = sobol_flag(r)
+            index_tables.append({"outcome": o, "label": meta[o].label, "rows": rows, "sums": sums})
     fit_rows = [{"outcome": o, "label": meta[o].label, "r2": fits[o].r2, "r2_adj": fits[o].r2_adj, "q2": fits[o].q2, "n": fits[o].n,
                  "terms": len(fits[o].terms), "interactions": any("×" in t for t in fits[o].terms), "noise": noise[o]}
                 for o in analysed]
-    coef_tables = [{"outcome": o, "label": meta[o].label, "unit": meta[o].unit, "meta": meta[o],
-                    "rows": fits[o].coefs.to_dict("records")} for o in focus if o in fits]
+    coef_tables = []
+    for o in focus:
+        if o not in fits:
+            continue
+        # Coefficients in the outcome's display unit (a share's in percentage points), per standard deviation.
+        f, u = plots.display(meta[o])
+        unit = "percentage points" if u.startswith("%") else (u or "outcome units")
+        rows = [dict(r, coef=f * r["coef"], lo=f * r["lo"], hi=f * r["hi"]) for r in fits[o].coefs.to_dict("records")]
+        coef_tables.append({"outcome": o, "label": meta[o].label, "unit": unit, "meta": meta[o], "rows": rows})
     prov = {"file": source_name or os.path.basename(sw.path), "kind": "sweep", "design_kind": sw.design_kind,
             "points": sw.n_points, "runs": len(sw.run_index), "replicates": sw.replicates, "seed": sw.seed,
             "program_version": sw.meta.get("program_version", sw.sweep_meta.get("program_version", "")),

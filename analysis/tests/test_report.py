@@ -267,3 +267,13 @@ def test_examples_are_current(buurt):
     now = fingerprint(buurt)
     for name in ("example_report.html", "example_sweep_report.html"):
         assert stamped_fingerprint(docs / name) == now, f"docs/{name} is stale: regenerate with /usr/bin/python3 -m analysis.examples"
+
+
+def test_unreliable_sobol_indices_are_flagged_not_findings():
+    """S1 > ST, a negative S1 or a wide bootstrap interval marks an index as not a finding; a clean one passes."""
+    from analysis.report_sweep import sobol_flag
+    ok = {"S1": 0.30, "S1_lo": 0.25, "S1_hi": 0.35, "ST": 0.40, "ST_lo": 0.35, "ST_hi": 0.45}
+    assert sobol_flag(ok) == ""
+    assert "S1 > ST" in sobol_flag(dict(ok, S1=0.5, S1_lo=0.45, S1_hi=0.55))
+    assert "negative S1" in sobol_flag(dict(ok, S1=-0.1, S1_lo=-0.15, S1_hi=-0.05))
+    assert "interval wider" in sobol_flag(dict(ok, ST_lo=0.05, ST_hi=0.75))
