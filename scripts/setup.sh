@@ -24,12 +24,28 @@ case "$profile" in
   *) echo "usage: $0 [core|test|all]" >&2; exit 2 ;;
 esac
 
+# `import analysis` from any folder with Debian's Python: a .pth file naming this checkout (docs/analysis.md).
+root=$(cd "$(dirname "$0")/.." && pwd)
+install_analysis_path() {
+  [ -x /usr/bin/python3 ] || return 0
+  local site
+  site=$(/usr/bin/python3 -c "import site; print(site.getsitepackages()[0])" 2>/dev/null) || return 0
+  local pth="$site/buurtkracht.pth"
+  [ -f "$pth" ] && [ "$(cat "$pth")" = "$root" ] && return 0
+  if [ "$(id -u)" -eq 0 ]; then mkdir -p "$site" && echo "$root" > "$pth"
+  elif command -v sudo > /dev/null; then sudo mkdir -p "$site" && echo "$root" | sudo tee "$pth" > /dev/null
+  else echo "setup: cannot write $pth (not root): use PYTHONPATH=$root" >&2; return 0
+  fi
+  echo "setup: /usr/bin/python3 finds the analysis package of $root ($pth)"
+}
+
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#want[@]} packages present"
+  install_analysis_path
   exit 0
 fi
 echo "setup: installing ${#missing[@]} missing packages: ${missing[*]}"
@@ -38,3 +54,4 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_analysis_path

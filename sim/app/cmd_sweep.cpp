@@ -91,6 +91,12 @@ std::optional<PartialFile> open_working_file(const SweepArgs& a, const Plan& pla
   if (fs::exists(partial, ec)) {
     if (a.resume) return PartialFile::open(partial, plan);
     if (!a.force) throw OutputError(fmt::format("an unfinished sweep is in '{}'; pass --resume to continue it or --force to start over", partial.string()));
+  } else if (a.resume) {
+    throw UsageError(
+        fmt::format("--resume: there is no working file '{}' (nor a finished '{}') for this --out, so nothing to continue; "
+                    "give the --out of the interrupted sweep (`buurt sweep --status FILE` prints its full command), "
+                    "or start it anew without --resume",
+                    partial.string(), out.string()));
   }
   check_output_path(out, a.force);
   return PartialFile::create(partial, plan, a.force);
@@ -112,7 +118,7 @@ int finish_sweep(const SweepArgs& a, const Plan& plan, PartialFile& f, const fs:
     fmt::print(stderr,
                "\ninterrupted: {} runs done in this session, {} in total; the working file '{}' keeps them.\n"
                "Continue with: buurt sweep {} --resume{}{}\n",
-               ran, f.done_count(), partial.string(), a.file, a.out.empty() ? "" : " --out " + a.out, a.shard.empty() ? "" : " --shard " + a.shard);
+               ran, f.done_count(), partial.string(), a.file, " --out " + out.string(), a.shard.empty() ? "" : " --shard " + a.shard);
     return kExitInterrupted;
   }
   const std::int64_t total = f.done_count();

@@ -143,6 +143,14 @@ int cmd_validate(const ValidateArgs& a) {
 }
 
 int cmd_describe(const DescribeArgs& a) {
+  if (a.key == "outcomes") {
+    if (a.markdown) {
+      fmt::print("{}", outcomes_markdown());
+      return kExitOk;
+    }
+    for (const auto& o : kOutcomeSpecs) fmt::print("{}\n", describe_outcome(o));
+    return kExitOk;
+  }
   if (a.markdown) {
     fmt::print("{}", schema_markdown());
     return kExitOk;
@@ -160,8 +168,13 @@ int cmd_describe(const DescribeArgs& a) {
         any = true;
       }
     if (any) return kExitOk;
-    const auto sug = suggest_param(a.key);
-    throw UsageError(fmt::format("unknown key '{}'{}", a.key, sug ? fmt::format("; did you mean '{}'?", *sug) : ""));
+    if (const auto* o = find_outcome_spec(a.key)) {
+      fmt::print("{}", describe_outcome(*o));
+      return kExitOk;
+    }
+    const auto sug = a.key.find('.') == std::string::npos ? suggest_outcome(a.key) : suggest_param(a.key);
+    throw UsageError(fmt::format("unknown key, section or outcome '{}'{} (`buurt describe` lists the keys, `buurt describe outcomes` the outcomes)", a.key,
+                                 sug ? fmt::format("; did you mean '{}'?", *sug) : ""));
   }
   for (const auto& spec : schema()) fmt::print("{}\n", describe_param(spec));
   return kExitOk;
@@ -228,9 +241,9 @@ CommandDef validate_command() {
 CommandDef describe_command() {
   return {[](CLI::App& app) -> std::function<int()> {
     auto a = std::make_shared<DescribeArgs>();
-    auto* c = app.add_subcommand("describe", "Parameter reference (all keys, one section, or one key)");
-    c->add_option("key", a->key, "section or section.key");
-    c->add_flag("--markdown", a->markdown, "Print the reference as a Markdown table (docs/scenarios.md)");
+    auto* c = app.add_subcommand("describe", "Reference of the parameters (all keys, one section, one key) and of the outcomes");
+    c->add_option("key", a->key, "section, section.key, `outcomes` or an outcome name");
+    c->add_flag("--markdown", a->markdown, "Print the parameters (or, with `outcomes`, the outcomes) as a Markdown table (docs/scenarios.md, docs/output.md)");
     return [c, a] { return c->parsed() ? cmd_describe(*a) : -1; };
   }};
 }
@@ -271,7 +284,7 @@ std::string outcome_label(Outcome o) {
 }
 
 CLI::Option* add_threads_option(CLI::App& cmd, int& threads, const std::string& help) {
-  return cmd.add_option("--threads", threads, help)->check(whole_number(1, kMaxLong, " (leave --threads out to use all cores)"));
+  return cmd.add_option("--threads", threads, help)->check(whole_number(1, kMaxLong, " (leave --threads out to use all cores)"))->default_str("all cores");
 }
 
 int threads_in_use(int threads) { return threads > 0 ? threads : tbb::info::default_concurrency(); }

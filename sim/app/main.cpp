@@ -40,8 +40,13 @@ int main(int argc, char** argv) {
 
   CLI::App app{"Buurtkracht: agent-based simulation of neighbourhood self-reliance"};
   app.require_subcommand(1);
+  app.option_defaults()->always_capture_default();  // `--help` shows each option's default, e.g. [10]
   app.set_version_flag("--version", Provenance::version() + " (" + Provenance::commit() + ")");
   cli::register_commands(app);
+  // An empty list or string default says nothing in --help; the option's own text says what happens then.
+  for (auto* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    for (auto* opt : sub->get_options())
+      if (opt->get_default_str() == "[]" || opt->get_default_str() == "\"\"") opt->default_str("");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -57,6 +62,9 @@ int main(int argc, char** argv) {
     spdlog::error("{}", e.what());
     return cli::kExitBadInput;
   } catch (const cli::UsageError& e) {
+    spdlog::error("{}", e.what());
+    return cli::kExitBadInput;
+  } catch (const InputError& e) {
     spdlog::error("{}", e.what());
     return cli::kExitBadInput;
   } catch (const OutputError& e) {

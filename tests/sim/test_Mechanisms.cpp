@@ -282,7 +282,7 @@ TEST(Mechanisms, VolunteersWithoutAJobGiveMoreHours) {
   expect_mechanism("work status and volunteer hours", on, off);
 }
 
-// Causal chain (seed 003): active ties (state) decide whether a resident's network helps or cares in a week
+// Causal chain ([seed003]): active ties (state) decide whether a resident's network helps or cares in a week
 // (asking, matching, care circle: phases 3-5); a facilitating team builds self-reliance in the case weeks
 // its network carried part of the problem (phase 6, team.growth_through_network). So per case week the
 // well connected gain more than the poorly connected. Off, every case week builds alike and the gap goes.

@@ -73,7 +73,7 @@ TEST(Limits, NoSecondLineCapacityMeansNoTreatment) {
   EXPECT_GT(mean_of(rows, Outcome::secondline_mean_wait, 40, 53), mean_of(rows, Outcome::secondline_mean_wait, 1, 14) + 5.0);
 }
 
-// Causal chain (seed 001): the allowance (lever) is weighed by candidates against the time the role takes:
+// Causal chain ([seed001]): the allowance (lever) is weighed by candidates against the time the role takes:
 // more accept (recruitment), replacements are found sooner and fewer quit, and it protects against burnout
 // (phase 7), so more managers are on the street. Paired: allowance 100 against 0 euro a week in the
 // community-managers scenario with 60 managers and 8 replicates (burnouts and quits are rare events),
@@ -87,7 +87,7 @@ TEST(PolicyMechanisms, AnAllowanceKeepsCommunityManagersInTheRole) {
   expect_mechanism("allowance and active managers", on, off);
 }
 
-// Causal chain (seed 000): support (lever) buys activities with diminishing returns; activity sets how often
+// Causal chain ([seed000]): support (lever) buys activities with diminishing returns; activity sets how often
 // residents in need join and how often members meet (phase 7b), so members and the ties they form follow.
 // Paired: support 150 against 25 euro a week with four initiatives, members in year 2. Off
 // (initiatives.support_acts=false) support is only a cost. Diminishing returns: the next 300 euro add
@@ -197,7 +197,7 @@ TEST(PolicyMechanisms, DirectiveRelievesFasterFacilitatingBringsFewerBack) {
   std::printf("[measured] facilitating minus directive: self-reliance of clients after 3 years %.4g +- %.4g\n", sr.mean, sr.half);
 }
 
-// Causal chain (seed 002: teams fall back into old patterns; seed 003): the team's practised mode moves
+// Causal chain ([seed002]: teams fall back into old patterns; [seed003]): the team's practised mode moves
 // toward team.mode times (1 - output steering times queue pressure) (phase 6): a small, busy team steered
 // on output drifts toward directive work, one steered on trust keeps its mode. Paired: trust (0) minus
 // output (1) steering, facilitating team of 0.6 FTE per 1,000 residents (3.9 FTE), practised mode in year 1. Off (team.drift=false) the
@@ -211,7 +211,7 @@ TEST(PolicyMechanisms, UnderPressureATeamSteeredOnOutputDriftsBackToDirectiveWor
   EXPECT_GT(interval(on).mean, 0.0);
 }
 
-// Causal chain (seed 002: split loyalty): with more parent organisations, cases with needs in several domains
+// Causal chain ([seed002]: split loyalty): with more parent organisations, cases with needs in several domains
 // are bounced between them more often (phase 6); a bounced case loses its week of work and restarts, so cases
 // stay open longer and hand-overs take intake hours, so fewer are taken in and the queue grows. Paired:
 // five organisations minus one, with the coordination loss of hours off (so only bouncing differs) and a
@@ -227,7 +227,7 @@ TEST(PolicyMechanisms, AFragmentedTeamBouncesCasesAndResidentsWaitLonger) {
   EXPECT_GT(interval(on).mean, 0.0);
 }
 
-// Causal chain (seed 004: rules per domain stand in the way of one household plan): residents with an income
+// Causal chain ([seed004]: rules per domain stand in the way of one household plan): residents with an income
 // need apply to the social services (phase 6a); with separate services an applicant whose household also
 // struggles with health, mental strain or care drops out before the decision and must apply again, and team
 // cases reach the desk only after the hand-off. Integrated services work from one household plan, so income
@@ -242,7 +242,7 @@ TEST(PolicyMechanisms, OneHouseholdPlanRelievesTheNeighbourhoodsIncomeNeedSooner
   EXPECT_LT(interval(on).mean, 0.0);
 }
 
-// Causal chain (seed 003: a new team needs one to two years to attune): a new team's intakes take longer
+// Causal chain ([seed003]: a new team needs one to two years to attune): a new team's intakes take longer
 // and its case work relieves less per hour (phase 6), so with the default hours it takes fewer residents in
 // and the queue waits longer. The wait is not coded: it comes from hours running short, so with hours to
 // spare (team.fte_per_1000 = 150, the limit check's huge team) a new team makes nobody wait longer. Paired: new
@@ -256,7 +256,7 @@ TEST(PolicyMechanisms, ANewTeamMakesResidentsWaitLongerOnlyWhenItsHoursRunShort)
   EXPECT_GT(interval(on).mean, 0.0);
 }
 
-// Causal chain (seed 000: the team works with residents' own initiatives): in its network work (phase 6)
+// Causal chain ([seed000]: the team works with residents' own initiatives): in its network work (phase 6)
 // the team introduces lonely clients to the initiative of their block; an introduced resident joins more
 // readily (phase 7b), and members meet members. Paired: community building on minus off, initiatives of
 // buren_helpen_buren, a facilitating team (mode 0.9), initiative members in year 2. The introductions come

@@ -80,7 +80,7 @@ void asking(WeekContext& ctx, const VolunteerPool& volunteers) {
       // Trust in neighbours makes asking them easier (adaptation.trust_acts).
       const double trust = p.adaptation_trust_acts ? 0.5 + pop.trust_neighbours[i] : 1.0;
       const double p_ties = std::min(1.0, drive * (1.0 - pop.shame[i]) * (1.0 - 0.5 * pop.dependency[i]) * trust);
-      // A volunteer with lived experience nearby is a lower threshold (seed 000).
+      // A volunteer with lived experience nearby is a lower threshold ([seed000]).
       const bool volunteers_near = volunteers.count(ctx.block_of(i)) > 0;
       const double p_vol = volunteers_near ? drive * (1.0 - pop.shame[i] * (1.0 - p.volunteers_reluctance_reduction)) : 0.0;
       const double u = ctx.rng.uniforms(static_cast<std::uint32_t>(i), ctx.tick, Stream::Ask)[0];
@@ -137,7 +137,7 @@ void Matching::week(WeekContext& ctx, const VolunteerPool& volunteers) {
           const bool home = net.kind[e] == TieKind::Household;
           if (channel == AskChannel::Care && !home && net.kind[e] != TieKind::Kin) continue;  // care: household and kin
           if (pop.remaining[j] + (home ? pop.household_remaining[j] : 0.0f) < 0.25f) continue;
-          // Residents avoid asking where they already owe much (seed 001).
+          // Residents avoid asking where they already owe much ([seed001]).
           // Beyond ten times less attractive (owed > owe_scale * ln 10) they do not ask at all.
           const double owed = std::max(0.0f, -net.balance_of(e, static_cast<std::uint32_t>(i)));
           const double reluctance = owed > 0.0 ? std::exp(-owed / owe_scale) : 1.0;

@@ -77,7 +77,7 @@ void life_events(WeekContext& ctx) {
       if (add[d] > 0.0f) hit |= static_cast<std::uint8_t>(1u << d);
     }
     pop.shocks[i] = hit;
-    // Lasting poverty isolates (seed 004).
+    // Lasting poverty isolates ([seed004]).
     if (pop.need[Income][i] >= thr)
       pop.poverty_weeks[i] = static_cast<std::uint16_t>(std::min(60000, pop.poverty_weeks[i] + 1));
     else

@@ -84,7 +84,7 @@ void TieDynamics::week(WeekContext& ctx) {
       meet_[i] = kNone;
       if (pop.age[i] == AgeGroup::Child) return;  // children and empty places: no draw needed
       const auto u = ctx.rng.uniforms(static_cast<std::uint32_t>(i), ctx.tick, Stream::Meeting);
-      // Poverty shrinks networks (seed 004): low-income and benefit residents also make new ties less often.
+      // Poverty shrinks networks ([seed004]): low-income and benefit residents also make new ties less often.
       const double r = pop.income[i] == IncomeGroup::Middle ? rate : rate * p.network_low_income_tie_factor;
       if (u[0] >= r) return;
       const std::uint32_t s = pop.street[i];

@@ -20,7 +20,7 @@ double CommunityManagers::acceptance(const Params& p) {
 }
 
 // Managers are recruited among adults on benefits or low income with a connecting talent (many
-// ties), in an order fixed by the seed (seed 001). Each candidate weighs the allowance against the time
+// ties), in an order fixed by the seed ([seed001]). Each candidate weighs the allowance against the time
 // the role takes and accepts or declines (a keyed draw); a declined candidate is not asked again.
 bool CommunityManagers::recruit(WeekContext& ctx) {
   Population& pop = ctx.pop;
@@ -120,7 +120,7 @@ void CommunityManagers::week(WeekContext& ctx, Team& team) {
 }
 
 // Street outreach: managers meet residents who never ask, help on the spot, lower the threshold,
-// introduce people to each other, recruit volunteers, refer severe cases to the team (seed 001).
+// introduce people to each other, recruit volunteers, refer severe cases to the team ([seed001]).
 void CommunityManagers::outreach(WeekContext& ctx, Team& team) {
   const Params& p = ctx.p;
   Population& pop = ctx.pop;
@@ -178,7 +178,7 @@ void Volunteers::week(WeekContext& ctx, const Initiatives& initiatives) {
   const double own = none ? 1.0 : initiatives.ownership();
   const double out = p.volunteers_dropout * (1.0 + p.initiatives_dropout_multiplier * (1.0 - own) * (none ? 0.0 : 1.0));
   // The inflow keeps volunteers.share: newcomers replace those who stop by ordinary dropout and burnout
-  // (not those driven out by a takeover of the initiatives, seed 000). A programme that raises the share
+  // (not those driven out by a takeover of the initiatives, [seed000]). A programme that raises the share
   // recruits the difference when it starts (week 0).
   const double burnout = p.volunteers_burnout ? p.volunteers_burnout_rate : 0.0;
   std::size_t adults = 0, volunteers = 0, burdened = 0;

@@ -77,7 +77,7 @@ void Initiatives::week(WeekContext& ctx, const CommunityManagers& managers) {
         float& nd = pop.need[ini.theme][i];
         nd = std::max(0.0f, nd - relief * ini.ownership);
       }
-      // Residents organise the meetings: under professional control fewer take place (seed 000).
+      // Residents organise the meetings: under professional control fewer take place ([seed000]).
       meets_[i] = u[2] < p.initiatives_meeting_ties * activity * ini.ownership;  // wants to meet another member
       return;
     }

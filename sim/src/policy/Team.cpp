@@ -32,15 +32,15 @@ void Team::apply(WeekContext& ctx, std::uint32_t i) {
 
 void Team::week(WeekContext& ctx, SecondLine& second_line) {
   const Params& p = ctx.p;
-  // Attunement: a new team needs one to two years to find its way in the neighbourhood (seed 003).
+  // Attunement: a new team needs one to two years to find its way in the neighbourhood ([seed003]).
   // The attunement ramp starts at week 0; during burn-in the neighbourhood had an attuned team.
   state_.attunement =
       ctx.week < 0 ? 1.0 : std::min(1.0, p.team_attunement_start + static_cast<double>(ctx.week) / static_cast<double>(p.team_attunement_weeks));
   state_.fte = p.team_enabled ? p.team_fte_per_1000 * static_cast<double>(p.population_residents) / 1000.0 : 0.0;
   if (p.team_enabled) {
     applications(ctx);
-    // Capacity this week: direct time, minus coordination across parent organisations (seed 002)
-    // and registration under output steering (seed 003).
+    // Capacity this week: direct time, minus coordination across parent organisations ([seed002])
+    // and registration under output steering ([seed003]).
     const double a = state_.attunement;
     const double effectiveness = 0.4 + 0.6 * a;
     double capacity = state_.fte * p.team_hours_per_fte * p.team_direct_share *
@@ -81,7 +81,7 @@ void Team::applications(WeekContext& ctx) {
 }
 
 // The mode the team practises: under queue pressure and output steering it drifts back toward directive
-// work, the old pattern (seed 002); steered on trust it holds the mode it is asked to keep.
+// work, the old pattern ([seed002]); steered on trust it holds the mode it is asked to keep.
 void Team::drift(WeekContext& ctx) {
   const Params& p = ctx.p;
   const double queue = static_cast<double>(queue_.size()), cases = static_cast<double>(caseload_.size());
@@ -119,9 +119,9 @@ double Team::casework(WeekContext& ctx, double capacity, float closure, double e
   const double bounce = p.team_bouncing ? p.team_bounce_rate * (orgs - 1.0) / orgs : 0.0;
   const float thr = static_cast<float>(p.events_in_need_threshold);
   for (auto i : caseload_) {
-    // Split loyalty (seed 002): a case with needs in several domains is passed between the parent
+    // Split loyalty ([seed002]): a case with needs in several domains is passed between the parent
     // organisations; it loses this week's work and what was learned, and the resident's trust. One household
-    // plan (integrated services, seed 004) keeps cases with an income need in one hand.
+    // plan (integrated services, [seed004]) keeps cases with an income need in one hand.
     int domains = 0;
     for (int d = 0; d < kDomains; ++d) domains += d != Social && pop.need[d][i] >= thr;
     const bool one_plan = p.services_integrated && pop.need[Income][i] >= thr;
@@ -145,8 +145,8 @@ double Team::casework(WeekContext& ctx, double capacity, float closure, double e
     relieve(pop, i, static_cast<float>(p.team_relief * effectiveness * solving));
     const auto u = ctx.rng.uniforms(i, ctx.tick, Stream::Team, 1);
     // Facilitating: self-reliance and self-direction grow; the network is mobilised. The resident
-    // experiences its own strength in a week its own network carried part of the problem (seed 000), so
-    // residents with few ties, whose network rarely helps, gain little (seed 003; team.growth_through_network).
+    // experiences its own strength in a week its own network carried part of the problem ([seed000]), so
+    // residents with few ties, whose network rarely helps, gain little ([seed003]; team.growth_through_network).
     const bool own_network = detail::is_informal(static_cast<HelpSource>(pop.help_source[i]));
     const float grow =
         !p.team_growth_through_network || own_network ? static_cast<float>(std::min(1.0, network_hours * p.team_facilitating_growth * effectiveness)) : 0.0f;
@@ -217,7 +217,7 @@ void Team::intakes(WeekContext& ctx, double capacity, float closure, SecondLine&
     if (top_team_need(pop, i) < closure) continue;  // solved while waiting
     const auto u = ctx.rng.uniforms(i, ctx.tick, Stream::Team, 2);
     if (p.team_network_first) {
-      // Residents learn to hide family and friends at the kitchen table (seed 002).
+      // Residents learn to hide family and friends at the kitchen table ([seed002]).
       if (u[0] < p.team_hide_share) {
         pop.flags[i] |= kHidesNetwork;
         pop.trust_professionals[i] = std::max(0.0f, pop.trust_professionals[i] - static_cast<float>(2 * p.team_trust_loss));
@@ -227,7 +227,7 @@ void Team::intakes(WeekContext& ctx, double capacity, float closure, SecondLine&
         continue;  // sent back to the network
       }
     }
-    // Complex cases (need summed over the practical domains) go to the specialist second line (seed 003).
+    // Complex cases (need summed over the practical domains) go to the specialist second line ([seed003]).
     if (practical_need(pop, i) >= static_cast<float>(p.team_referral_need)) {
       second_line.refer(ctx, i);
       continue;

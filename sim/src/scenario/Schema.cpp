@@ -1,5 +1,8 @@
 #include "buurt/scenario/Schema.h"
 
+#include "buurt/core/Outcomes.h"
+#include "buurt/scenario/References.h"
+
 #include <fmt/format.h>
 #include <algorithm>
 #include <array>
@@ -148,14 +151,100 @@ std::optional<std::string> suggest_param(std::string_view full_name) {
   return std::nullopt;
 }
 
+namespace {
+
+// The full entry of each key a source cites, one per line ("    [key] entry").
+std::string full_references(std::string_view source) {
+  std::string out;
+  for (const auto& key : cited_keys(source))
+    if (const auto entry = reference_entry(key)) out += fmt::format("    [{}] {}\n", key, *entry);
+  return out;
+}
+
+}  // namespace
+
 std::string describe_param(const ParamSpec& s) {
   const Params defaults{};
   std::string range = s.type == ParamType::Bool
                           ? "true/false"
                           : fmt::format("{} .. {}", s.type == ParamType::Int ? fmt::format("{}", static_cast<std::int64_t>(s.min)) : format_real(s.min),
                                         s.type == ParamType::Int ? fmt::format("{}", static_cast<std::int64_t>(s.max)) : format_real(s.max));
-  return fmt::format("{}\n  {}\n  type: {}   default: {}   range: {}{}\n  source: {}\n", s.full_name(), s.description, s.type_name(), s.format(defaults), range,
-                     s.unit.empty() ? "" : fmt::format("   unit: {}", s.unit), s.source);
+  return fmt::format("{}\n  {}\n  type: {}   default: {}   range: {}{}\n  source: {}\n{}", s.full_name(), s.description, s.type_name(), s.format(defaults),
+                     range, s.unit.empty() ? "" : fmt::format("   unit: {}", s.unit), s.source, full_references(s.source));
+}
+
+const OutcomeSpec* find_outcome_spec(std::string_view name) {
+  for (const auto& o : kOutcomeSpecs)
+    if (o.name == name) return &o;
+  return nullptr;
+}
+
+std::optional<std::string> suggest_outcome(std::string_view name) {
+  std::size_t best = 1000;
+  std::string_view best_name;
+  for (const auto& o : kOutcomeSpecs)
+    if (const auto d = edit_distance(name, o.name); d < best) {
+      best = d;
+      best_name = o.name;
+    }
+  if (best <= std::max<std::size_t>(3, name.size() / 4)) return std::string(best_name);
+  return std::nullopt;
+}
+
+namespace {
+
+std::string_view better_when(Direction d) { return d == Direction::up ? "higher" : d == Direction::down ? "lower" : "neither (context, not a goal)"; }
+
+std::string_view shown_as(OutcomeFormat f) {
+  switch (f) {
+    case OutcomeFormat::pct: return "percent";
+    case OutcomeFormat::dec: return "two decimals";
+    case OutcomeFormat::int_: return "whole number";
+    case OutcomeFormat::eur: return "whole euros";
+  }
+  return "";
+}
+
+// A table cell: a literal bar would end it.
+std::string md_cell(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string figure_text(std::string_view key) {
+  if (key.empty()) return "";
+  const auto fig = reference_figure(key);
+  if (!fig) return fmt::format("{} (not in docs/references.md)", key);
+  return fmt::format("{} {} ({})", fig->figure, fig->source, key);
+}
+
+}  // namespace
+
+std::string describe_outcome(const OutcomeSpec& o) {
+  std::string out = fmt::format("{}  (outcome, weekly)\n  {}\n  label: {}   unit: {}   shown as: {}   better when: {}{}{}\n", o.name, o.description, o.label,
+                                o.unit, shown_as(o.format), better_when(o.direction), o.adults_only ? "   among adults (18+)" : "",
+                                o.headline > 0 ? fmt::format("   headline #{}", o.headline) : "");
+  if (!o.reference.empty()) {
+    out += fmt::format("  reference figure: {}\n", figure_text(o.reference));
+    if (const auto fig = reference_figure(o.reference)) out += full_references(fig->source);
+  }
+  return out;
+}
+
+std::string outcomes_markdown() {
+  std::string out =
+      "| outcome | meaning | unit | better when | among | headline | reference figure |\n"
+      "|---|---|---|---|---|---|---|\n";
+  for (const auto& o : kOutcomeSpecs) {
+    const std::string_view better = o.direction == Direction::up ? "higher" : o.direction == Direction::down ? "lower" : "—";
+    out += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", o.name, md_cell(o.description), o.unit, better, o.adults_only ? "adults" : "all",
+                       o.headline > 0 ? fmt::format("{}", o.headline) : "", figure_text(o.reference));
+  }
+  return out;
 }
 
 std::string schema_markdown() {

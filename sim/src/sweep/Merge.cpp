@@ -145,37 +145,38 @@ void finalize(const Plan& plan, const fs::path& partial, const fs::path& out, bo
 }
 
 std::int64_t merge(const std::vector<fs::path>& shards, const fs::path& out, bool force) {
-  if (shards.empty()) throw OutputError("merge: no shard files given");
+  if (shards.empty()) throw InputError("merge: no shard files given");
   check_output_path(out, force);
   std::vector<Header> hs;
   std::vector<std::vector<std::int64_t>> runs;
   std::map<std::int64_t, fs::path> by_index;
   for (const auto& p : shards) {
+    if (std::error_code ec; !fs::exists(p, ec)) throw InputError(fmt::format("merge: shard file '{}' does not exist", p.string()));
     h5::Handle f;
     try {
       f = h5::open_file(p, false);
     } catch (const h5::Error&) {
-      throw OutputError(fmt::format("merge: cannot open '{}' as HDF5", p.string()));
+      throw InputError(fmt::format("merge: cannot open '{}' as HDF5", p.string()));
     }
     const std::string kind = read_kind(f.id());
     if (kind == kKindPartial)
-      throw OutputError(fmt::format("merge: '{}' is an unfinished working file; finish that shard with `buurt sweep --resume` first", p.string()));
-    if (kind != kKindFinal) throw OutputError(fmt::format("merge: '{}' is not a sweep result file", p.string()));
+      throw InputError(fmt::format("merge: '{}' is an unfinished working file; finish that shard with `buurt sweep --resume` first", p.string()));
+    if (kind != kKindFinal) throw InputError(fmt::format("merge: '{}' is not a sweep result file", p.string()));
     Header h = Header::read(f.id());
-    if (h.shard_count <= 0) throw OutputError(fmt::format("merge: '{}' is not a shard (made without --shard I/N)", p.string()));
+    if (h.shard_count <= 0) throw InputError(fmt::format("merge: '{}' is not a shard (made without --shard I/N)", p.string()));
     if (!hs.empty()) {
       if (h.fingerprint != hs[0].fingerprint)
-        throw OutputError(fmt::format("merge: '{}' belongs to a different sweep than '{}' ({})", p.string(), shards[0].string(),
-                                      first_difference(hs[0].normalised, h.normalised)));
+        throw InputError(fmt::format("merge: '{}' belongs to a different sweep than '{}' ({})", p.string(), shards[0].string(),
+                                     first_difference(hs[0].normalised, h.normalised)));
       if (h.git_commit != hs[0].git_commit || h.program_version != hs[0].program_version)
-        throw OutputError(fmt::format("merge: '{}' was written by buurt {} ({}), '{}' by buurt {} ({}): shards of two program versions", p.string(),
-                                      h.program_version, h.git_commit, shards[0].string(), hs[0].program_version, hs[0].git_commit));
+        throw InputError(fmt::format("merge: '{}' was written by buurt {} ({}), '{}' by buurt {} ({}): shards of two program versions", p.string(),
+                                     h.program_version, h.git_commit, shards[0].string(), hs[0].program_version, hs[0].git_commit));
       if (h.shard_count != hs[0].shard_count)
-        throw OutputError(
+        throw InputError(
             fmt::format("merge: '{}' is shard {}/{} but '{}' is one of {}", p.string(), h.shard_index, h.shard_count, shards[0].string(), hs[0].shard_count));
     }
     if (by_index.count(h.shard_index))
-      throw OutputError(
+      throw InputError(
           fmt::format("merge: shard {}/{} given twice ('{}' and '{}')", h.shard_index, h.shard_count, by_index[h.shard_index].string(), p.string()));
     by_index[h.shard_index] = p;
     runs.push_back(h5::read<std::int64_t>(f.id(), "/runs/run_index"));
@@ -185,7 +186,7 @@ std::int64_t merge(const std::vector<fs::path>& shards, const fs::path& out, boo
   std::string missing;
   for (std::int64_t i = 0; i < n_shards; ++i)
     if (!by_index.count(i)) missing += fmt::format("{}{}/{}", missing.empty() ? "" : ", ", i, n_shards);
-  if (!missing.empty()) throw OutputError(fmt::format("merge: shard(s) {} missing", missing));
+  if (!missing.empty()) throw InputError(fmt::format("merge: shard(s) {} missing", missing));
 
   const Header& h0 = hs[0];
   const bool adaptive = !h0.target_ci.empty();
@@ -198,25 +199,25 @@ std::int64_t merge(const std::vector<fs::path>& shards, const fs::path& out, boo
     for (std::size_t i = 0; i < r.size(); ++i) {
       const std::int64_t key = adaptive ? r[i] / stride : r[i];
       if (r[i] < 0 || r[i] >= points * stride || key % n_shards != I)
-        throw OutputError(fmt::format("merge: '{}' holds run {} which is not part of shard {}/{}", shards[s].string(), r[i], I, n_shards));
-      if (i > 0 && r[i] <= r[i - 1]) throw OutputError(fmt::format("merge: '{}' has run {} twice or out of order", shards[s].string(), r[i]));
+        throw InputError(fmt::format("merge: '{}' holds run {} which is not part of shard {}/{}", shards[s].string(), r[i], I, n_shards));
+      if (i > 0 && r[i] <= r[i - 1]) throw InputError(fmt::format("merge: '{}' has run {} twice or out of order", shards[s].string(), r[i]));
     }
     if (!adaptive) {
       const std::int64_t expect = (points * stride - I + n_shards - 1) / n_shards;
       if (static_cast<std::int64_t>(r.size()) != expect)
-        throw OutputError(fmt::format("merge: '{}' (shard {}/{}) holds {} of its {} runs", shards[s].string(), I, n_shards, r.size(), expect));
+        throw InputError(fmt::format("merge: '{}' (shard {}/{}) holds {} of its {} runs", shards[s].string(), I, n_shards, r.size(), expect));
     } else {
       // Per point: replicates 0..n-1 with n >= replicates.
       std::size_t i = 0;
       for (std::int64_t p = I; p < points; p += n_shards) {
         std::int64_t rep = 0;
         while (i < r.size() && r[i] / stride == p) {
-          if (r[i] % stride != rep) throw OutputError(fmt::format("merge: '{}' lacks replicate {} of point {}", shards[s].string(), rep, p));
+          if (r[i] % stride != rep) throw InputError(fmt::format("merge: '{}' lacks replicate {} of point {}", shards[s].string(), rep, p));
           ++rep;
           ++i;
         }
         if (rep < h0.replicates)
-          throw OutputError(fmt::format("merge: '{}' holds {} of at least {} replicates of point {}", shards[s].string(), rep, h0.replicates, p));
+          throw InputError(fmt::format("merge: '{}' holds {} of at least {} replicates of point {}", shards[s].string(), rep, h0.replicates, p));
       }
     }
     total += static_cast<std::int64_t>(r.size());

@@ -17,15 +17,15 @@ using namespace detail;
 std::string status_report(const fs::path& given, int threads) {
   fs::path path = given;
   if (!fs::exists(path) && fs::exists(PartialFile::path_for(given))) path = PartialFile::path_for(given);
-  if (!fs::exists(path)) throw OutputError(fmt::format("'{}' does not exist (nor '{}')", given.string(), PartialFile::path_for(given).string()));
+  if (!fs::exists(path)) throw InputError(fmt::format("'{}' does not exist (nor '{}')", given.string(), PartialFile::path_for(given).string()));
   h5::Handle f;
   try {
     f = h5::open_file(path, false);
   } catch (const h5::Error&) {
-    throw OutputError(fmt::format("'{}' cannot be opened as HDF5", path.string()));
+    throw InputError(fmt::format("'{}' cannot be opened as HDF5", path.string()));
   }
   const std::string kind = read_kind(f.id());
-  if (kind != kKindFinal && kind != kKindPartial) throw OutputError(fmt::format("'{}' is not a sweep file", path.string()));
+  if (kind != kKindFinal && kind != kKindPartial) throw InputError(fmt::format("'{}' is not a sweep file", path.string()));
   const Header h = Header::read(f.id());
   std::string out = fmt::format("sweep        {} ({})\nfile         {}\n", h.name, h.fingerprint, path.string());
   out += fmt::format("design       {}: {} points x {} parameters ({})\n", h.design_kind, h.design.rows, h.design.cols, fmt::join(h.parameter_names, ", "));
@@ -62,7 +62,13 @@ std::string status_report(const fs::path& given, int threads) {
   }
   const double mean = n_done > 0 ? sum / static_cast<double>(n_done) : 0.0;
   const int th = std::max(1, threads);
-  out += fmt::format("state        in progress (resume with `buurt sweep <sweep.toml> --resume`)\n");
+  // The full command: the sweep file as it was given when the sweep started, and this --out.
+  fs::path result = path;
+  if (result.extension() == ".partial") result.replace_extension();
+  const auto attr = [&](const char* name) { return H5Aexists(f.id(), name) > 0 ? h5::get_attr_string(f.id(), name) : std::string(); };
+  const std::string sweep_file = attr("sweep_file"), shard = attr("shard");
+  out += fmt::format("state        in progress; continue with:\n             buurt sweep {} --resume --out {}{}\n",
+                     sweep_file.empty() ? "SWEEP.toml" : sweep_file, result.string(), shard.empty() ? "" : " --shard " + shard);
   out += fmt::format("runs         {} done, {} missing, {} planned\n", n_done, missing, planned);
   if (n_done > 0)
     out += fmt::format("time         {:.3f} s per run (summed run time {:.1f} s); ETA {:.1f} s at {} parallel runs\n", mean, sum,

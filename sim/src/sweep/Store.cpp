@@ -99,6 +99,9 @@ PartialFile PartialFile::create(const fs::path& path, const Plan& plan, bool for
     h5::set_attr(f.id(), "note",
                  std::string("Working file of a sweep in progress: rows with /partial/done != 0 are complete. "
                              "`buurt sweep --resume` continues it; `buurt sweep --status` summarises it."));
+    // How to continue it, for `buurt sweep --status` (the working file only: results stay path-independent).
+    h5::set_attr(f.id(), "sweep_file", plan.spec().path);
+    if (plan.shard().count > 1) h5::set_attr(f.id(), "shard", fmt::format("{}/{}", plan.shard().index, plan.shard().count));
     Header::from_plan(plan).write(f.id());
     const auto slots = static_cast<hsize_t>(plan.slots());
     const auto k = static_cast<hsize_t>(plan.final_names().size()), w1 = static_cast<hsize_t>(plan.weeks() + 1);

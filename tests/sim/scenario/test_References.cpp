@@ -9,6 +9,7 @@
 
 #include "../test_support.h"
 #include "buurt/core/Outcomes.h"
+#include "buurt/scenario/References.h"
 #include "buurt/scenario/Schema.h"
 
 using namespace buurt;
@@ -67,4 +68,27 @@ TEST(References, AnUnknownKeyIsCaught) {  // negative control: the parser sees a
   ASSERT_EQ(keys.size(), 2u);
   EXPECT_TRUE(k.sources.count("seed002"));
   EXPECT_FALSE(k.sources.count("no-such-source-2099"));
+}
+
+// The compiled-in copy (`buurt describe` shows entries from it) is the page as it is in the tree.
+TEST(References, CompiledInCopyIsThePage) {
+  std::ifstream in(test::source_dir() / "docs" / "references.md");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(std::string(references_text()), ss.str()) << "reconfigure: cmake picks docs/references.md up at configure time";
+}
+
+TEST(References, EntriesAndFiguresAreFound) {
+  const auto seed = reference_entry("seed002");
+  ASSERT_TRUE(seed.has_value());
+  EXPECT_EQ(seed->rfind("*Het is tijd voor doorontwikkeling in sociale teams*", 0), 0u) << *seed;
+  EXPECT_NE(seed->find("kitchen table."), std::string::npos) << "the entry's continuation lines are joined: " << *seed;
+  EXPECT_EQ(seed->find("[seed003]"), std::string::npos) << "the entry stops before the next one: " << *seed;
+  EXPECT_FALSE(reference_entry("no-such-source-2099").has_value());
+  const auto fig = reference_figure("wmo_wait");
+  ASSERT_TRUE(fig.has_value());
+  EXPECT_EQ(fig->outcome, "team_intake_wait");
+  EXPECT_EQ(fig->source, "[model-brief]");
+  EXPECT_FALSE(reference_figure("no_such_figure").has_value());
+  EXPECT_EQ(cited_keys("[seed004]; [ggd2022]: money [seed004] and [Not A Key]"), (std::vector<std::string>{"seed004", "ggd2022"}));
 }

@@ -238,7 +238,7 @@ TEST(Merge, ShardsMergeToTheOneWayFileAndMistakesAreCaught) {
   auto msg = [&](const std::vector<fs::path>& in) -> std::string {
     try {
       merge(in, d.p / "bad.h5", true);
-    } catch (const OutputError& e) {
+    } catch (const InputError& e) {  // a wrong input file is bad input (exit 2), not an output problem
       return e.what();
     }
     return "(no error)";

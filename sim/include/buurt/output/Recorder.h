@@ -20,6 +20,13 @@ class OutputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A file given as input is missing or is not what the command needs (not a shard, another sweep's file):
+/// bad input, exit 2, like a broken scenario.
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 /// Raised when a run is stopped by SIGINT/SIGTERM; nothing is left under the final name.
 class Interrupted : public std::runtime_error {
  public:

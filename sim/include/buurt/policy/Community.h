@@ -12,7 +12,7 @@ class Team;
 class Initiatives;
 
 /// Community managers: residents with a connecting talent, recruited among adults on benefits or low
-/// income (seed 001), who meet residents who never ask, help on the spot, lower the threshold to ask,
+/// income ([seed001]), who meet residents who never ask, help on the spot, lower the threshold to ask,
 /// introduce people, recruit volunteers and refer severe cases to the team. Burnout takes them out.
 class CommunityManagers {
  public:

@@ -22,7 +22,7 @@ struct Initiative {
 };
 
 /// Members are relieved of loneliness (and, in a debt initiative, of money problems) and meet each
-/// other; ownership drifts towards residents or professionals; without ownership volunteers leave (seed 000).
+/// other; ownership drifts towards residents or professionals; without ownership volunteers leave ([seed000]).
 class Initiatives {
  public:
   void resize(std::size_t residents) { meets_.assign(residents, 0); }

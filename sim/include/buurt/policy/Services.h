@@ -13,7 +13,7 @@ namespace buurt {
 /// with health, mental strain or care (a multi-domain household) often does not complete the application
 /// and drops out; the team hands its income cases over after `services.handoff_weeks`. Integrated
 /// services work from one household plan with the team: nobody drops out for lack of a plan, and team
-/// cases reach the desk at once (seed 004).
+/// cases reach the desk at once ([seed004]).
 class SocialServices {
  public:
   /// Applications, hand-overs from the team, drop-outs and relief, for one week.

@@ -83,7 +83,17 @@ bool is_section(std::string_view section);
 
 /// Markdown table of every parameter (for docs/scenarios.md and `buurt describe --markdown`).
 std::string schema_markdown();
-/// Plain-text reference of one parameter or of all.
+/// Plain-text reference of one parameter, with the full entry of every source it cites.
 std::string describe_param(const ParamSpec& spec);
+
+struct OutcomeSpec;
+/// The outcome of this name (Outcomes.def), or nullptr.
+const OutcomeSpec* find_outcome_spec(std::string_view name);
+/// Closest outcome name to a misspelt one, if any is close enough.
+std::optional<std::string> suggest_outcome(std::string_view name);
+/// Plain-text reference of one outcome: meaning, unit, which way is better, reference figure and its source.
+std::string describe_outcome(const OutcomeSpec& spec);
+/// Markdown table of every outcome (for docs/output.md and `buurt describe outcomes --markdown`).
+std::string outcomes_markdown();
 
 }  // namespace buurt
