@@ -335,12 +335,12 @@ def load_calibration(path: str, schema=None, outcomes: list[str] | None = None) 
 
 
 def known_outcomes() -> list[str]:
-    """Outcome names the model records (from `buurt describe --outcomes`, else Outcomes.def in the source tree)."""
+    """Outcome names the model records (from `buurt describe outcomes --markdown`, else Outcomes.def in the source tree)."""
     from .params import SOURCE_DIR, _buurt_binary
     exe = _buurt_binary()
     if exe:
         try:
-            out = subprocess.run([exe, "describe", "--outcomes"], capture_output=True, text=True, timeout=30)
+            out = subprocess.run([exe, "describe", "outcomes", "--markdown"], capture_output=True, text=True, timeout=30)
             names = re.findall(r"^\s*\|?\s*`?([a-z][a-z0-9_]+)`?\s*\|", out.stdout, re.M) if out.returncode == 0 else []
             if names:
                 return [n for n in names if n not in ("outcome", "name")]

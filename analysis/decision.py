@@ -53,6 +53,40 @@ NL = {
 }
 
 
+# Names the decision page shows that come from the data rather than from this module: the groups of
+# residents (report_compare.GROUP_LABELS) and the MKBA items (experiment/Mkba.cpp). Outcome labels come
+# in both languages from the result file (Outcomes.def, column label_nl).
+NL_NAMES = {
+    "households on benefits": "huishoudens met een uitkering", "low-income households": "huishoudens met een laag inkomen",
+    "middle-income households": "huishoudens met een middeninkomen", "living alone": "alleenwonenden", "couples": "stellen",
+    "families with children": "gezinnen met kinderen", "older households (65+)": "oudere huishoudens (65+)",
+    "team hours": "uren van het team", "second-line care": "tweedelijnszorg",
+    "allowances, training and initiative support": "vergoedingen, training en steun aan initiatieven",
+    "residents' time: informal and volunteer help": "tijd van bewoners: informele hulp en vrijwilligerswerk",
+    "severe loneliness: wellbeing": "ernstige eenzaamheid: welzijn", "severe loneliness: health care": "ernstige eenzaamheid: zorgkosten",
+    "income and debt need": "geldzorgen en schulden", "heavily burdened helpers": "zwaar belaste helpers",
+    "unmet need, any domain": "onvervulde hulpvraag, elk domein", "in need: health": "hulpvraag: gezondheid",
+    "in need: mental health": "hulpvraag: psychische gezondheid", "in need: household and care": "hulpvraag: huishouden en zorg",
+    "second-line episodes (referrals)": "episodes in de tweede lijn (doorverwijzingen)",
+    "requests for help left unanswered": "onbeantwoorde hulpvragen", "residents without any active tie": "bewoners zonder enige actieve band",
+    "newcomers without a local tie after a year": "nieuwkomers zonder lokale band na een jaar",
+}
+
+
+def name_in(text: str, lang: str) -> str:
+    """A group or MKBA item name in `lang` ('0-2 ties at the start' patterns included)."""
+    if lang != "nl":
+        return text
+    if text.endswith(" ties at the start"):
+        return text.replace(" ties at the start", " banden bij de start")
+    return NL_NAMES.get(text, text)
+
+
+def outcome_label(meta, lang: str) -> str:
+    """An outcome's short label in `lang`: the file's Dutch label where it has one, else the English one."""
+    return (getattr(meta, "label_nl", "") or meta.label) if lang == "nl" else meta.label
+
+
 def tr(text: str, lang: str, **kw) -> str:
     """`text` in `lang` (English source strings), with {placeholders} filled in."""
     s = NL.get(text, text) if lang == "nl" else text
@@ -88,7 +122,7 @@ def decision_page(ctx: dict, cmp, lang: str = "en") -> dict | None:
         clear, unclear = [], []
         for o in ctx["headline"]:
             d = rows[o]["diffs"][s_idx - 1]
-            label = rows[o]["label"]
+            label = outcome_label(rows[o]["meta"], lang)
             if d["significant"]:
                 v = tr(d["verdict"], lang) if d["verdict"] else ""
                 clear.append(f"{label} {d['shown'][0]} ({d['shown'][1]} – {d['shown'][2]}){', ' + v if v else ''}")
@@ -126,11 +160,13 @@ def decision_page(ctx: dict, cmp, lang: str = "en") -> dict | None:
             if not ranked:
                 continue
             best, worst = ranked[-1], ranked[0]
-            who.append(f"{name}: " + tr("largest gain in {measure}: {group} ({d})", lang, measure=t["label"], group=best["group"], d=best["diffs"][k][0])
-                       + "; " + tr("least gain in {measure}: {group} ({d})", lang, measure=t["label"], group=worst["group"], d=worst["diffs"][k][0]))
+            who.append(f"{name}: " + tr("largest gain in {measure}: {group} ({d})", lang, measure=outcome_label(t["meta"], lang),
+                                           group=name_in(best["group"], lang), d=best["diffs"][k][0])
+                       + "; " + tr("least gain in {measure}: {group} ({d})", lang, measure=outcome_label(t["meta"], lang),
+                                              group=name_in(worst["group"], lang), d=worst["diffs"][k][0]))
 
     assumed = sorted({it["price_key"] for it in M["items"] if it["price_key"] and ctx["assumed_prices"].get(it["price_key"])})
-    unpriced = [it["name"] for it in M["items"] if it["kind"] == "unpriced effect"]
+    unpriced = [name_in(it["name"], lang) for it in M["items"] if it["kind"] == "unpriced effect"]
     caveats = [tr("The neighbourhood is synthetic: drawn to match Dutch averages (CBS, GGD, SCP), not a real wijk's residents.", lang),
                compared[-1],
                tr("Prices that are assumptions (a low and high end are in the sensitivity analysis): {keys}.", lang, keys=", ".join(assumed) or "–"),

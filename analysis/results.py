@@ -84,8 +84,8 @@ def _read_meta(group: h5py.Group | None) -> dict[str, Any]:
 # ---------------------------------------------------------------- outcome metadata
 
 # Names of the metadata fields as written by the simulator (Outcomes.def; docs/output.md).
-_META_ATTRS = ("label", "format", "kind", "direction", "adults_only", "reference", "headline")
-_META_COLUMNS = {"units": "unit", "descriptions": "description", "labels": "label", "formats": "format", "kinds": "kind",
+_META_ATTRS = ("label", "label_nl", "format", "kind", "direction", "adults_only", "reference", "headline")
+_META_COLUMNS = {"units": "unit", "descriptions": "description", "labels": "label", "labels_nl": "label_nl", "formats": "format", "kinds": "kind",
                  "directions": "direction", "adults_only": "adults_only", "references": "reference", "headlines": "headline"}
 
 
@@ -97,6 +97,7 @@ class OutcomeMeta:
     unit: str = ""
     description: str = ""
     label: str = ""             # short English label
+    label_nl: str = ""          # short Dutch label ("" in files written before it existed)
     format: str = ""            # pct | dec | int | eur
     kind: str = ""              # share | index | count | hours | weeks | ties | money
     direction: str = "neither"  # up (better when higher) | down | neither
@@ -137,7 +138,7 @@ def _meta_from_attrs(name: str, attrs) -> OutcomeMeta:
     if "format" not in attrs:
         return fallback_meta(name, unit, desc)
     return OutcomeMeta(name=name, unit=unit, description=desc, label=_text(attrs.get("label", "")) or name.replace("_", " "),
-                       format=_text(attrs.get("format", "")), kind=_text(attrs.get("kind", "")),
+                       label_nl=_text(attrs.get("label_nl", "")), format=_text(attrs.get("format", "")), kind=_text(attrs.get("kind", "")),
                        direction=_text(attrs.get("direction", "neither")) or "neither",
                        adults_only=bool(int(attrs.get("adults_only", 0))), reference=_text(attrs.get("reference", "")),
                        headline=int(attrs.get("headline", 0)), from_file=True)

@@ -79,6 +79,14 @@ def test_decision_page_in_both_languages_and_as_pdf(policy_compare, tmp_path):
             assert w in html, w
         assert html.index('class="decision"') < html.index('id="summary"')   # the first page, before the detail
         assert euros(m["npv"][1]) in html
+    # The Dutch page names outcomes by their Dutch labels from the file (Outcomes.def, label_nl), not the English ones.
+    from analysis.results import CompareResult
+    metas = [CompareResult(str(policy_compare)).meta_of(o) for o in ("severely_lonely_share", "unmet_need_share")]
+    page = lambda html: html[html.index('class="decision"'):html.index('id="summary"')]
+    for meta in metas:
+        assert meta.label_nl and meta.label_nl != meta.label
+        assert meta.label_nl in page(nl) and meta.label not in page(nl), meta.name
+        assert meta.label in page(en)
     assert "The horizon (1.15 years) is shorter than the 10 years" in en     # 60 weeks
     assert "chance only" in en and "toeval" in nl                            # no ensemble: noise only
     out = report.write_report(str(policy_compare), str(tmp_path / "d.html"), lang="nl", pdf=True)

@@ -91,12 +91,13 @@ std::optional<PartialFile> open_working_file(const SweepArgs& a, const Plan& pla
   if (fs::exists(partial, ec)) {
     if (a.resume) return PartialFile::open(partial, plan);
     if (!a.force) throw OutputError(fmt::format("an unfinished sweep is in '{}'; pass --resume to continue it or --force to start over", partial.string()));
-  } else if (a.resume) {
-    throw UsageError(
-        fmt::format("--resume: there is no working file '{}' (nor a finished '{}') for this --out, so nothing to continue; "
-                    "give the --out of the interrupted sweep (`buurt sweep --status FILE` prints its full command), "
-                    "or start it anew without --resume",
-                    partial.string(), out.string()));
+  } else if (a.resume && !a.quiet) {
+    // Says so, then starts: a Slurm requeue or a kill-and-resume loop passes --resume from the first try on.
+    fmt::print(stderr,
+               "--resume: there is no working file '{}' (nor a finished '{}') for this --out, so there is nothing to continue and the "
+               "sweep starts from its first run; to continue an interrupted sweep give its --out (`buurt sweep --status FILE` prints "
+               "the full command)\n",
+               partial.string(), out.string());
   }
   check_output_path(out, a.force);
   return PartialFile::create(partial, plan, a.force);

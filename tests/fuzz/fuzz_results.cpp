@@ -3,7 +3,7 @@
 //     every group, dataset and attribute the report and the viewer read, with shape checks;
 //  2. the sweep readers: Header::read, status_report (final and working files) and merge of the
 //     file as a one-shard sweep.
-// Oracle: the only exceptions allowed are h5::Error, OutputError and ScenarioError (clear messages);
+// Oracle: the only exceptions allowed are h5::Error, OutputError, InputError and ScenarioError (clear messages);
 // anything else (std::length_error, bad_alloc, out_of_range ...) or a sanitizer report is a bug.
 #include <cstdint>
 #include <string>
@@ -29,6 +29,7 @@ void allowed_errors_only(F&& f) {
     f();
   } catch (const h5::Error&) {
   } catch (const buurt::OutputError&) {
+  } catch (const buurt::InputError&) {
   } catch (const buurt::ScenarioError&) {
   } catch (const std::exception& e) {
     buurt_fuzz::bug("fuzz_results", e.what());

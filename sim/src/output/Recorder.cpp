@@ -323,6 +323,7 @@ void set_outcome_attrs(hid_t obj, const OutcomeSpec& spec) {
   h5::set_attr(obj, "unit", std::string(spec.unit));
   h5::set_attr(obj, "description", std::string(spec.description));
   h5::set_attr(obj, "label", std::string(spec.label));
+  h5::set_attr(obj, "label_nl", std::string(spec.label_nl));
   h5::set_attr(obj, "format", std::string(format_name(spec.format)));
   h5::set_attr(obj, "kind", std::string(kind_name(spec.kind)));
   h5::set_attr(obj, "direction", std::string(direction_name(spec.direction)));
@@ -333,7 +334,7 @@ void set_outcome_attrs(hid_t obj, const OutcomeSpec& spec) {
 
 void write_outcome_columns(hid_t group, const std::vector<std::string>& names, const std::string& prefix) {
   const std::size_t K = names.size();
-  std::vector<std::string> units(K), descs(K), labels(K), formats(K), kinds(K), directions(K), references(K);
+  std::vector<std::string> units(K), descs(K), labels(K), labels_nl(K), formats(K), kinds(K), directions(K), references(K);
   std::vector<std::int64_t> adults(K, 0), headlines(K, 0);
   for (std::size_t i = 0; i < K; ++i)
     for (const auto& s : kOutcomeSpecs)
@@ -341,6 +342,7 @@ void write_outcome_columns(hid_t group, const std::vector<std::string>& names, c
         units[i] = s.unit;
         descs[i] = s.description;
         labels[i] = s.label;
+        labels_nl[i] = s.label_nl;
         formats[i] = format_name(s.format);
         kinds[i] = kind_name(s.kind);
         directions[i] = direction_name(s.direction);
@@ -358,6 +360,7 @@ void write_outcome_columns(hid_t group, const std::vector<std::string>& names, c
   strings("units", units);
   strings("descriptions", descs);
   strings("labels", labels);
+  strings("labels_nl", labels_nl);
   strings("formats", formats);
   strings("kinds", kinds);
   strings("directions", directions);

@@ -225,8 +225,8 @@ std::string figure_text(std::string_view key) {
 }  // namespace
 
 std::string describe_outcome(const OutcomeSpec& o) {
-  std::string out = fmt::format("{}  (outcome, weekly)\n  {}\n  label: {}   unit: {}   shown as: {}   better when: {}{}{}\n", o.name, o.description, o.label,
-                                o.unit, shown_as(o.format), better_when(o.direction), o.adults_only ? "   among adults (18+)" : "",
+  std::string out = fmt::format("{}  (outcome, weekly)\n  {}\n  label: {} (nl: {})   unit: {}   shown as: {}   better when: {}{}{}\n", o.name, o.description,
+                                o.label, o.label_nl, o.unit, shown_as(o.format), better_when(o.direction), o.adults_only ? "   among adults (18+)" : "",
                                 o.headline > 0 ? fmt::format("   headline #{}", o.headline) : "");
   if (!o.reference.empty()) {
     out += fmt::format("  reference figure: {}\n", figure_text(o.reference));
@@ -237,12 +237,12 @@ std::string describe_outcome(const OutcomeSpec& o) {
 
 std::string outcomes_markdown() {
   std::string out =
-      "| outcome | meaning | unit | better when | among | headline | reference figure |\n"
-      "|---|---|---|---|---|---|---|\n";
+      "| outcome | label (English · Dutch) | meaning | unit | better when | among | headline | reference figure |\n"
+      "|---|---|---|---|---|---|---|---|\n";
   for (const auto& o : kOutcomeSpecs) {
     const std::string_view better = o.direction == Direction::up ? "higher" : o.direction == Direction::down ? "lower" : "—";
-    out += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", o.name, md_cell(o.description), o.unit, better, o.adults_only ? "adults" : "all",
-                       o.headline > 0 ? fmt::format("{}", o.headline) : "", figure_text(o.reference));
+    out += fmt::format("| `{}` | {} · {} | {} | {} | {} | {} | {} | {} |\n", o.name, md_cell(o.label), md_cell(o.label_nl), md_cell(o.description), o.unit,
+                       better, o.adults_only ? "adults" : "all", o.headline > 0 ? fmt::format("{}", o.headline) : "", figure_text(o.reference));
   }
   return out;
 }

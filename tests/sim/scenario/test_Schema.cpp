@@ -74,17 +74,21 @@ TEST(Schema, OutcomesAreDescribedWithUnitDirectionAndReference) {
   const std::string d = describe_outcome(*o);
   EXPECT_NE(d.find("share of adults"), std::string::npos) << d;
   EXPECT_NE(d.find("better when: lower"), std::string::npos) << d;
-  EXPECT_NE(d.find("11–14%"), std::string::npos) << d;         // the reference figure
-  EXPECT_NE(d.find("[ggd2022] GGD"), std::string::npos) << d;  // and the full entry of its source
+  EXPECT_NE(d.find("(nl: ernstig eenzaam)"), std::string::npos) << d;  // the Dutch label
+  EXPECT_NE(d.find("11–14%"), std::string::npos) << d;                 // the reference figure
+  EXPECT_NE(d.find("[ggd2022] GGD"), std::string::npos) << d;          // and the full entry of its source
   EXPECT_EQ(find_outcome_spec("no_such_outcome"), nullptr);
   EXPECT_EQ(suggest_outcome("unmet_need_shar").value_or(""), "unmet_need_share");
   // Every outcome appears once in the table, and a bar inside a description does not split a row.
   const std::string md = outcomes_markdown();
-  for (const auto& spec : kOutcomeSpecs) EXPECT_NE(md.find(fmt::format("| `{}` |", spec.name)), std::string::npos) << spec.name;
+  for (const auto& spec : kOutcomeSpecs) {
+    EXPECT_NE(md.find(fmt::format("| `{}` |", spec.name)), std::string::npos) << spec.name;
+    EXPECT_FALSE(spec.label_nl.empty()) << spec.name << " has no Dutch label";
+  }
   const auto row = md.find("| `imbalanced_tie_share` |");
   ASSERT_NE(row, std::string::npos);
   const std::string line = md.substr(row, md.find('\n', row) - row);
-  EXPECT_EQ(std::count(line.begin(), line.end(), '|') - std::count(line.begin(), line.end(), '\\'), 8) << line;
+  EXPECT_EQ(std::count(line.begin(), line.end(), '|') - std::count(line.begin(), line.end(), '\\'), 9) << line;
 }
 
 TEST(Schema, DescribeShowsTheFullReferenceOfASource) {

@@ -7,7 +7,7 @@
 namespace buurt {
 
 enum class Outcome : int {
-#define X(name, unit, desc, label, format, kind, direction, adults, reference, headline) name,
+#define X(name, unit, desc, label, label_nl, format, kind, direction, adults, reference, headline) name,
 #include "buurt/core/Outcomes.def"
 #undef X
   Count
@@ -25,7 +25,8 @@ struct OutcomeSpec {
   std::string_view name;
   std::string_view unit;
   std::string_view description;
-  std::string_view label;  ///< short English label
+  std::string_view label;     ///< short English label
+  std::string_view label_nl;  ///< the same in Dutch
   OutcomeFormat format;
   OutcomeKind kind;
   Direction direction;
@@ -36,8 +37,8 @@ struct OutcomeSpec {
 };
 
 inline constexpr std::array<OutcomeSpec, kNumOutcomes> kOutcomeSpecs = {{
-#define X(name, unit, desc, label, format, kind, direction, adults, reference, headline) \
-  {#name, unit, desc, label, OutcomeFormat::format##_fmt_, OutcomeKind::kind, Direction::direction, adults, reference, headline, Outcome::name},
+#define X(name, unit, desc, label, label_nl, format, kind, direction, adults, reference, headline) \
+  {#name, unit, desc, label, label_nl, OutcomeFormat::format##_fmt_, OutcomeKind::kind, Direction::direction, adults, reference, headline, Outcome::name},
 #define pct_fmt_ pct
 #define dec_fmt_ dec
 #define int_fmt_ int_
