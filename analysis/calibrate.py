@@ -651,7 +651,25 @@ def model_fingerprint(exe: str) -> str:
     return r.stdout.strip()
 
 
-def write_posterior(post: Posterior, out: str, fingerprint: str, command: str) -> None:
+def calibration_digest(file: str, quick: bool, drop: list[str] | None, fingerprint: str) -> str:
+    """What makes a posterior the answer to one command: the calibration file's bytes, --quick, --drop and the model."""
+    import hashlib
+    h = hashlib.sha256(Path(file).read_bytes())
+    h.update(f"\0quick={int(bool(quick))}\0drop={','.join(sorted(drop or []))}\0model={fingerprint}".encode())
+    return h.hexdigest()[:16]
+
+
+def finished_digest(out: str) -> str:
+    """The calibration digest stored in an existing posterior ("" if none or not readable)."""
+    try:
+        import h5py
+        with h5py.File(out, "r") as f:
+            return str(f.attrs.get("calibration_digest", "")) if f.attrs.get("kind", "") == "posterior" else ""
+    except (OSError, ValueError):
+        return ""
+
+
+def write_posterior(post: Posterior, out: str, fingerprint: str, command: str, digest: str = "") -> None:
     import h5py
     cal = post.cal
     from .fileio import replaced_atomically
@@ -662,6 +680,8 @@ def write_posterior(post: Posterior, out: str, fingerprint: str, command: str) -
             f.attrs["kind"] = "posterior"
             f.attrs["method"] = "history matching"
             f.attrs["model_fingerprint"] = fingerprint
+            if digest:
+                f.attrs["calibration_digest"] = digest
             g = f.create_group("posterior")
             g.create_dataset("parameters", data=post.members)
             g.create_dataset("names", data=[p.name for p in cal.priors], dtype=strs)
@@ -758,8 +778,17 @@ def run_command(a) -> int:
     d = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(d):
         raise FileExistsError(f"output directory '{d}' does not exist")
+    fp = model_fingerprint(exe)
+    digest = calibration_digest(a.file, a.quick, a.drop, fp)
     if os.path.exists(out) and not a.force:
-        raise FileExistsError(f"'{out}' already exists; choose another --out or pass --force to replace it")
+        # The same command again on its finished result does nothing (like `buurt sweep --resume`); anything else
+        # in that place is never replaced without --force.
+        if finished_digest(out) == digest:
+            print(f"'{out}' already holds this calibration (same file, options and model); nothing to do "
+                  "(pass --force to redo it)", flush=True)
+            return 0
+        raise FileExistsError(f"'{out}' already exists and holds another calibration (another file, --quick/--drop or model); "
+                              "choose another --out or pass --force to replace it")
     work = Path(out + ".work")
     if a.force and work.exists():
         import shutil
@@ -781,8 +810,7 @@ def run_command(a) -> int:
     except NothingPlausible as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    fp = model_fingerprint(exe)
-    write_posterior(post, out, fp, " ".join(sys.argv))
+    write_posterior(post, out, fp, " ".join(sys.argv), digest)
     print(summary_text(post))
     print(f"wrote {out} ({len(post.members)} members; {time.monotonic() - t0:.0f} s)")
     return 0

@@ -133,4 +133,12 @@ def env() -> jinja2.Environment:
     e.filters["unit"] = fmt_unit
     e.filters["vu"] = fmt_with_unit
     e.filters["pct"] = fmt_rel
+    e.filters["cite"] = cite_links
     return e
+
+
+def cite_links(text) -> "markupsafe.Markup":
+    """Text with each cited key (`[seed002]`) linked to its entry in the report's References section."""
+    import re
+    import markupsafe
+    return markupsafe.Markup(re.sub(r"\[([a-z][A-Za-z0-9_.-]*)\]", r'<a href="#ref-\1">[\1]</a>', str(markupsafe.escape(text or ""))))

@@ -289,6 +289,8 @@ def comparison_context(res, source_name: str = "", outcomes: list[str] | None = 
                    "values": [resolved[s].get(p["name"], p["default"]) for s in range(S)]}
                   for _, p in schema.iterrows() if is_price(p["unit"], p["section"])]
     group_tables, group_figs = _groups(cmp, heads)
+    from .references import cited, plain
+    references = [{"key": k, "text": plain(e)} for k, e in cited(p["source"] for p in price_rows)]
 
     # The MKBA of each scenario against the reference (/compare/mkba; docs/mkba.md).
     mk = read_mkba(cmp.path) if S > 1 and res.kind == "compare" else None
@@ -320,7 +322,7 @@ def comparison_context(res, source_name: str = "", outcomes: list[str] | None = 
     ctx = {"title": "Scenario comparison" if S > 1 else f"Run report: {cmp.scenario_names[0]}",
             "scenarios": cmp.scenario_names, "S": S, "R": R, "paragraphs": scenario_paragraphs(cmp, summ, headline, resolved),
             "figs": figs, "band_label": band_label, "diff_rows": diff_rows, "cost_rows": _cost_rows(cmp, summ),
-            "price_rows": price_rows, "mkba": mkba_ctx, "group_tables": group_tables, "group_figs": group_figs,
+            "price_rows": price_rows, "references": references, "mkba": mkba_ctx, "group_tables": group_tables, "group_figs": group_figs,
             "scenario_texts": _scenario_texts(cmp, resolved), "prov": prov, "stored_check": stored_check,
             "headline": headline, "ref": cmp.scenario_names[0],
             "assumed_prices": {p["name"]: str(p["source"]).startswith("assumption") for p in price_rows}}

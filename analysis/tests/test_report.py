@@ -120,9 +120,16 @@ def test_price_table_lists_every_price_with_source(compare_file, tmp_path):
     prices = tab[[analysis.params.is_price(u, s) for u, s in zip(tab["unit"], tab["section"])]]
     if len(prices) == 0:
         assert "declares no prices" in html
+    from analysis.formatting import cite_links
+    from analysis.references import entries, plain
+    refs = html[html.index('id="references"'):html.index('id="provenance"')]
     for _, p in prices.iterrows():
         assert f"<code>{p['name']}</code>" in html
-        assert str(jinja_escape(p["source"])) in html
+        assert str(cite_links(p["source"])) in html
+        # every key a price cites is listed in full in the References section, and its link points there
+        for key in re.findall(r"\[([a-z][A-Za-z0-9_.-]*)\]", p["source"]):
+            assert f'href="#ref-{key}"' in html and f'<li id="ref-{key}">' in refs, key
+            assert str(jinja_escape(plain(entries()[key])))[:60] in refs, key
 
 
 def jinja_escape(s):

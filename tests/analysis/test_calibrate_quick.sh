@@ -59,10 +59,14 @@ a, b = (h5py.File(p, 'r')['posterior/parameters'][()] for p in sys.argv[1:])
 sys.exit(0 if np.array_equal(a, b) else 1)" "$T/p.h5" "$T/b/p.h5"
 check "same file and seed: identical posterior" $?
 
-# 4. An existing posterior is never replaced without --force.
+# 4. The same command on its finished posterior does nothing (exit 0); another calibration in its place is
+#    never replaced without --force (exit 3).
 before=$(md5sum < "$T/p.h5")
-"$BUURT" calibrate "$CAL" --out "$T/p.h5" --quick -q > /dev/null 2>&1; rc=$?
-[ $rc -eq 3 ] && [ "$(md5sum < "$T/p.h5")" = "$before" ]; check "existing posterior kept (exit 3)" $?
+"$BUURT" calibrate "$CAL" --out "$T/p.h5" --quick -q > "$T/log4" 2>&1; rc=$?
+[ $rc -eq 0 ] && grep -q "already holds this calibration" "$T/log4" && [ "$(md5sum < "$T/p.h5")" = "$before" ]
+check "the same command again: nothing to do, posterior unchanged (exit 0)" $?
+"$BUURT" calibrate "$CAL" --out "$T/p.h5" -q > /dev/null 2>&1; rc=$?
+[ $rc -eq 3 ] && [ "$(md5sum < "$T/p.h5")" = "$before" ]; check "another calibration (not --quick) in its place: kept, exit 3" $?
 
 # 5. compare --ensemble: the same seeds in every scenario, member r mod N per replicate; the intervals
 #    carry the parameter uncertainty too, so they are at least as wide as the stochastic-only ones.
