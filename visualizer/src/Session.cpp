@@ -24,7 +24,13 @@ fs::path session_path(const Scenario& s, const std::string& given, const std::st
     p.replace_filename(p.stem().string() + suffix + p.extension().string());
     return p;
   }
-  return s.name + suffix + "_session.h5";
+  // The default name never blocks a start: a session file left by an earlier start keeps its name and this
+  // one takes the first free number (<scenario>_session-2.h5, -3, ...). An explicit --out is never replaced
+  // without --force.
+  fs::path p = s.name + suffix + "_session.h5";
+  std::error_code ec;
+  for (int n = 2; fs::exists(p, ec) || fs::exists(fs::path(p.string() + ".partial"), ec); ++n) p = fmt::format("{}{}_session-{}.h5", s.name, suffix, n);
+  return p;
 }
 
 /// What a result file says about itself, read before choosing how to replay it.
