@@ -8,7 +8,7 @@ profile=${1:-all}
 core=(build-essential cmake ninja-build pkg-config git
       libtbb-dev libhdf5-dev hdf5-tools libboost-all-dev libtomlplusplus-dev
       libcli11-dev librandom123-dev libspdlog-dev libfmt-dev
-      libsfml-dev libimgui-dev libgl-dev ffmpeg fonts-dejavu-core
+      libsfml-dev libimgui-dev libgl-dev libx11-dev ffmpeg fonts-dejavu-core
       libopenmpi-dev openmpi-bin
       python3 python3-h5py python3-numpy python3-pandas python3-scipy
       python3-matplotlib python3-statsmodels python3-jinja2 python3-sklearn

@@ -220,6 +220,153 @@ def test_record_video(tmp):
     assert int(p.stdout.strip()) == 20, p.stdout
 
 
+# --- Workshop on a projector: every label fits its box, every chart is on screen (--layout-report) ---
+
+LIBRARY = sorted(os.path.join(SRC, "scenarios", f) for f in os.listdir(os.path.join(SRC, "scenarios")) if f.endswith(".toml"))
+
+
+def cut_labels(report):
+    """Labels wider than the room they had, or (partly) below the bottom of their window or of the screen."""
+    W, H = report["window"]
+    return [l for l in report["labels"] if l["width"] > l["box"] + 0.5 or l["y"] + l["height"] > min(l["bottom"], H) + 0.5]
+
+
+def broken_words(report):
+    """Chart title lines holding a piece of a word (a word broken to fit) rather than whole words: the title
+    lines of a chart are the chart_title labels in its column between the chart above it and the chart."""
+    bad = []
+    for c in report["charts"]:
+        x, y = c["rect"][0], c["rect"][1]
+        above = [d["rect"][1] + d["rect"][3] for d in report["charts"] if abs(d["rect"][0] - x) < 0.5 and d["rect"][1] < y]
+        top = max(above, default=0.0)
+        words = set(c["title"].split())
+        for l in report["labels"]:
+            if l["kind"] == "chart_title" and abs(l["x"] - x) < 0.5 and top <= l["y"] < y:
+                bad += [w for w in l["text"].split() if w not in words]
+    return bad
+
+
+def dutch_labels():
+    """Outcome name -> Dutch label, as `buurt describe outcomes` prints them (Outcomes.def label_nl)."""
+    out = subprocess.run([BUURT, "describe", "outcomes"], capture_output=True, text=True, check=True).stdout
+    names, labels = {}, None
+    for line in out.splitlines():
+        if line and not line.startswith(" "):
+            labels = line.split()[0]
+        elif "(nl: " in line and labels:
+            names[labels] = line.split("(nl: ", 1)[1].split(")", 1)[0]
+    return names
+
+
+def check_projector(report, pages):
+    W, H = report["window"]
+    assert report["layout"] == "projector"
+    assert not cut_labels(report), f"cut text at {W}x{H}: {cut_labels(report)[:5]}"
+    assert not broken_words(report), f"broken words in chart titles at {W}x{H}: {broken_words(report)}"
+    charts = report["charts"]
+    assert len(charts) == 8, f"{len(charts)} of 8 headline charts drawn"
+    for c in charts:
+        x, y, w, h = c["rect"]
+        assert x >= 0 and y >= 0 and x + w <= W and y + h <= H, f"chart {c['outcome']} off screen: {c['rect']}"
+        assert h >= 20, f"chart {c['outcome']} only {h:.0f} px high"
+        assert 5 in c["markers"], f"the slider move at week 5 is not marked on {c['outcome']}"
+    nl = dutch_labels()
+    for c in charts:
+        assert c["title"].lower() == nl[c["outcome"]].lower(), f"{c['outcome']}: title {c['title']!r}, Dutch label {nl[c['outcome']]!r}"
+    by = {c["outcome"]: c for c in charts}
+    # Auto-scaled: the severe-loneliness axis does not start at zero, and counts carry their unit.
+    assert by["severely_lonely_share"]["y_range"][0] > 0.05, by["severely_lonely_share"]["y_range"]
+    assert by["team_queue"]["value"].endswith("bewoners"), by["team_queue"]["value"]
+    assert by["unmet_need_share"]["value"].endswith("%"), by["unmet_need_share"]["value"]
+    header = " ".join(report["header"])
+    assert f"[1/{len(LIBRARY)}] Uitgangssituatie" in header and f"pagina 1/{pages}" in header, header
+    assert "zaadje" not in header.lower() and "20261123" not in header, f"the seed is shown in the workshop: {header}"
+
+
+def test_workshop_projector(tmp):
+    # The whole library at a projector's 1920x1080 and a beamer's 1280x800, in Dutch, a slider moved at week 5.
+    pages = (len(LIBRARY) + 8) // 9
+    for size in ("1920x1080", "1280x800"):
+        run(["--workshop", *SMALL, "--lang", "nl", "--size", size, "--weeks", "12", "--steer", "5:team.mode=0.9", "--no-record", "--screenshot", f"w{size}.png",
+             "--layout-report", f"w{size}.json", *LIBRARY])
+        check_projector(geometry(f"w{size}.json"), pages)
+    # Negative control: the same check on a window too small for the projector type finds the cut text.
+    run(["--workshop", *SMALL, "--lang", "nl", "--size", "700x420", "--weeks", "2", "--no-record", "--screenshot", "small.png", "--layout-report", "small.json",
+         *LIBRARY])
+    assert cut_labels(geometry("small.json")), "a 700x420 workshop screen reports no cut text: the check cannot fail"
+
+
+def test_side_by_side_layout(tmp):
+    a, b = os.path.join(SRC, "scenarios", "team_directive.toml"), os.path.join(SRC, "scenarios", "team_facilitating.toml")
+    for size in ("1280x800", "1920x1080"):
+        run([a, b, *SMALL, "--lang", "en", "--size", size, "--weeks", "6", "--steer", "3:team.mode=0.9", "--no-record", "--screenshot", "s.png",
+             "--layout-report", "s.json", "--geometry", "g.json"])
+        r, g = geometry("s.json"), geometry("g.json")
+        assert not cut_labels(r), f"cut text side by side at {size}: {cut_labels(r)[:5]}"
+        assert len(r["charts"]) == 8 and all(c["rect"][1] + c["rect"][3] <= r["window"][1] for c in r["charts"])
+        # The difference is named as the panes are arranged.
+        (pa, pb) = g["panes"]
+        stacked = pb["rect"][1] > pa["rect"][1] + 1
+        assert r["difference"].endswith(f"({'bottom − top' if stacked else 'right − left'})"), (r["difference"], g["panes"])
+        # Both steered to 0.9 with A+B: the mode slider shows the one value they now share.
+        values = [l["text"] for l in r["labels"] if l["kind"] == "value"]
+        assert "0.90" in values, values
+    # Steering only B: the A+B view of the mode slider shows A's and B's value.
+    run([a, b, *SMALL, "--size", "1280x800", "--weeks", "2", "--no-record", "--screenshot", "s2.png", "--layout-report", "s2.json"])
+    values = [l["text"] for l in geometry("s2.json")["labels"] if l["kind"] == "value"]
+    assert any(v.count("|") == 1 and v.split(" | ")[0] != v.split(" | ")[1] for v in values), f"no 'A | B' slider value: {values}"
+
+
+def test_help_and_paging(tmp):
+    # H shows the keys and this page's scenarios with their claims; PageDown and 2 show the 11th scenario.
+    run(["--workshop", *SMALL, "--lang", "nl", "--size", "1280x800", "--weeks", "2", "--no-record", "--screenshot", "h.png", "--layout-report", "h.json",
+         "--test-keys", "0:PageDown", "--test-keys", "0:Num2", "--test-keys", "1:H", *LIBRARY])
+    r = geometry("h.json")
+    assert r["scenario"] == 10 and r["page"] == [1, 2], (r["scenario"], r["page"])
+    assert f"[11/{len(LIBRARY)}]" in r["header"][0] and "pagina 2/2" in r["header"][0], r["header"]
+    help_text = " ".join(l["text"] for l in r["labels"] if l["kind"] == "help")
+    for words in ("Esc", "PgUp / PgDn", "Kwetsbare wijk (getoond)", "Sturen op vertrouwen"):
+        assert words in help_text, f"{words!r} not in the help: {help_text}"
+    assert "Uitgangssituatie" not in help_text, "the help lists scenarios of another page"
+    assert not cut_labels(r), cut_labels(r)[:5]
+    # A number beyond this page's scenarios changes nothing.
+    run(["--workshop", *SMALL, "--size", "1280x800", "--weeks", "1", "--no-record", "--screenshot", "n.png", "--layout-report", "n.json", "--test-keys", "0:PageDown",
+         "--test-keys", "0:Num5", *LIBRARY])
+    assert geometry("n.json")["scenario"] == 0
+
+
+def test_esc_asks_first(tmp):
+    args = [BASE, *SMALL, "--no-record", "--speed", "2", "--exit-after", "12", "--layout-report", "q.json"]
+    run(args + ["--test-keys", "3:Escape"])
+    r = geometry("q.json")
+    assert not r["quit_by_key"] and r["frames"] == 12, "one Esc quit the viewer"
+    assert any(l["kind"] == "quit" for l in r["labels"]), "no question after Esc"
+    run(args + ["--test-keys", "3:Escape", "--test-keys", "4:Space"])
+    r = geometry("q.json")
+    assert not r["quit_by_key"] and r["frames"] == 12 and not any(l["kind"] == "quit" for l in r["labels"]), "another key did not carry on"
+    run(args + ["--test-keys", "3:Escape", "--test-keys", "5:Escape"])
+    r = geometry("q.json")
+    assert r["quit_by_key"] and r["frames"] == 5, f"Esc twice did not quit ({r['frames']} frames)"
+
+
+def test_no_display(tmp):
+    # Without a display: arguments and scenarios are checked first (exit 2), then exit 4 with a clear message.
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    p = subprocess.run([VIEW, "nope.toml"], capture_output=True, text=True, env=env, timeout=60)
+    assert p.returncode == 2 and "nope.toml" in p.stderr, (p.returncode, p.stderr)
+    p = subprocess.run([VIEW, BASE, *SMALL, "--screenshot", "x.png"], capture_output=True, text=True, env=env, timeout=60)
+    assert p.returncode == 4 and "xvfb-run" in p.stderr, (p.returncode, p.stderr)
+    assert not os.path.exists("x.png") and not any(f.endswith(".h5") for f in os.listdir(".")), os.listdir(".")
+
+
+def test_restart_default_name(tmp):
+    # A facilitator who tried it beforehand can start again: the default session name takes the next number.
+    run([BASE, *SMALL, "--weeks", "2", "--screenshot", "a.png"])
+    p = run([BASE, *SMALL, "--weeks", "2", "--screenshot", "b.png"])
+    assert os.path.exists("baseline_session.h5") and os.path.exists("baseline_session_2.h5"), os.listdir(".")
+    assert "baseline_session_2.h5" in p.stdout
+
+
 if __name__ == "__main__":
     test = globals().get(f"test_{NAME}")
     if test is None:

@@ -32,8 +32,13 @@ struct Options {
   std::vector<std::string> steer_script;  ///< "WEEK:key=value", applied as if a slider moved at that week
   std::vector<std::string> test_need;     ///< "RESIDENT=VALUE" (test hook, applied after the weeks ran)
   std::string geometry;                   ///< write pane and legend geometry (JSON) after the last frame
+  std::string layout_report;              ///< write every label, chart and header of the last frame (JSON)
+  std::vector<std::string> test_keys;     ///< "FRAME:KEY" (test hook): the key pressed at that frame of the loop
   std::string font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 };
+
+/// Exit code when no window can be opened (no display): after the arguments and scenarios were checked.
+inline constexpr int kExitNoDisplay = 4;
 
 /// Runs the viewer; returns the process exit code. Throws on bad input (caught in main).
 int run_app(const Options& opt);

@@ -40,9 +40,9 @@ ImGuiGlue::ImGuiGlue(sf::RenderWindow& window, const std::string& font_file, flo
   io.KeyMap[ImGuiKey_Y] = map_key(sf::Keyboard::Y);
   io.KeyMap[ImGuiKey_Z] = map_key(sf::Keyboard::Z);
 
-  // Latin-1 plus the euro sign and the minus sign that outcome values use (buurt/output/Format.h);
+  // Latin-1 plus the dashes, bullet, ellipsis, arrows, euro and minus signs that labels and values use;
   // ImGui keeps a pointer to the ranges until the atlas is built.
-  static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x20AC, 0x20AC, 0x2212, 0x2212, 0};
+  static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x2013, 0x2014, 0x2022, 0x2022, 0x2026, 0x2026, 0x2190, 0x2193, 0x20AC, 0x20AC, 0x2212, 0x2212, 0};
   std::error_code ec;
   if (!font_file.empty() && std::filesystem::exists(font_file, ec))
     io.Fonts->AddFontFromFileTTF(font_file.c_str(), font_px, nullptr, kRanges);

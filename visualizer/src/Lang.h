@@ -15,5 +15,10 @@ Lang lang();
 const char* tr(std::string_view key);
 /// Label for `key` in the current language; `fallback` when the table has no entry (e.g. a label from the schema).
 const char* tr_or(std::string_view key, std::string_view fallback);
+/// A scenario's short title in the current language (`sc_<name>`), else its name as words.
+std::string scenario_title(std::string_view name);
+/// A scenario's one-line claim: the Dutch of its description (`sc_<name>_claim`) under --lang nl, else the
+/// first line of its own `description`.
+std::string scenario_claim(std::string_view name, std::string_view description);
 
 }  // namespace buurt::view

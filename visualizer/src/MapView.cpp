@@ -154,7 +154,7 @@ void MapView::build_dynamic(const Source& src, const Options& opt) {
     lines_.append({{l.vx[h], l.vy[h]}, c});
     lines_.append({{l.vx[i], l.vy[i]}, c});
   }
-  texture_.update(pixels_.data());
+  texture_->update(pixels_.data());
 
   symbols_.clear();
   const float s = std::max(0.34f, 5.0f * px);  // symbol radius
@@ -205,10 +205,11 @@ void MapView::draw(sf::RenderTarget& target, const Source& src, const sf::FloatR
   ox_ = rect.left + 0.5f * (rect.width - l.width * scale_);
   oy_ = rect.top + 0.5f * (rect.height - l.height * scale_);
   const auto iw = static_cast<unsigned>(std::max(1.0f, std::floor(rect.width))), ih = static_cast<unsigned>(std::max(1.0f, std::floor(rect.height)));
-  if (iw != iw_ || ih != ih_) {
+  if (!texture_ || iw != iw_ || ih != ih_) {
     iw_ = iw;
     ih_ = ih;
-    if (!texture_.create(iw_, ih_)) throw std::runtime_error("cannot create the map texture");
+    if (!texture_) texture_ = std::make_unique<sf::Texture>();
+    if (!texture_->create(iw_, ih_)) throw std::runtime_error("cannot create the map texture");
     static_for_ = nullptr;
   }
   if (static_for_ != &l || static_n_ != l.n || static_scale_ != scale_) {
@@ -229,7 +230,7 @@ void MapView::draw(sf::RenderTarget& target, const Source& src, const sf::FloatR
     const auto a = static_cast<std::uint8_t>(std::lround(255.0f * std::clamp(opt.line_alpha, 0.0f, 1.0f)));
     for (std::size_t k = 0; k < lines_.getVertexCount(); ++k) lines_[k].color.a = a;
   }
-  sf::Sprite sprite(texture_);
+  sf::Sprite sprite(*texture_);
   sprite.setPosition(rect.left, rect.top);
   target.draw(sprite, sf::RenderStates(sf::BlendNone));  // opaque: no blending cost under software GL
   sf::RenderStates st;

@@ -5,6 +5,8 @@
 /// quad; help lines and symbols are vertex arrays drawn over it.
 #include <SFML/Graphics.hpp>
 
+#include <memory>
+
 #include "Palette.h"
 #include "Source.h"
 
@@ -46,7 +48,9 @@ class MapView {
   std::size_t static_n_ = 0;
   float static_scale_ = -1;
   std::vector<std::uint8_t> base_, pixels_;  ///< RGBA: streets and houses; plus residents
-  sf::Texture texture_;
+  // Made on the first draw: an sf::Texture opens the display when constructed, and panes exist before the
+  // display is checked.
+  std::unique_ptr<sf::Texture> texture_;
   sf::VertexArray lines_{sf::Lines}, symbols_{sf::Triangles}, overlay_{sf::Lines};
   std::uint64_t built_version_ = ~0ull;
   const Source* built_src_ = nullptr;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
 #include <cmath>
@@ -20,14 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-static_assert(kChartsShown <= kNumHeadlines, "more charts than headline outcomes");
-
-const ImU32 kSeriesColour[2] = {IM_COL32(120, 200, 255, 255), IM_COL32(255, 170, 60, 255)};
+constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings;
 
 ImU32 im(sf::Color c, std::uint8_t a = 255) { return IM_COL32(c.r, c.g, c.b, a); }
-
-/// Translated as `o_<name>`; outcomes without an entry show their English schema label, not the key.
-const char* outcome_label(Outcome o) { return tr_or("o_" + std::string(spec(o).name), spec(o).label); }
 
 /// Translated as `p_<section.key>`; parameters without an entry show their scenario key.
 const char* param_label(const ParamSpec& p) {
@@ -51,17 +47,52 @@ const char* tie_label(std::uint8_t k) {
 
 const char* domain_label(int d) { return tr(kMeasureKeys[static_cast<std::size_t>(d + 1)]); }
 
+std::string joined(const std::vector<std::string>& parts) {
+  std::string s;
+  for (const auto& p : parts)
+    if (!p.empty()) s += (s.empty() ? "" : "  \u00b7  ") + p;
+  return s;
+}
+
 }  // namespace
 
-void Panels::draw(sf::Vector2u window, const sf::FloatRect& map_area) {
+ScreenLayout screen_layout(sf::Vector2u size, float font_px, float legend_h, bool projector) {
+  ScreenLayout l;
+  l.projector = projector;
+  const auto w = static_cast<float>(size.x), h = static_cast<float>(size.y);
+  float side = 0;  // width right of the map
+  if (projector) {
+    // Two columns of about a quarter of the screen each: controls and sliders, then every chart (a little wider:
+    // a chart's title and its value share a line).
+    const float controls = std::floor(std::max(13.0f * font_px, 0.25f * w)), charts = std::floor(std::max(15.0f * font_px, 0.29f * w));
+    l.controls = {w - controls - charts, 0, controls, h};
+    l.charts = {w - charts, 0, charts, h};
+    side = controls + charts;
+  } else {
+    side = std::floor(std::max(380.0f * font_px / 17.0f, 0.30f * w));
+    l.controls = {w - side, 0, side, h};
+    l.charts = {w - side, h, 0, 0};
+  }
+  const float top = std::ceil(font_px * 2.2f);
+  l.header = {0, 0, w - side, top};
+  l.map = {0, top, w - side, std::max(1.0f, h - top - legend_h)};
+  l.legend = {0, top + l.map.height, w - side, h - top - l.map.height};
+  return l;
+}
+
+void Panels::draw(sf::Vector2u window, const ScreenLayout& layout) {
   window_ = window;
-  area_ = map_area;
+  lay_ = layout;
+  report_.clear();
+  report_.layout = layout.projector ? "projector" : "normal";
   draw_titles();
   draw_side_panel();
   draw_legend();
   draw_pane_letters();
   draw_follow();
   if (v_.hovered >= 0 && v_.hovered_pane < static_cast<int>(s_.panes.size())) draw_hover(s_.panes[static_cast<std::size_t>(v_.hovered_pane)], v_.hovered);
+  if (v_.help) draw_help();
+  if (v_.confirm_quit) draw_quit_prompt();
 }
 
 void Panels::draw_pane_letters() {
@@ -73,36 +104,51 @@ void Panels::draw_pane_letters() {
 }
 
 void Panels::draw_titles() {
-  const sf::FloatRect& area = area_;
-  const float w = area.width / static_cast<float>(s_.panes.size());
-  for (std::size_t k = 0; k < s_.panes.size(); ++k) {
+  const sf::FloatRect& hb = lay_.header;
+  const std::size_t np = s_.panes.size();
+  const float w = std::floor(hb.width / static_cast<float>(np));
+  for (std::size_t k = 0; k < np; ++k) {
     const Pane& p = s_.panes[k];
-    ImGui::SetNextWindowPos(ImVec2(area.left + w * static_cast<float>(k), 0));
-    ImGui::SetNextWindowSize(ImVec2(w, area.top));
-    ImGui::Begin(fmt::format("##title{}", k).c_str(), nullptr,
-                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
-                     ImGuiWindowFlags_NoBringToFrontOnFocus);
-    if (s_.panes.size() > 1) {
+    ImGui::SetNextWindowPos(ImVec2(hb.left + w * static_cast<float>(k), hb.top));
+    ImGui::SetNextWindowSize(ImVec2(k + 1 == np ? hb.width - w * static_cast<float>(k) : w, hb.height));
+    ImGui::Begin(fmt::format("##title{}", k).c_str(), nullptr, kFixed | ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    if (np > 1) {
       ImGui::TextColored(ImColor(kSeriesColour[k]), "%s", k == 0 ? "A" : "B");
       ImGui::SameLine();
     }
-    std::string title = p.src->title();
-    if (opt_.workshop && s_.prepared.size() > 1) title = fmt::format("[{}/{}] {}", s_.current + 1, s_.prepared.size(), title);
-    if (s_.replay_mode && p.sim) title = fmt::format("{} {} - {}", tr("replay"), fs::path(opt_.replay).filename().string(), title);
-    ImGui::Text("%s %d  -  %s  -  %zu %s", tr("week"), p.src->frame().week, title.c_str(), p.src->layout().n, tr("residents"));
+    // The most that fits: week and scenario always, then page, seed, residents and the help hint as room allows.
+    const std::string week = fmt::format("{} {}", tr("week"), p.src->frame().week);
+    std::string name, seed, page, hint;
+    if (s_.replay_mode) {
+      name = p.sim ? fmt::format("{} {} - {}", tr("replay"), fs::path(opt_.replay).filename().string(), p.sim->scenario().name) : p.src->title();
+    } else if (opt_.workshop) {
+      // Workshop: the scenario's title in the chosen language, no seed (the audience needs the story, not the number).
+      name = scenario_title(p.sim->scenario().name);
+      if (s_.prepared.size() > 1) name = fmt::format("[{}/{}] {}", s_.current + 1, s_.prepared.size(), name);
+      if (s_.pages() > 1) page = fmt::format("{} {}/{}", tr("page"), s_.page + 1, s_.pages());
+      hint = tr("help_hint");
+    } else {
+      name = p.sim->scenario().name;
+    }
+    if (p.sim && !opt_.workshop) seed = fmt::format("({} {})", tr("seed_word"), p.sim->scenario().params.run_seed);
+    const std::string residents = fmt::format("{} {}", p.src->layout().n, tr("residents"));
+    const std::string named = seed.empty() ? name : name + " " + seed;
+    const std::string t = fit_text({joined({week, named, residents, page, hint}), joined({week, named, residents, page}), joined({week, named, page}),
+                                    joined({week, name, page}), joined({week, name}), name},
+                                   ImGui::GetContentRegionAvail().x);
+    out_.note("title", t);
+    report_.header.push_back(t);
+    ImGui::TextUnformatted(t.c_str());
     ImGui::End();
   }
 }
 
 void Panels::draw_legend() {
   // The legend has its own band under the map, so it never hides residents and is always visible.
-  const sf::FloatRect& area = area_;
-  const auto size = window_;
-  ImGui::SetNextWindowPos(ImVec2(area.left, area.top + area.height));
-  ImGui::SetNextWindowSize(ImVec2(area.width, static_cast<float>(size.y) - area.top - area.height));
-  ImGui::Begin("##legend", nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
-                   ImGuiWindowFlags_NoInputs | ImGuiWindowFlags_NoBringToFrontOnFocus);
+  const sf::FloatRect& band = lay_.legend;
+  ImGui::SetNextWindowPos(ImVec2(band.left, band.top));
+  ImGui::SetNextWindowSize(ImVec2(band.width, band.height));
+  ImGui::Begin("##legend", nullptr, kFixed | ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoInputs | ImGuiWindowFlags_NoBringToFrontOnFocus);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float line = ImGui::GetTextLineHeight();
   const float right_edge = ImGui::GetWindowContentRegionMax().x;
@@ -115,14 +161,18 @@ void Panels::draw_legend() {
     }
     first = false;
   };
-  ImGui::TextUnformatted(tr(kMeasureKeys[static_cast<std::size_t>(v_.measure)]));
+  auto text = [&](const char* t) {
+    out_.note("legend", t);
+    ImGui::TextUnformatted(t);
+  };
+  text(tr(kMeasureKeys[static_cast<std::size_t>(v_.measure)]));
   ImGui::SameLine(0, line * 0.6f);
   const bool sr = v_.measure == Measure::SelfReliance;
   const std::string left = sr ? fmt::format("{} (1)", tr("high")) : fmt::format("{} (0)", tr("low"));
   const std::string right = sr                                 ? fmt::format("{} (0)", tr("low"))
                             : v_.measure == Measure::TotalNeed ? fmt::format("{} (>= {:.1f})", tr("high"), kTotalNeedScale)
                                                                : fmt::format("{} (1)", tr("high"));
-  ImGui::TextUnformatted(left.c_str());
+  text(left.c_str());
   ImGui::SameLine(0, line * 0.4f);
   // Colour bar: the scale from "fine" (left) to "worst" (right).
   const float bw = std::clamp(right_edge - ImGui::GetCursorPosX() - ImGui::CalcTextSize(right.c_str()).x - line, 4.0f * line, 12.0f * line), bh = line;
@@ -138,9 +188,9 @@ void Panels::draw_legend() {
   v_.legend_bar[3] = p0.y + bh;
   ImGui::Dummy(ImVec2(bw, bh));
   ImGui::SameLine(0, line * 0.4f);
-  ImGui::TextUnformatted(right.c_str());
+  text(right.c_str());
 
-  ImGui::TextUnformatted(tr("help_lines"));
+  text(tr("help_lines"));
   first = false;
   for (int d = 0; d < kDomains; ++d) {
     const char* label = domain_label(d);
@@ -149,7 +199,7 @@ void Panels::draw_legend() {
     dl->AddLine(ImVec2(q.x, q.y + line * 0.5f), ImVec2(q.x + 1.6f * line, q.y + line * 0.5f), im(kDomainColours[static_cast<std::size_t>(d)]), 3.0f);
     ImGui::Dummy(ImVec2(1.8f * line, line));
     ImGui::SameLine(0, 0);
-    ImGui::TextUnformatted(label);
+    text(label);
   }
   const float r = line * 0.42f;
   first = true;
@@ -172,7 +222,7 @@ void Panels::draw_legend() {
     }
     ImGui::Dummy(ImVec2(line * 1.2f, line));
     ImGui::SameLine(0, 0);
-    ImGui::TextUnformatted(tr(key));
+    text(tr(key));
   };
   sym("sym_cm", 0);
   sym("sym_volunteer", 1);
@@ -254,7 +304,7 @@ void Panels::draw_follow() {
   if (i >= p.src->layout().n) return;
   const Story s = p.src->story(static_cast<std::uint32_t>(v_.followed));
   const Frame& f = p.src->frame();
-  const sf::FloatRect& area = area_;
+  const sf::FloatRect& area = lay_.map;
   const float line = ImGui::GetTextLineHeight();
   // Pinned in the map's top-right corner (movable); the card's resident stays ringed on the map.
   ImGui::SetNextWindowPos(ImVec2(area.left + area.width - 8, area.top + 8), ImGuiCond_Appearing, ImVec2(1, 0));
@@ -324,37 +374,75 @@ void Panels::draw_follow() {
   if (!open) v_.followed = -1;
 }
 
+template <class F>
+void Panels::labelled(const char* id, const std::string& label, F&& widget, float width) {
+  ImGui::PushID(id);
+  const float item_w = std::min(width > 0 ? width : ImGui::CalcItemWidth(), ImGui::GetContentRegionAvail().x);
+  const float beside = ImGui::GetContentRegionAvail().x - item_w - ImGui::GetStyle().ItemInnerSpacing.x;
+  // Beside the widget, wrapped at spaces; above it when even its longest word would not fit beside it.
+  const bool above = beside < std::max(widest_word(label), 3.0f * ImGui::GetFontSize());
+  if (above) out_.wrapped("slider", label);
+  widget(item_w);
+  if (!above) {
+    ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+    out_.wrapped("slider", label);
+  }
+  ImGui::PopID();
+}
+
 void Panels::draw_controls() {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  // The text inside a widget's frame (a slider's value, a combo's choice) fits the frame too.
+  auto note_inside = [&](const std::string& t, float frame_w, float right_part) {
+    const ImVec2 at = ImGui::GetItemRectMin();
+    out_.note_at("value", t, ImVec2(at.x + st.FramePadding.x, at.y), frame_w - 2 * st.FramePadding.x - right_part);
+  };
   if (s_.replay_mode) {
-    ImGui::TextUnformatted(tr("replay"));
-    if (!s_.replay_note.empty()) ImGui::TextWrapped("%s", s_.replay_note.c_str());
-    if (ImGui::Button(v_.paused ? tr("play") : tr("pause"))) v_.paused = !v_.paused;
-    ImGui::SameLine();
-    if (ImGui::Button(tr("step"))) s_.replay_week = std::min(s_.replay_week + 1, s_.replay_last);
+    out_.wrapped("text", tr("replay"));
+    if (!s_.replay_note.empty()) out_.wrapped("text", s_.replay_note);
+    if (out_.flow_button(v_.paused ? tr("play") : tr("pause"), true)) v_.paused = !v_.paused;
+    if (out_.flow_button(tr("step"), false)) s_.replay_week = std::min(s_.replay_week + 1, s_.replay_last);
     ImGui::SetNextItemWidth(-1);
     ImGui::SliderInt("##timeline", &s_.replay_week, 0, s_.replay_last, fmt::format("{} %d", tr("week")).c_str());
+    note_inside(fmt::format("{} {}", tr("week"), s_.replay_week), ImGui::GetItemRectSize().x, 0);
   } else {
-    if (ImGui::Button(v_.paused ? tr("play") : tr("pause"))) v_.paused = !v_.paused;
-    ImGui::SameLine();
-    if (ImGui::Button(tr("step"))) {
+    if (out_.flow_button(v_.paused ? tr("play") : tr("pause"), true)) v_.paused = !v_.paused;
+    if (out_.flow_button(tr("step"), false)) {
       v_.paused = true;
       s_.step_live();
     }
-    ImGui::SameLine();
-    if (ImGui::Button(tr("reset"))) {
+    // Workshop: the seed is a technicality; the button says what it does for the audience.
+    if (out_.flow_button(opt_.workshop ? tr("reset_ws") : tr("reset"), false)) {
       s_.reset_all();
       v_.forget_residents();
     }
-    ImGui::Text("%s: %lld", tr("seed"), static_cast<long long>(s_.panes[0].sim->scenario().params.run_seed));
+    if (!opt_.workshop) out_.wrapped("text", fmt::format("{}: {}", tr("seed"), s_.panes[0].sim->scenario().params.run_seed));
   }
-  float sp = static_cast<float>(v_.speed);
-  if (ImGui::SliderFloat(tr("speed"), &sp, 0.25f, 64.0f, "%.2f", ImGuiSliderFlags_Logarithmic)) v_.speed = sp;
-  int m = static_cast<int>(v_.measure);
-  if (ImGui::BeginCombo(tr("colour_by"), tr(kMeasureKeys[static_cast<std::size_t>(m)]))) {
-    for (int k = 0; k < static_cast<int>(Measure::Count); ++k)
-      if (ImGui::Selectable(tr(kMeasureKeys[static_cast<std::size_t>(k)]), k == m)) v_.measure = static_cast<Measure>(k);
-    ImGui::EndCombo();
-  }
+  labelled("speed", tr("speed"), [&](float w) {
+    float sp = static_cast<float>(v_.speed);
+    ImGui::SetNextItemWidth(w);
+    if (ImGui::SliderFloat("##v", &sp, 0.25f, 64.0f, "%.2f", ImGuiSliderFlags_Logarithmic)) v_.speed = sp;
+    note_inside(fmt::format("{:.2f}", v_.speed), w, 0);
+  });
+  // The colour choice is as wide as its longest name needs (its label goes above it when that leaves too little room).
+  float choice_w = 0;
+  for (int k = 0; k < static_cast<int>(Measure::Count); ++k)
+    choice_w = std::max(choice_w, ImGui::CalcTextSize(tr(kMeasureKeys[static_cast<std::size_t>(k)])).x);
+  choice_w = std::ceil(std::max(ImGui::CalcItemWidth(), choice_w + ImGui::GetFrameHeight() + 2 * st.FramePadding.x + 2));
+  labelled(
+      "colour", tr("colour_by"),
+      [&](float w) {
+        const int m = static_cast<int>(v_.measure);
+        const char* shown = tr(kMeasureKeys[static_cast<std::size_t>(m)]);
+        ImGui::SetNextItemWidth(w);
+        if (ImGui::BeginCombo("##v", shown)) {
+          for (int k = 0; k < static_cast<int>(Measure::Count); ++k)
+            if (ImGui::Selectable(tr(kMeasureKeys[static_cast<std::size_t>(k)]), k == m)) v_.measure = static_cast<Measure>(k);
+          ImGui::EndCombo();
+        }
+        note_inside(shown, w, ImGui::GetFrameHeight());
+      },
+      choice_w);
 }
 
 void Panels::draw_sliders() {
@@ -363,8 +451,8 @@ void Panels::draw_sliders() {
     if (s_.panes[k].sim && (s_.panes.size() == 1 || v_.steer_target == 2 || v_.steer_target == static_cast<int>(k))) targets.push_back(s_.panes[k].sim);
   if (targets.empty() || s_.replay_mode) {
     if (s_.replay_mode && s_.panes[0].sim && !s_.panes[0].sim->log().empty()) {
-      ImGui::TextUnformatted(tr("steering"));
-      for (const auto& e : s_.panes[0].sim->log()) ImGui::BulletText("%s %d: %s = %s", tr("week"), e.week, e.key.c_str(), e.value.c_str());
+      out_.wrapped("text", tr("steering"));
+      for (const auto& e : s_.panes[0].sim->log()) out_.wrapped("text", fmt::format("\u2022 {} {}: {} = {}", tr("week"), e.week, e.key, e.value));
     }
     return;
   }
@@ -376,49 +464,74 @@ void Panels::draw_sliders() {
     ImGui::SameLine();
     ImGui::RadioButton("A+B", &v_.steer_target, 2);
   }
+  const ImGuiStyle& st = ImGui::GetStyle();
   const Params& cur = targets[0]->scenario().params;
+  // Steering both panes: where their values differ the widget shows both ("A | B"), not only A's.
+  const Params* other = targets.size() > 1 ? &targets[1]->scenario().params : nullptr;
   // Every parameter with a slider in Params.def, in schema order; the range is the slider's, widened to
   // the current value when a scenario sets one outside it (so the slider shows it rather than clamping it).
   for (const ParamSpec& spec : schema()) {
     if (!spec.slider.shown) continue;
     const std::string name = spec.full_name();
-    const char* label = param_label(spec);
     Params next = cur;
-    bool changed = false;
-    ImGui::PushID(name.c_str());
+    bool changed = false, mixed = false;
+    std::string label = param_label(spec);
     std::visit(
         [&](auto member) {
           using M = std::remove_cvref_t<decltype(cur.*member)>;
-          if constexpr (std::is_same_v<M, bool>) {
-            bool v = cur.*member;
-            if (ImGui::Checkbox(label, &v)) {
-              next.*member = v;
-              changed = true;
-            }
-          } else if constexpr (std::is_same_v<M, std::int64_t>) {
-            int v = static_cast<int>(cur.*member);
-            const int lo = std::min(v, static_cast<int>(spec.slider.lo));
-            const int hi = std::max(v, static_cast<int>(spec.slider.hi));
-            ImGui::SliderInt(label, &v, lo, hi);
-            // Applied on release only, so the log has one entry per move rather than one per drag step.
-            if (ImGui::IsItemDeactivatedAfterEdit()) {
-              next.*member = v;
-              changed = true;
-            }
-          } else {
-            float v = static_cast<float>(cur.*member);
-            const float lo = std::min(v, static_cast<float>(spec.slider.lo));
-            const float hi = std::max(v, static_cast<float>(spec.slider.hi));
-            ImGui::SliderFloat(label, &v, lo, hi, "%.2f");
-            if (ImGui::IsItemDeactivatedAfterEdit()) {
-              next.*member = static_cast<double>(v);
-              changed = true;
-            }
-          }
+          if (!other || other->*member == cur.*member) return;
+          mixed = true;
+          // Non-breaking spaces keep "(A | B)" together when the label wraps.
+          if constexpr (std::is_same_v<M, bool>)
+            label += fmt::format(" (A\u00a0{}, B\u00a0{})", tr(cur.*member ? "on" : "off"), tr(other->*member ? "on" : "off"));
+          else
+            label += std::string(" ") + tr("mixed");
         },
         spec.member);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s [%s]", name.c_str(), std::string(spec.description).c_str(), std::string(spec.unit).c_str());
-    ImGui::PopID();
+    labelled(name.c_str(), label, [&](float w) {
+      std::visit(
+          [&](auto member) {
+            using M = std::remove_cvref_t<decltype(cur.*member)>;
+            const ImVec2 at = ImGui::GetCursorScreenPos();
+            auto note_value = [&](const std::string& t) { out_.note_at("value", t, ImVec2(at.x + st.FramePadding.x, at.y), w - 2 * st.FramePadding.x); };
+            if constexpr (std::is_same_v<M, bool>) {
+              bool v = cur.*member;
+              if (mixed) ImGui::PushItemFlag(ImGuiItemFlags_MixedValue, true);
+              if (ImGui::Checkbox("##v", &v)) {
+                next.*member = v;
+                changed = true;
+              }
+              if (mixed) ImGui::PopItemFlag();
+            } else if constexpr (std::is_same_v<M, std::int64_t>) {
+              int v = static_cast<int>(cur.*member);
+              const int lo = std::min(v, static_cast<int>(spec.slider.lo));
+              const int hi = std::max(v, static_cast<int>(spec.slider.hi));
+              const std::string f = mixed ? fmt::format("%d | {}", other->*member) : std::string("%d");
+              ImGui::SetNextItemWidth(w);
+              ImGui::SliderInt("##v", &v, lo, hi, f.c_str());
+              note_value(mixed ? fmt::format("{} | {}", cur.*member, other->*member) : fmt::format("{}", v));
+              // Applied on release only, so the log has one entry per move rather than one per drag step.
+              if (ImGui::IsItemDeactivatedAfterEdit()) {
+                next.*member = v;
+                changed = true;
+              }
+            } else {
+              float v = static_cast<float>(cur.*member);
+              const float lo = std::min(v, static_cast<float>(spec.slider.lo));
+              const float hi = std::max(v, static_cast<float>(spec.slider.hi));
+              const std::string f = mixed ? fmt::format("%.2f | {:.2f}", other->*member) : std::string("%.2f");
+              ImGui::SetNextItemWidth(w);
+              ImGui::SliderFloat("##v", &v, lo, hi, f.c_str());
+              note_value(mixed ? fmt::format("{:.2f} | {:.2f}", cur.*member, other->*member) : fmt::format("{:.2f}", v));
+              if (ImGui::IsItemDeactivatedAfterEdit()) {
+                next.*member = static_cast<double>(v);
+                changed = true;
+              }
+            }
+          },
+          spec.member);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s [%s]", name.c_str(), std::string(spec.description).c_str(), std::string(spec.unit).c_str());
+    });
     if (changed) {
       const std::string value = spec.format(next);
       for (auto* t : targets) Session::steer(*t, name, value);
@@ -426,75 +539,109 @@ void Panels::draw_sliders() {
   }
 }
 
-void Panels::draw_charts() {
-  if (!ImGui::CollapsingHeader(s_.panes.size() > 1 ? tr("difference") : tr("outcomes"), ImGuiTreeNodeFlags_DefaultOpen)) return;
-  const float line = ImGui::GetTextLineHeight();
-  // All charts fit the panel's remaining height (no scrolling on a projector).
-  const float n_charts = static_cast<float>(kChartsShown);
-  const float w = ImGui::GetContentRegionAvail().x;
-  const float h = std::clamp(ImGui::GetContentRegionAvail().y / n_charts - 1.6f * line, 1.2f * line, 4.0f * line);
-  for (Outcome o : std::span(kHeadlines).first<kChartsShown>()) {
-    const int oi = static_cast<int>(o);
-    // Header: label and the latest value per pane (and the difference).
-    std::string vals;
-    for (std::size_t k = 0; k < s_.panes.size(); ++k) vals += fmt::format("{}{}", k ? "  |  " : "", format_outcome(o, s_.panes[k].src->history().back().v[oi]));
-    if (s_.panes.size() == 2) {
-      const double d = s_.panes[1].src->history().back().v[oi] - s_.panes[0].src->history().back().v[oi];
-      vals += "   " + format_difference(o, d);
-    }
-    const char* label = outcome_label(o);
-    const float pad = ImGui::GetStyle().WindowPadding.x;
-    const float label_end = pad + ImGui::CalcTextSize(label).x + line;
-    const float vals_at = w - ImGui::CalcTextSize(vals.c_str()).x + pad;
-    ImGui::TextUnformatted(label);
-    // Values right-aligned on the label's line, or on their own line when they would overlap it.
-    if (vals_at >= label_end)
-      ImGui::SameLine(vals_at);
-    else
-      ImGui::SetCursorPosX(std::max(pad, vals_at));
-    ImGui::TextUnformatted(vals.c_str());
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    const ImVec2 p0 = ImGui::GetCursorScreenPos();
-    dl->AddRectFilled(p0, ImVec2(p0.x + w, p0.y + h), IM_COL32(20, 24, 30, 255));
-    double lo = 1e300, hi = -1e300;
-    std::size_t len = 1;
-    for (const auto& p : s_.panes) {
-      const auto& hist = p.src->history();
-      len = std::max(len, hist.size());
-      for (const auto& r : hist) lo = std::min(lo, r.v[oi]), hi = std::max(hi, r.v[oi]);
-    }
-    // Axes from zero (for positive series), so week-to-week noise does not look like a trend.
-    lo = std::min(lo, 0.0);
-    hi = hi > 0 ? hi * 1.05 : hi;
-    if (hi - lo < 1e-9) hi = lo + (std::abs(lo) > 0 ? std::abs(lo) * 0.1 : 1.0);
-    const float xs = w / static_cast<float>(std::max<std::size_t>(len - 1, 1));
-    for (std::size_t k = 0; k < s_.panes.size(); ++k) {
-      const auto& hist = s_.panes[k].src->history();
-      std::vector<ImVec2> pts;
-      pts.reserve(hist.size());
-      for (std::size_t t = 0; t < hist.size(); ++t)
-        pts.emplace_back(p0.x + xs * static_cast<float>(t), p0.y + h - h * static_cast<float>((hist[t].v[oi] - lo) / (hi - lo)));
-      if (pts.size() > 1) dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), kSeriesColour[k], 0, 2.0f);
-    }
-    ImGui::Dummy(ImVec2(w, h + 0.15f * line));
-  }
-}
-
 void Panels::draw_side_panel() {
-  const auto size = window_;
-  const sf::FloatRect& area = area_;
-  ImGui::SetNextWindowPos(ImVec2(area.width, 0));
-  ImGui::SetNextWindowSize(ImVec2(static_cast<float>(size.x) - area.width, static_cast<float>(size.y)));
-  ImGui::Begin("##panel", nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
-  ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.42f);
+  const sf::FloatRect& c = lay_.controls;
+  ImGui::SetNextWindowPos(ImVec2(c.left, c.top));
+  ImGui::SetNextWindowSize(ImVec2(c.width, c.height));
+  ImGui::Begin("##panel", nullptr, kFixed | ImGuiWindowFlags_NoBringToFrontOnFocus);
+  // The panel never scrolls. When the last frame's content ran past its bottom (projector: the controls; normal
+  // layout: the charts at their smallest) the panel's type shrinks to fit (down to 70%), and grows back when
+  // there is room again.
+  ImGui::SetWindowFontScale(controls_scale_);
+  const float top = ImGui::GetCursorPosY();
+  ImGui::PushItemWidth(std::floor(ImGui::GetContentRegionAvail().x * (lay_.projector ? 0.36f : 0.40f)));
   draw_controls();
   ImGui::Separator();
   draw_sliders();
-  ImGui::Separator();
-  draw_charts();
-  if (v_.recording) ImGui::TextColored(ImVec4(1, 0.3f, 0.3f, 1), "%s: %s", tr("recording"), opt_.record.c_str());
+  if (!lay_.projector) {
+    ImGui::Separator();
+    draw_charts();
+  }
+  if (v_.recording) {
+    const ImVec4 red(1, 0.3f, 0.3f, 1);
+    out_.wrapped("text", fmt::format("{}: {}", tr("recording"), opt_.record), &red);
+  }
   ImGui::PopItemWidth();
+  {
+    const float used = ImGui::GetCursorPosY() - top, room = c.height - top - ImGui::GetStyle().WindowPadding.y;
+    // Room to grow: the controls column is less than 80% full, or (normal layout) the charts could be half as
+    // high again as their smallest.
+    const bool slack = lay_.projector ? used < 0.8f * room : charts_slack_ > 1.6f;
+    if (used > room + 1.0f)
+      controls_scale_ = std::max(0.7f, controls_scale_ * std::sqrt(room / used) * 0.99f);
+    else if (slack && controls_scale_ < 1.0f)
+      controls_scale_ = std::min(1.0f, controls_scale_ * 1.05f);
+  }
+  ImGui::End();
+  if (lay_.projector) {
+    const sf::FloatRect& r = lay_.charts;
+    ImGui::SetNextWindowPos(ImVec2(r.left, r.top));
+    ImGui::SetNextWindowSize(ImVec2(r.width, r.height));
+    ImGui::Begin("##charts", nullptr, kFixed | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    draw_charts();
+    ImGui::End();
+  }
+}
+
+void Panels::draw_help() {
+  // Centred over everything: the keys, and in a workshop the scenarios of this page with what each claims.
+  const auto W = static_cast<float>(window_.x), H = static_cast<float>(window_.y);
+  const float line = ImGui::GetTextLineHeight();
+  ImGui::SetNextWindowPos(ImVec2(0.5f * W, 0.5f * H), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(std::floor(std::min(0.8f * W, 46.0f * line)), 0));
+  ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(W, 0.92f * H));
+  ImGui::Begin("##help", nullptr, kFixed | ImGuiWindowFlags_AlwaysAutoResize);
+  const ImVec4 accent(1.0f, 0.85f, 0.4f, 1.0f);
+  out_.wrapped("help", tr("keys"), &accent);
+  struct Row {
+    std::string key;
+    const char* what;
+  };
+  std::vector<Row> rows = {{tr("key_space"), tr("k_space")}, {"\u2192 / \u2190", tr("k_right")}, {"+ / \u2212", tr("k_speed")}, {"M", tr("k_m")}};
+  if (!s_.replay_mode) rows.push_back({"R", tr("k_r")});
+  if (s_.workshop()) rows.push_back({"1 \u2013 9", tr("k_num")});
+  if (s_.pages() > 1) rows.push_back({"PgUp / PgDn", tr("k_page")});
+  rows.push_back({"H", tr("k_h")});
+  rows.push_back({"Esc", tr("k_esc")});
+  rows.push_back({tr("click"), tr("k_click")});
+  float key_w = 0;
+  for (const auto& r : rows) key_w = std::max(key_w, ImGui::CalcTextSize(r.key.c_str()).x);
+  const float x0 = ImGui::GetCursorPosX();
+  for (const auto& r : rows) {
+    out_.note("help", r.key);
+    ImGui::TextUnformatted(r.key.c_str());
+    ImGui::SameLine(x0 + key_w + line);
+    out_.wrapped("help", r.what);
+  }
+  if (s_.workshop()) {
+    ImGui::Separator();
+    const int first = s_.page * kPerPage, last = std::min(static_cast<int>(s_.scenarios.size()), first + kPerPage);
+    const std::string head = s_.pages() > 1 ? fmt::format("{} ({} {}/{})", tr("scenarios"), tr("page"), s_.page + 1, s_.pages()) : std::string(tr("scenarios"));
+    out_.wrapped("help", head, &accent);
+    const float num_w = ImGui::CalcTextSize("9").x;
+    for (int k = first; k < last; ++k) {
+      const Scenario& sc = s_.scenarios[static_cast<std::size_t>(k)];
+      const std::string num = std::to_string(k - first + 1);
+      out_.note("help", num);
+      ImGui::TextUnformatted(num.c_str());
+      ImGui::SameLine(x0 + num_w + line);
+      const std::string text = fmt::format("{}{}: {}", scenario_title(sc.name), k == s_.current ? fmt::format(" ({})", tr("shown")) : std::string(),
+                                           scenario_claim(sc.name, sc.description));
+      out_.wrapped("help", text, k == s_.current ? &accent : nullptr);
+    }
+  }
+  ImGui::End();
+}
+
+void Panels::draw_quit_prompt() {
+  const auto W = static_cast<float>(window_.x), H = static_cast<float>(window_.y);
+  const float line = ImGui::GetTextLineHeight();
+  ImGui::SetNextWindowPos(ImVec2(0.5f * W, 0.5f * H), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(std::floor(std::min(0.7f * W, 30.0f * line)), 0));
+  ImGui::Begin("##quit", nullptr, kFixed | ImGuiWindowFlags_AlwaysAutoResize);
+  const ImVec4 accent(1.0f, 0.85f, 0.4f, 1.0f);
+  out_.wrapped("quit", tr("quit_q"), &accent);
+  out_.wrapped("quit", tr("quit_keys"));
   ImGui::End();
 }
 

@@ -10,6 +10,7 @@
 
 #include "Steering.h"
 #include "buurt/output/Hdf5.h"
+#include "buurt/output/Recorder.h"
 #include "buurt/scenario/Scenario.h"
 
 namespace buurt::view {
@@ -24,13 +25,8 @@ fs::path session_path(const Scenario& s, const std::string& given, const std::st
     p.replace_filename(p.stem().string() + suffix + p.extension().string());
     return p;
   }
-  // The default name never blocks a start: a session file left by an earlier start keeps its name and this
-  // one takes the first free number (<scenario>_session-2.h5, -3, ...). An explicit --out is never replaced
-  // without --force.
-  fs::path p = s.name + suffix + "_session.h5";
-  std::error_code ec;
-  for (int n = 2; fs::exists(p, ec) || fs::exists(fs::path(p.string() + ".partial"), ec); ++n) p = fmt::format("{}{}_session-{}.h5", s.name, suffix, n);
-  return p;
+  // A default name that is taken is numbered when the session starts (SimSource, as a reset numbers its files).
+  return s.name + suffix + "_session.h5";
 }
 
 /// What a result file says about itself, read before choosing how to replay it.
@@ -92,74 +88,86 @@ std::vector<ScriptEntry> parse_script(const std::vector<std::string>& items) {
 
 Session::Session(const Options& opt) : workshop_(opt.workshop) {
   if (!opt.replay.empty())
-    open_replay(opt);
+    check_replay(opt);
   else
-    open_scenarios(opt);
+    check_scenarios(opt);
 }
 
-void Session::open_replay(const Options& opt) {
+void Session::check_replay(const Options& opt) {
   if (!opt.scenarios.empty()) throw std::invalid_argument("--replay takes a result file, not scenario files");
   replay_mode = true;
   replay_path_ = opt.replay;
   h5::quiet();
   const ReplayFile file = read_replay_file(opt.replay);
-  Pane p;
   if (file.log && !file.resolved.empty() && !opt.replay_snapshots) {
     // A session file: the kernel is deterministic, so re-simulating the resolved scenario with the
     // slider log applied at the logged weeks reproduces every week exactly, not only the snapshots.
-    auto s = std::make_unique<SimSource>(parse_scenario(file.resolved, file.name), fs::path(), false);
-    s->set_script(*file.log);
-    p.sim = s.get();
-    p.owned = std::move(s);
+    replay_scenario_ = std::make_unique<Scenario>(parse_scenario(file.resolved, file.name));
+    replay_log_ = *file.log;
     replay_last = std::max(file.weeks, 0);
-    file_rows_ = read_timeseries(opt.replay, replay_last);
   } else {
-    auto r = std::make_unique<ReplaySource>(opt.replay);
-    p.replay = r.get();
-    replay_last = r->last_week();
-    p.owned = std::move(r);
+    replay_source_ = std::make_unique<ReplaySource>(opt.replay);
+    replay_last = replay_source_->last_week();
   }
-  p.src = p.owned.get();
-  panes.push_back(std::move(p));
   replay_week = opt.weeks >= 0 ? std::min(opt.weeks, replay_last) : (opt.screenshot.empty() ? 0 : replay_last);
-  if (panes[0].sim)
-    panes[0].sim->seek(replay_week);
-  else
-    panes[0].replay->seek(replay_week);
-  verify_replay();
 }
 
-void Session::open_scenarios(const Options& opt) {
+void Session::check_scenarios(const Options& opt) {
   if (opt.scenarios.empty()) throw std::invalid_argument("give a scenario file (live), two (side by side) or --replay FILE.h5; see --help");
-  if (opt.scenarios.size() > 9) throw std::invalid_argument("at most 9 scenarios (number keys 1-9)");
   if (opt.scenarios.size() > 2 && !opt.workshop) throw std::invalid_argument("more than two scenarios need --workshop (number keys switch between them)");
   script_ = parse_script(opt.steer_script);
   std::vector<std::string> sets = opt.sets;
   if (opt.seed) sets.push_back(fmt::format("run.seed={}", *opt.seed));
-  std::vector<Scenario> scen;
-  for (const auto& f : opt.scenarios) scen.push_back(load_scenario(f, sets));
+  for (const auto& f : opt.scenarios) scenarios.push_back(load_scenario(f, sets));
   // Side by side and workshop scenarios share the first scenario's seed, so differences are the policy's.
-  for (std::size_t k = 1; k < scen.size(); ++k)
-    if (scen[k].params.run_seed != scen[0].params.run_seed)
-      apply_overrides(scen[k], std::vector<std::string>{fmt::format("run.seed={}", scen[0].params.run_seed)});
-  std::shared_ptr<const StateFile> state;
+  for (std::size_t k = 1; k < scenarios.size(); ++k)
+    if (scenarios[k].params.run_seed != scenarios[0].params.run_seed)
+      apply_overrides(scenarios[k], std::vector<std::string>{fmt::format("run.seed={}", scenarios[0].params.run_seed)});
   if (!opt.from_state.empty()) {
     h5::quiet();
-    state = std::make_shared<const StateFile>(opt.from_state);
+    state_ = std::make_shared<const StateFile>(opt.from_state);
+    for (const auto& sc : scenarios) state_->check(sc.params);
   }
-  for (std::size_t k = 0; k < scen.size(); ++k) {
+  // An explicit --out that exists is an error without --force; a default name that exists is numbered.
+  existing_ = opt.force ? Existing::replace : opt.out.empty() ? Existing::number : Existing::refuse;
+  for (std::size_t k = 0; k < scenarios.size(); ++k) {
     fs::path out;
     if (!opt.no_record) {
       std::string suffix;
-      if (scen.size() > 1 && !opt.out.empty()) suffix = fmt::format("_{}", static_cast<char>('a' + k));
-      out = session_path(scen[k], opt.out, suffix);
+      if (scenarios.size() > 1 && !opt.out.empty()) suffix = fmt::format("_{}", static_cast<char>('a' + k));
+      out = session_path(scenarios[k], opt.out, suffix);
       for (std::size_t j = 0; j < k; ++j)
-        if (prepared[j]->out_path() == out)
-          throw std::invalid_argument(fmt::format("two scenarios would record to '{}'; give them different names or --out", out.string()));
+        if (outs_[j] == out) throw std::invalid_argument(fmt::format("two scenarios would record to '{}'; give them different names or --out", out.string()));
+      if (existing_ != Existing::number) check_output_path(out, opt.force);
     }
-    prepared.push_back(std::make_unique<SimSource>(scen[k], out, opt.force, state));
+    outs_.push_back(out);
   }
-  const std::size_t shown = opt.workshop ? 1 : prepared.size();
+}
+
+void Session::open() {
+  if (replay_mode) {
+    Pane p;
+    if (replay_scenario_) {
+      auto s = std::make_unique<SimSource>(*replay_scenario_, fs::path(), Existing::refuse);
+      s->set_script(replay_log_);
+      p.sim = s.get();
+      p.owned = std::move(s);
+      file_rows_ = read_timeseries(replay_path_, replay_last);
+    } else {
+      p.replay = replay_source_.get();
+      p.owned = std::move(replay_source_);
+    }
+    p.src = p.owned.get();
+    panes.push_back(std::move(p));
+    if (panes[0].sim)
+      panes[0].sim->seek(replay_week);
+    else
+      panes[0].replay->seek(replay_week);
+    verify_replay();
+    return;
+  }
+  for (std::size_t k = 0; k < scenarios.size(); ++k) prepared.push_back(std::make_unique<SimSource>(scenarios[k], outs_[k], existing_, state_));
+  const std::size_t shown = workshop_ ? 1 : prepared.size();
   for (std::size_t k = 0; k < shown; ++k) {
     Pane p;
     p.sim = prepared[k].get();
@@ -224,9 +232,22 @@ void Session::step_live() {
 bool Session::switch_prepared(int k) {
   if (!workshop_ || k < 0 || k >= static_cast<int>(prepared.size()) || k == current) return false;
   current = k;
+  page = k / kPerPage;
   panes[0].sim = prepared[static_cast<std::size_t>(k)].get();
   panes[0].src = panes[0].sim;
   return true;
+}
+
+bool Session::turn_page(int delta) {
+  const int next = std::clamp(page + delta, 0, pages() - 1);
+  if (next == page) return false;
+  page = next;
+  return true;
+}
+
+const std::vector<WeekOutcomes>* Session::reference() const {
+  if (!workshop_ || current == 0 || prepared.empty() || prepared[0]->history().size() < 2) return nullptr;
+  return &prepared[0]->history();
 }
 
 void Session::reset_all() {

@@ -50,14 +50,36 @@ Layout layout_of(const Population& pop, std::uint32_t streets_per_block) {
   return l;
 }
 
-SimSource::SimSource(Scenario scenario, std::filesystem::path out, bool force, std::shared_ptr<const StateFile> state)
-    : base_(std::move(scenario)), out_(std::move(out)), current_out_(out_), force_(force), state_(std::move(state)) {
+std::filesystem::path numbered_path(const std::filesystem::path& base, int n) {
+  if (n <= 1) return base;
+  std::filesystem::path p = base;
+  p.replace_filename(fmt::format("{}_{}{}", base.stem().string(), n, base.extension().string()));
+  return p;
+}
+
+SimSource::SimSource(Scenario scenario, std::filesystem::path out, Existing existing, std::shared_ptr<const StateFile> state)
+    : base_(std::move(scenario)), out_(std::move(out)), current_out_(out_), existing_(existing), state_(std::move(state)) {
   if (state_) {
     state_->check(base_.params);
     base_.params.run_burn_in = state_->burn_in();  // the neighbourhood's own burn-in, recorded in the session file
   }
-  if (!out_.empty()) check_output_path(out_, force_);
+  if (!out_.empty()) {
+    // A default name that is taken never blocks a start: the session goes to the next free number, the
+    // same numbering a reset uses.
+    if (existing_ == Existing::number) number_ = free_number(1);
+    current_out_ = numbered_path(out_, number_);
+    if (number_ > 1) fmt::print("buurt-view: '{}' exists; recording this session to '{}'\n", out_.string(), current_out_.string());
+    check_output_path(current_out_, existing_ == Existing::replace);
+  }
   start();
+}
+
+int SimSource::free_number(int from) const {
+  if (existing_ == Existing::replace) return from;
+  for (int n = from;; ++n) {
+    std::error_code ec;
+    if (!std::filesystem::exists(numbered_path(out_, n), ec)) return n;
+  }
 }
 
 SimSource::~SimSource() {
@@ -74,7 +96,7 @@ void SimSource::start() {
   script_pos_ = 0;
   sim_ = state_ ? state_->load(scenario_.params, 0) : std::make_unique<Simulation>(scenario_.params, 0);
   if (!current_out_.empty()) {
-    file_ = std::make_unique<ResultFile>(current_out_, force_);
+    file_ = std::make_unique<ResultFile>(current_out_, existing_ == Existing::replace);
     rec_ = std::make_unique<RunRecorder>(file_->root(), scenario_, *sim_);
   }
   layout_ = layout_of(sim_->population(), static_cast<std::uint32_t>(scenario_.params.population_streets_per_block));
@@ -145,17 +167,9 @@ void SimSource::reset(std::int64_t seed) {
   if (state_ && state_->seed() != seed) state_.reset();  // another seed is another neighbourhood: built and burned in
   base_.overrides.push_back(fmt::format("run.seed={}", seed));
   if (!out_.empty()) {
-    // Each reset begins a new session file beside the first: <stem>_2.h5, <stem>_3.h5, ...
-    for (;;) {
-      ++resets_;
-      std::filesystem::path p = out_;
-      p.replace_filename(fmt::format("{}_{}{}", out_.stem().string(), resets_ + 1, out_.extension().string()));
-      std::error_code ec;
-      if (force_ || !std::filesystem::exists(p, ec)) {
-        current_out_ = p;
-        break;
-      }
-    }
+    // Each reset begins a new session file beside the first: <stem>_2.h5, <stem>_3.h5, ... (names that exist skipped).
+    number_ = free_number(number_ + 1);
+    current_out_ = numbered_path(out_, number_);
   }
   start();
 }

@@ -17,11 +17,19 @@ void fill_frame(Frame& f, const Simulation& sim);
 /// Layout of a population (block = street / streets_per_block, as the kernel builds it).
 Layout layout_of(const Population& pop, std::uint32_t streets_per_block);
 
+/// What to do when a session file already exists: refuse (an explicit `--out`; exit 3), replace it (`--force`)
+/// or take the next free number (the default name), as a reset does.
+enum class Existing { refuse, replace, number };
+
+/// The n-th name of a session's files: `base` itself for n = 1, otherwise `<stem>_<n><ext>` beside it.
+std::filesystem::path numbered_path(const std::filesystem::path& base, int n);
+
 class SimSource : public Source {
  public:
-  /// `out` empty: nothing is written. Otherwise the session is recorded there (checked before any work).
-  /// `state`: start (and restart) from the neighbourhood saved there instead of building and burning one in.
-  SimSource(Scenario scenario, std::filesystem::path out, bool force, std::shared_ptr<const StateFile> state = nullptr);
+  /// `out` empty: nothing is written. Otherwise the session is recorded there, or under the next free number
+  /// (`existing`; checked before any work). `state`: start (and restart) from the neighbourhood saved there
+  /// instead of building and burning one in.
+  SimSource(Scenario scenario, std::filesystem::path out, Existing existing, std::shared_ptr<const StateFile> state = nullptr);
   ~SimSource() override;
 
   const Layout& layout() const override { return layout_; }
@@ -57,12 +65,14 @@ class SimSource : public Source {
   void after_change();
   void apply(const std::string& key, const std::string& value);
   void record_story();
+  /// The first file number from `from` on whose name is free (or `from` itself when replacing).
+  int free_number(int from) const;
 
   Scenario base_;      ///< as loaded (reset and rebuild start from here)
   Scenario scenario_;  ///< with steering applied
   std::filesystem::path out_, current_out_;
-  bool force_;
-  int resets_ = 0;
+  Existing existing_;
+  int number_ = 1;                          ///< current_out_ is numbered_path(out_, number_)
   std::shared_ptr<const StateFile> state_;  ///< saved neighbourhood to start from (replicate 0), if any
   std::unique_ptr<Simulation> sim_;
   std::unique_ptr<ResultFile> file_;

@@ -11,7 +11,8 @@
 int main(int argc, char** argv) {
   buurt::view::Options o;
   CLI::App cli{"buurt-view: watch, steer, compare and replay the Buurtkracht neighbourhood (docs/viewer.md)"};
-  cli.add_option("scenarios", o.scenarios, "Scenario file (live), two files (side by side), or up to 9 with --workshop");
+  cli.add_option("scenarios", o.scenarios,
+                 "Scenario file (live), two files (side by side), or any number with --workshop (keys 1-9 per page, PageUp/PageDown)");
   cli.add_option("--set", o.sets, "Override a scenario key: section.key=value (repeatable)")
       ->expected(1)
       ->allow_extra_args(false)
@@ -24,7 +25,7 @@ int main(int argc, char** argv) {
   cli.add_flag("--force", o.force, "Replace an existing session file");
   cli.add_flag("--no-record", o.no_record, "Do not write a session file");
   cli.add_option("--lang", o.lang, "Labels: en or nl")->check(CLI::IsMember({"en", "nl"}));
-  cli.add_flag("--workshop", o.workshop, "Full screen, large type; number keys 1-9 switch between the scenarios given");
+  cli.add_flag("--workshop", o.workshop, "Full screen, large type, projector layout; keys 1-9 switch scenarios (pages of 9), H shows the keys");
   cli.add_option("--record", o.record, "Save the session as a video (frames piped to ffmpeg), e.g. session.mp4");
   cli.add_option("--screenshot", o.screenshot, "Render one frame to this PNG and exit (headless, e.g. under xvfb-run)");
   cli.add_option("--weeks", o.weeks, "Weeks to simulate (or the replay week) before --screenshot / --bench-frames");
@@ -49,6 +50,12 @@ int main(int argc, char** argv) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->group("");
   cli.add_option("--geometry", o.geometry, "Write the map and legend geometry as JSON (for tests)")->group("");
+  cli.add_option("--layout-report", o.layout_report, "Write every label (measured width and the width it had), chart and header of the last frame as JSON");
+  cli.add_option("--test-keys", o.test_keys, "Test hook: FRAME:KEY presses KEY at that frame (repeatable)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->group("");
   cli.add_option("--font", o.font, "TrueType font for the labels");
   try {
     cli.parse(argc, argv);
