@@ -168,8 +168,14 @@ std::string describe_toml_value(const toml::node& n) {
   }
 }
 
+std::string ScenarioError::location(const std::string& file, int line, int column) {
+  if (line <= 0) return fmt::format("{}: ", file);
+  if (column <= 0) return fmt::format("{}:{}: ", file, line);
+  return fmt::format("{}:{}:{}: ", file, line, column);
+}
+
 ScenarioError::ScenarioError(std::string file, int line, int column, std::string key, std::string message)
-    : std::runtime_error(fmt::format("{}:{}:{}: {}{}", file, line, column, key.empty() ? "" : fmt::format("key '{}': ", key), message)),
+    : std::runtime_error(fmt::format("{}{}{}", location(file, line, column), key.empty() ? "" : fmt::format("key '{}': ", key), message)),
       file_(std::move(file)),
       line_(line),
       column_(column),

@@ -187,7 +187,7 @@ std::vector<int> outcome_list(const Ctx& c, const toml::node& n, const std::stri
 
 /// Strip "file:line:col: key 'k': " from a ScenarioError raised for an override.
 std::string bare_message(const ScenarioError& e) {
-  std::string prefix = fmt::format("{}:{}:{}: ", e.file(), e.line(), e.column());
+  std::string prefix = ScenarioError::location(e.file(), e.line(), e.column());
   if (!e.key().empty()) prefix += fmt::format("key '{}': ", e.key());
   std::string m = e.what();
   return m.rfind(prefix, 0) == 0 ? m.substr(prefix.size()) : m;

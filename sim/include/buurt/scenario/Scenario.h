@@ -18,6 +18,9 @@ class ScenarioError : public std::runtime_error {
   int line() const { return line_; }
   int column() const { return column_; }
   const std::string& key() const { return key_; }
+  /// "file:line:column: " as the message starts; without the line (or column) where there is none (0), e.g. a
+  /// file that does not exist or an error in a result file.
+  static std::string location(const std::string& file, int line, int column);
 
  private:
   std::string file_;
