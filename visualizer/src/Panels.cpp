@@ -21,6 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+/// Headings of the help and the quit prompt.
+const ImVec4 kAccent(1.0f, 0.85f, 0.4f, 1.0f);
+
 constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings;
 
 ImU32 im(sf::Color c, std::uint8_t a = 255) { return IM_COL32(c.r, c.g, c.b, a); }
@@ -583,16 +586,21 @@ void Panels::draw_side_panel() {
   }
 }
 
+/// A window centred over everything, `share` of the screen wide but at most `lines` text lines, as high as its
+/// content (at most 92% of the screen).
+void Panels::begin_centred(const char* id, float share, float lines) {
+  const auto W = static_cast<float>(window_.x), H = static_cast<float>(window_.y);
+  ImGui::SetNextWindowPos(ImVec2(0.5f * W, 0.5f * H), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(std::floor(std::min(share * W, lines * ImGui::GetTextLineHeight())), 0));
+  ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(W, 0.92f * H));
+  ImGui::Begin(id, nullptr, kFixed | ImGuiWindowFlags_AlwaysAutoResize);
+}
+
 void Panels::draw_help() {
   // Centred over everything: the keys, and in a workshop the scenarios of this page with what each claims.
-  const auto W = static_cast<float>(window_.x), H = static_cast<float>(window_.y);
+  begin_centred("##help", 0.8f, 46.0f);
   const float line = ImGui::GetTextLineHeight();
-  ImGui::SetNextWindowPos(ImVec2(0.5f * W, 0.5f * H), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSize(ImVec2(std::floor(std::min(0.8f * W, 46.0f * line)), 0));
-  ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(W, 0.92f * H));
-  ImGui::Begin("##help", nullptr, kFixed | ImGuiWindowFlags_AlwaysAutoResize);
-  const ImVec4 accent(1.0f, 0.85f, 0.4f, 1.0f);
-  out_.wrapped("help", tr("keys"), &accent);
+  out_.wrapped("help", tr("keys"), &kAccent);
   struct Row {
     std::string key;
     const char* what;
@@ -617,7 +625,7 @@ void Panels::draw_help() {
     ImGui::Separator();
     const int first = s_.page * kPerPage, last = std::min(static_cast<int>(s_.scenarios.size()), first + kPerPage);
     const std::string head = s_.pages() > 1 ? fmt::format("{} ({} {}/{})", tr("scenarios"), tr("page"), s_.page + 1, s_.pages()) : std::string(tr("scenarios"));
-    out_.wrapped("help", head, &accent);
+    out_.wrapped("help", head, &kAccent);
     const float num_w = ImGui::CalcTextSize("9").x;
     for (int k = first; k < last; ++k) {
       const Scenario& sc = s_.scenarios[static_cast<std::size_t>(k)];
@@ -627,20 +635,15 @@ void Panels::draw_help() {
       ImGui::SameLine(x0 + num_w + line);
       const std::string text = fmt::format("{}{}: {}", scenario_title(sc.name), k == s_.current ? fmt::format(" ({})", tr("shown")) : std::string(),
                                            scenario_claim(sc.name, sc.description));
-      out_.wrapped("help", text, k == s_.current ? &accent : nullptr);
+      out_.wrapped("help", text, k == s_.current ? &kAccent : nullptr);
     }
   }
   ImGui::End();
 }
 
 void Panels::draw_quit_prompt() {
-  const auto W = static_cast<float>(window_.x), H = static_cast<float>(window_.y);
-  const float line = ImGui::GetTextLineHeight();
-  ImGui::SetNextWindowPos(ImVec2(0.5f * W, 0.5f * H), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSize(ImVec2(std::floor(std::min(0.7f * W, 30.0f * line)), 0));
-  ImGui::Begin("##quit", nullptr, kFixed | ImGuiWindowFlags_AlwaysAutoResize);
-  const ImVec4 accent(1.0f, 0.85f, 0.4f, 1.0f);
-  out_.wrapped("quit", tr("quit_q"), &accent);
+  begin_centred("##quit", 0.7f, 30.0f);
+  out_.wrapped("quit", tr("quit_q"), &kAccent);
   out_.wrapped("quit", tr("quit_keys"));
   ImGui::End();
 }

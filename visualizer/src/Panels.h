@@ -72,6 +72,7 @@ class Panels {
   void draw_follow();
   void draw_help();
   void draw_quit_prompt();
+  void begin_centred(const char* id, float share, float lines);
   /// A widget drawn by `widget(width)` (with an empty label; `width` 0: the item width) and its label wrapped beside
   /// it, or above it where too little room is left beside it.
   template <class F>
