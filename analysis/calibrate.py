@@ -76,6 +76,22 @@ class Target:
     held_out: bool
     source: str
     line: int = 0
+    bound: str = ""      # "" (the figure itself), "at_least" or "at_most" (a one-sided figure: offers exceed requests)
+
+    def distance(self, mean):
+        """How far a model mean lies from the figure: |observed - mean|, or only the shortfall past a bound."""
+        mean = np.asarray(mean, dtype=float)
+        if self.bound == "at_least":
+            return np.maximum(self.observed - mean, 0.0)
+        if self.bound == "at_most":
+            return np.maximum(mean - self.observed, 0.0)
+        return np.abs(self.observed - mean)
+
+    def shown(self) -> str:
+        """The figure as reports show it: '0.125 ± 0.015', '≥ 1 (sd 0.1)'."""
+        if self.bound:
+            return f"{'≥' if self.bound == 'at_least' else '≤'} {self.observed:.4g} (sd {self.sd:.2g})"
+        return f"{self.observed:.4g} ± {2 * self.sd:.3g}"
 
 
 @dataclasses.dataclass
@@ -159,7 +175,8 @@ def _line_of(text: str, section: str, key: str | None = None) -> int:
 
 _TOP = {"name", "description", "base", "fixed", "design", "quick", "targets", "parameters"}
 _DESIGN = {f.name for f in dataclasses.fields(Settings)}
-_TARGET = {"outcome", "observed", "sd", "range", "discrepancy", "window", "held_out", "source"}
+_TARGET = {"outcome", "observed", "sd", "range", "discrepancy", "window", "held_out", "source", "bound"}
+BOUNDS = ("at_least", "at_most")
 _PRIOR = {"min", "max", "source"}
 
 
@@ -293,7 +310,12 @@ def load_calibration(path: str, schema=None, outcomes: list[str] | None = None) 
         src = t["source"]
         if not isinstance(src, str) or not src.strip():
             fail(sec, "source", "expected a non-empty string naming the source")
-        targets.append(Target(name, oc, float(obs), float(sd), float(disc), (int(w[0]), int(w[1])), ho, src, _line_of(text, sec)))
+        bound = t.get("bound", "")
+        if bound != "" and bound not in BOUNDS:
+            fail(sec, "bound", f"expected one of {', '.join(repr(b) for b in BOUNDS)} (a one-sided figure), found {bound!r}")
+        if bound and "range" in t:
+            fail(sec, "range", "a one-sided target (bound) gives its softness as sd, not a range")
+        targets.append(Target(name, oc, float(obs), float(sd), float(disc), (int(w[0]), int(w[1])), ho, src, _line_of(text, sec), bound))
     if not any(not t.held_out for t in targets):
         raise CalibrationError(path, 0, "targets", "every target is held out: nothing to fit")
 
@@ -419,8 +441,8 @@ def loo_diagnostics(em: Emulator, y: np.ndarray) -> dict[str, float]:
             "max_abs_z": float(np.max(np.abs(z)))}
 
 
-def implausibility(observed, var_fixed, mean, var) -> np.ndarray:
-    return np.abs(observed - mean) / np.sqrt(var_fixed + var)
+def implausibility(target: Target, var_fixed, mean, var) -> np.ndarray:
+    return target.distance(mean) / np.sqrt(var_fixed + var)
 
 
 # ---------------------------------------------------------------- simulators
@@ -550,7 +572,7 @@ def _max_implausibility(cal: Calibration, waves: list[Wave], u: np.ndarray, stoc
     for w in waves:
         for k, t in enumerate(fitted):
             m, v = w.emulators[t.name].predict(u)
-            out[:, k] = np.maximum(out[:, k], implausibility(t.observed, t.sd ** 2 + t.discrepancy ** 2 + stoch[t.name] / R, m, v))
+            out[:, k] = np.maximum(out[:, k], implausibility(t, t.sd ** 2 + t.discrepancy ** 2 + stoch[t.name] / R, m, v))
     return out
 
 
@@ -626,7 +648,7 @@ def history_match(cal: Calibration, simulate: Simulator, log=print, quick: bool 
     x = _params(cal, pick)
     log(f"ensemble check: {len(x)} candidates x {s.replicates} replicates on the simulator")
     out = simulate("ensemble", x, s.replicates)
-    sim_imp = np.column_stack([implausibility(t.observed, t.sd ** 2 + t.discrepancy ** 2 + stoch[t.name] / s.replicates,
+    sim_imp = np.column_stack([implausibility(t, t.sd ** 2 + t.discrepancy ** 2 + stoch[t.name] / s.replicates,
                                               out[t.name].mean(axis=1), 0.0) for t in fitted])
     good = sim_imp.max(axis=1) < s.threshold
     log(f"  {good.sum()} of {len(x)} candidates below implausibility {s.threshold:g} on every fitted target on the simulator")
@@ -705,6 +727,7 @@ def write_posterior(post: Posterior, out: str, fingerprint: str, command: str, d
             tg.create_dataset("stochastic_sd", data=[math.sqrt(post.stoch_var[t.name]) for t in T])
             tg.create_dataset("window", data=np.array([t.window for t in T], dtype=np.int64))
             tg.create_dataset("held_out", data=np.array([t.held_out for t in T], dtype=np.int8))
+            tg.create_dataset("bound", data=[t.bound for t in T], dtype=strs)
             tg.create_dataset("dropped", data=np.array([t.name in post.dropped for t in T], dtype=np.int8))
             tg.create_dataset("source", data=[t.source for t in T], dtype=strs)
             # model mean and spread per wave (over the wave's design points) and over the ensemble (last row)
@@ -752,7 +775,7 @@ def write_posterior(post: Posterior, out: str, fingerprint: str, command: str, d
 
 # ---------------------------------------------------------------- the command
 
-def estimate_seconds(cal: Calibration, rate_rw_per_s: float = 1.2e6) -> float:
+def estimate_seconds(cal: Calibration, rate_rw_per_s: float = 0.7e6) -> float:
     """Expected wall time: resident-weeks of every run (burn-in included) over a measured rate per core."""
     from .params import resolved_parameters
     s = cal.settings
@@ -822,6 +845,6 @@ def summary_text(post: Posterior) -> str:
         v = post.member_outputs[t.name].mean(axis=1)
         lo, hi = np.percentile(v, [2.5, 97.5])
         tag = "dropped" if t.name in post.dropped else ("held out" if t.held_out else "fitted")
-        inside = abs(v.mean() - t.observed) / math.sqrt(t.sd ** 2 + t.discrepancy ** 2 + post.stoch_var[t.name]) < THRESHOLD
-        lines.append(f"{t.name:34s} {t.observed:10.4g} ± {2 * t.sd:<6.3g} {lo:12.4g} – {hi:<12.4g}  {tag}{'' if inside else ', NOT reproduced'}")
+        inside = float(t.distance(v.mean())) / math.sqrt(t.sd ** 2 + t.discrepancy ** 2 + post.stoch_var[t.name]) < THRESHOLD
+        lines.append(f"{t.name:34s} {t.shown():>18s} {lo:12.4g} – {hi:<12.4g}  {tag}{'' if inside else ', NOT reproduced'}")
     return "\n".join(lines)

@@ -179,7 +179,8 @@ def _cost_rows(cmp: CompareResult, summ: dict) -> list[dict]:
 GROUP_LABELS = {("income", "benefits"): "households on benefits", ("income", "low"): "low-income households",
                 ("income", "middle"): "middle-income households", ("household", "single"): "living alone",
                 ("household", "couple"): "couples", ("household", "family"): "families with children",
-                ("household", "elderly"): "older households (65+)"}
+                ("household", "elderly"): "older households (65+)", ("arrival", "settled"): "living here at week 0",
+                ("arrival", "newcomer"): "moved in since week 0"}
 
 
 def group_label(dimension: str, group: str) -> str:

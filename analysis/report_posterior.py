@@ -31,6 +31,7 @@ def load_posterior(path: str) -> dict:
             "targets": [_s(x) for x in t["name"][()]], "outcomes": [_s(x) for x in t["outcome"][()]],
             "observed": t["observed"][()], "sd": t["uncertainty"][()], "disc": t["discrepancy"][()],
             "stoch": t["stochastic_sd"][()], "held_out": t["held_out"][()].astype(bool),
+            "bound": [_s(x) for x in t["bound"][()]] if "bound" in t else [""] * len(t["name"]),
             "dropped": t["dropped"][()].astype(bool), "source": [_s(x) for x in t["source"][()]],
             "window": t["window"][()], "model_mean": t["model_mean"][()], "model_sd": t["model_sd"][()],
             "ens": t["ensemble_outputs"][()],
@@ -53,11 +54,15 @@ def fit_rows(d: dict) -> list[dict]:
         v = d["ens"][:, i]
         lo, hi = np.percentile(v, [2.5, 97.5])
         scale = np.sqrt(d["sd"][i] ** 2 + d["disc"][i] ** 2 + d["stoch"][i] ** 2)
-        imp = np.abs(v - d["observed"][i]) / scale
+        obs, bound = d["observed"][i], d["bound"][i]
+        dist = np.maximum(obs - v, 0) if bound == "at_least" else np.maximum(v - obs, 0) if bound == "at_most" else np.abs(v - obs)
         role = "dropped" if d["dropped"][i] else ("held out" if d["held_out"][i] else "fitted")
-        rows.append({"name": name, "outcome": d["outcomes"][i], "observed": d["observed"][i], "sd": d["sd"][i],
-                     "low": lo, "high": hi, "mean": v.mean(), "role": role, "share_ok": float(np.mean(imp < d["threshold"])),
-                     "source": d["source"][i], "window": tuple(int(x) for x in d["window"][i])})
+        # Reproduced: the observed figure lies inside the members' band (a one-sided figure: the band's mean is past it).
+        inside = (v.mean() >= obs if bound == "at_least" else v.mean() <= obs if bound == "at_most" else lo <= obs <= hi)
+        shown = (f"{'≥' if bound == 'at_least' else '≤'} {obs:.4g}" if bound else f"{obs:.4g} ± {2 * d['sd'][i]:.2g}")
+        rows.append({"name": name, "outcome": d["outcomes"][i], "observed": obs, "sd": d["sd"][i], "bound": bound, "shown": shown,
+                     "low": lo, "high": hi, "mean": v.mean(), "role": role, "share_ok": float(np.mean(dist / scale < d["threshold"])),
+                     "inside": bool(inside), "source": d["source"][i], "window": tuple(int(x) for x in d["window"][i])})
     return rows
 
 
@@ -67,7 +72,12 @@ def fit_figure(rows: list[dict]):
     for k, r in enumerate(reversed(rows)):
         scale = abs(r["observed"]) or 1.0
         ax.plot([r["low"] / scale, r["high"] / scale], [k, k], color=plots.COLORS[2], linewidth=6, solid_capstyle="butt")
-        ax.errorbar([1.0], [k], xerr=[[2 * r["sd"] / scale]], fmt="o", color=plots.COLORS[0], capsize=4)
+        if r["bound"]:  # a one-sided figure: an arrow towards the allowed side
+            ax.annotate("", xy=(1.25 if r["bound"] == "at_least" else 0.75, k), xytext=(1.0, k),
+                        arrowprops={"arrowstyle": "->", "color": plots.COLORS[0]})
+            ax.plot([1.0], [k], "o", color=plots.COLORS[0])
+        else:
+            ax.errorbar([1.0], [k], xerr=[[2 * r["sd"] / scale]], fmt="o", color=plots.COLORS[0], capsize=4)
     ax.set_yticks(range(len(rows)), [f"{r['name']} ({r['role']})" for r in reversed(rows)])
     ax.axvline(1.0, color="#999999", linewidth=1)
     ax.set_xlabel("relative to the observed figure (1 = observed; dot and whiskers: observed ± 2 sd; bar: 95% of members)")
@@ -78,7 +88,7 @@ def render_posterior(path: str, source_name: str) -> str:
     d = load_posterior(path)
     rows = fit_rows(d)
     e = html.escape
-    not_repr = [r for r in rows if r["role"] != "held out" and (r["observed"] < r["low"] or r["observed"] > r["high"]) or r["role"] == "dropped"]
+    not_repr = [r for r in rows if r["role"] != "held out" and not r["inside"] or r["role"] == "dropped"]
     held = [r for r in rows if r["role"] == "held out"]
     out = ["<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Calibration " + e(source_name) + "</title>",
            "<style>body{font-family:DejaVu Sans,sans-serif;max-width:1100px;margin:2em auto;line-height:1.45}"
@@ -90,21 +100,23 @@ def render_posterior(path: str, source_name: str) -> str:
            f"&lt; {d['threshold']:g} on every fitted target. Calibration file <code>{e(d['prov'].get('calibration_file', ''))}</code>"
            f"{' (--quick)' if d['prov'].get('quick') == '1' else ''}; model: {e(d['fingerprint'])}; created {e(d['prov'].get('created', ''))}.</p>",
            "<h2>Fit per target</h2><p>Window means of the outcome over weeks after week 0 (after the burn-in). "
-           "Observed ± 2 standard errors of the source; the model band holds 95% of the ensemble members' means.</p>",
+           "Observed ± 2 standard errors of the source (a one-sided figure: ≥ or ≤ a bound, an arrow in the figure); "
+           "the model band holds 95% of the ensemble members' means.</p>",
            img(fit_figure(rows)),
            "<table><tr><th>target</th><th>outcome</th><th>weeks</th><th>observed ± 2 sd</th><th>model: 95% of members</th>"
            "<th>members plausible</th><th>role</th><th>source</th></tr>"]
     for r in rows:
-        bad = r["observed"] < r["low"] or r["observed"] > r["high"]
+        bad = not r["inside"]
         out.append(f"<tr><td>{e(r['name'])}</td><td><code>{e(r['outcome'])}</code></td><td>{r['window'][0]}–{r['window'][1]}</td>"
-                   f"<td>{r['observed']:.4g} ± {2 * r['sd']:.2g}</td><td class='{'bad' if bad else ''}'>{r['low']:.4g} – {r['high']:.4g}</td>"
+                   f"<td>{e(r['shown'])}</td><td class='{'bad' if bad else ''}'>{r['low']:.4g} – {r['high']:.4g}</td>"
                    f"<td>{100 * r['share_ok']:.0f}%</td><td>{e(r['role'])}</td><td style='text-align:left'>{e(r['source'])}</td></tr>")
     out.append("</table>")
     out.append("<h2>Held-out check</h2><ul>" + "".join(
-        f"<li>{e(r['name'])}: observed {r['observed']:.4g} ± {2 * r['sd']:.2g}, model {r['low']:.4g} – {r['high']:.4g}: "
-        f"{'inside the band' if r['low'] <= r['observed'] <= r['high'] else '<b>outside the band</b>'}</li>" for r in held) + "</ul>")
+        f"<li>{e(r['name'])}: observed {e(r['shown'])}, model {r['low']:.4g} – {r['high']:.4g}: "
+        f"{('met' if r['bound'] else 'inside the band') if r['inside'] else ('<b>not met</b>' if r['bound'] else '<b>outside the band</b>')}</li>"
+        for r in held) + "</ul>")
     out.append("<h2>What the model does not reproduce</h2>" + ("<ul>" + "".join(
-        f"<li>{e(r['name'])} ({e(r['role'])}): observed {r['observed']:.4g}, model {r['low']:.4g} – {r['high']:.4g}</li>"
+        f"<li>{e(r['name'])} ({e(r['role'])}): observed {e(r['shown'])}, model {r['low']:.4g} – {r['high']:.4g}</li>"
         for r in not_repr) + "</ul>" if not_repr else "<p>Every fitted target's observed figure lies inside the ensemble's band.</p>"))
     out.append("<h2>How the parameter ranges narrowed</h2><table><tr><th>parameter</th><th>prior</th>"
                + "".join(f"<th>wave {w['index']} design</th>" for w in d["waves"]) + "<th>ensemble</th><th>prior source</th></tr>")

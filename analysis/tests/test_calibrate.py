@@ -103,6 +103,23 @@ def test_an_unreachable_target_empties_the_space_and_is_named():
     assert len(post.members) == 20
 
 
+def test_a_one_sided_target_rules_out_only_the_wrong_side():
+    # "sum at least 1.0": the toy's sum a + b/2 reaches 1.0 only for large a and b; the truth (0.6) is ruled out.
+    t = cb.Target("sum", "sum", 1.0, 0.01, 0.0, (0, 1), False, "toy", 0, "at_least")
+    assert t.distance(np.array([0.5, 1.0, 1.4])).tolist() == [0.5, 0.0, 0.0]
+    assert cb.Target("x", "x", 1.0, 0.01, 0.0, (0, 1), False, "toy", 0, "at_most").distance(np.array([1.4]))[0] == pytest.approx(0.4)
+    cal = toy_calibration()
+    cal = dataclasses.replace(cal, targets=[t] + [x for x in cal.targets if x.name != "sum"])
+    post = cb.history_match(cal, Toy(), log=lambda m: None)
+    sums = post.member_outputs["sum"].mean(axis=1)
+    assert (sums > 1.0 - 3 * 0.02).all()  # every member on the allowed side (within the threshold)
+    assert sums.max() - sums.min() > 0.05  # and no pull to the bound itself: members spread above it
+    # negative control: the same figure two-sided pulls every member to 1.0
+    two = dataclasses.replace(cal, targets=[dataclasses.replace(t, bound="")] + cal.targets[1:])
+    sums2 = cb.history_match(two, Toy(), log=lambda m: None).member_outputs["sum"].mean(axis=1)
+    assert np.abs(sums2 - 1.0).max() < np.abs(sums - 1.0).max()
+
+
 def test_latin_hypercube_fills_every_stratum():
     u = cb.latin_hypercube(10, 3, np.random.default_rng(0))
     for j in range(3):
@@ -148,6 +165,7 @@ def test_the_shipped_calibration_file_loads(buurt):
     ("window = [52, 104]", "window = [104, 52]", "targets.lonely.window", 12, "from < to"),
     ("range = [0.11, 0.14]", "range = [0.11, 0.12]", "targets.lonely.range", 11, "outside its range"),
     ("waves = 2", "wave = 2", "design.wave", 7, "unknown key"),
+    ('source = "GGD"', 'source = "GGD"\nbound = "above"', "targets.lonely.bound", 14, "at_least"),
 ])
 def test_bad_calibration_files_name_file_line_and_key(buurt, tmp_path, old, new, key, line, msg):
     assert old in GOOD

@@ -35,6 +35,8 @@ def test_comparison_report(compare_file, tmp_path):
                     "Prices used", "Who is left behind", "Scenarios", "Provenance"):
         assert section in html, section
     assert len(images(html)) >= 3
+    # Who is left behind names the newcomers (residents who moved in since week 0) in plain words.
+    assert "moved in since week 0" in html and "living here at week 0" in html
     res = analysis.load(compare_file)
     # The numbers in the report are the paired differences of the file's last-year means.
     d = stats.paired_differences(res.array("last_year_mean"))

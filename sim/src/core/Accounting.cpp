@@ -100,7 +100,10 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
     SomewhatAdults,
     AdultsByIncome,
     SevereByIncome = AdultsByIncome + 3,
-    N = SevereByIncome + 3
+    MoneyAdults = SevereByIncome + 3,
+    MoneyLonely,
+    MoneySevere,
+    N
   };
   using Sums = std::array<double, N>;
   const float thr = static_cast<float>(p.events_in_need_threshold);
@@ -159,6 +162,12 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
             acc[SomewhatAdults] += social >= 0.3f;
             acc[AdultsByIncome + income] += 1;
             acc[SevereByIncome + income] += social >= 0.6f;
+            // GGD: about 80% of people with money problems are lonely, half of them severely.
+            if (pop.need[Income][i] >= thr) {
+              acc[MoneyAdults] += 1;
+              acc[MoneyLonely] += social >= 0.3f;
+              acc[MoneySevere] += social >= 0.6f;
+            }
             const float given = pop.hours_given[i];                 // help and care; favours given back are pop.hours_returned
             acc[AnyHelp] += given + pop.hours_returned[i] > 0.01f;  // SCP's broad measure: any informal help
             // Volunteers by work status (CBS: ~3 h/week with a job, ~6 without), and open offers of help.
@@ -197,6 +206,8 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   o[Outcome::severely_lonely_share] = ratio(s[SevereAdults], s[Adults]);
   o[Outcome::severely_lonely_adults] = s[SevereAdults];
   o[Outcome::somewhat_lonely_share] = ratio(s[SomewhatAdults], s[Adults]);
+  o[Outcome::lonely_money_problems_share] = ratio(s[MoneyLonely], s[MoneyAdults]);
+  o[Outcome::severely_lonely_money_problems_share] = ratio(s[MoneySevere], s[MoneyAdults]);
   for (int g = 0; g < 3; ++g) o.v[static_cast<int>(Outcome::severely_lonely_benefits) + g] = ratio(s[SevereByIncome + g], s[AdultsByIncome + g]);
   o[Outcome::no_active_tie_share] = s[NoTie] / n;
   o[Outcome::self_reliant_share] = s[SelfReliant] / n;
@@ -236,16 +247,18 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   const double cms_paid = c.cm_active + c.cm_burned_out;
   o[Outcome::cost_professional] = c.professional_hours * p.costs_professional_hour;
   o[Outcome::cost_secondline] = c.secondline_hours * p.costs_secondline_hour;
-  o[Outcome::cost_allowances] = cms_paid * (p.community_allowance + (p.community_training ? p.costs_cm_training : 0.0)) +
-                                (p.volunteers_training ? s[Volunteers] * p.costs_volunteer_training : 0.0) +
-                                static_cast<double>(t.active_initiatives) * p.initiatives_support;
-  o[Outcome::cost_total] = o[Outcome::cost_professional] + o[Outcome::cost_secondline] + o[Outcome::cost_allowances];
+  o[Outcome::cost_allowances] = cms_paid * p.community_allowance + static_cast<double>(t.active_initiatives) * p.initiatives_support;
+  o[Outcome::cm_trained] = p.community_training ? cms_paid : 0.0;
+  o[Outcome::volunteers_trained] = p.volunteers_training ? s[Volunteers] : 0.0;
+  o[Outcome::cost_training] = o[Outcome::cm_trained] * p.costs_cm_training + o[Outcome::volunteers_trained] * p.costs_volunteer_training;
+  o[Outcome::cost_total] = o[Outcome::cost_professional] + o[Outcome::cost_secondline] + o[Outcome::cost_allowances] + o[Outcome::cost_training];
   o[Outcome::informal_share_of_hours] = ratio(s[InformalHours], all_hours);
   o[Outcome::helper_share_adults] = ratio(s[AnyHelp], s[Adults]);
   o[Outcome::volunteer_share_adults] = ratio(s[VolAdults], s[Adults]);
   o[Outcome::volunteer_hours_employed] = ratio(s[VolEmployedHours], s[VolEmployed]);
   o[Outcome::volunteer_hours_not_employed] = ratio(s[VolFreeHours], s[VolFree]);
   o[Outcome::open_offers] = s[Offers];
+  o[Outcome::offers_per_request] = ratio(s[Offers], s[Requests]);
   o[Outcome::intensive_carer_share_adults] = ratio(s[Intensive], s[Adults]);
   o[Outcome::mean_carer_hours] = ratio(s[CarerHours], s[HelperAdults]);
   o[Outcome::intensive_carer_hours] = ratio(s[IntensiveHours], s[Intensive]);

@@ -69,8 +69,11 @@ const std::vector<MkbaItem>& mkba_items() {
        [](const WeekOutcomes& o) { return at(o, O::professional_hours); }},
       {"second-line care", ItemKind::cost, "hours", "costs.secondline_hour", Bearer::health_insurer,
        [](const WeekOutcomes& o) { return at(o, O::secondline_hours); }},
-      {"allowances, training and initiative support", ItemKind::cost, "euros", "", Bearer::municipality,
-       [](const WeekOutcomes& o) { return at(o, O::cost_allowances); }},
+      {"allowances and initiative support", ItemKind::cost, "euros", "", Bearer::municipality, [](const WeekOutcomes& o) { return at(o, O::cost_allowances); }},
+      {"training of community managers", ItemKind::cost, "manager-weeks", "costs.cm_training", Bearer::municipality,
+       [](const WeekOutcomes& o) { return at(o, O::cm_trained); }},
+      {"training of volunteers", ItemKind::cost, "volunteer-weeks", "costs.volunteer_training", Bearer::municipality,
+       [](const WeekOutcomes& o) { return at(o, O::volunteers_trained); }},
       {"residents' time: informal and volunteer help", ItemKind::cost, "hours", "costs.volunteer_hour_value", Bearer::residents,
        [](const WeekOutcomes& o) { return at(o, O::informal_hours) + at(o, O::volunteer_hours); }},
       // Benefits: harms avoided, priced.

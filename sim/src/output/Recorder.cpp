@@ -252,6 +252,7 @@ GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t
   for (auto* s : kIncomeNames) t.labels.push_back(fmt::format("income:{}", s));
   for (auto* s : kHouseholdNames) t.labels.push_back(fmt::format("household:{}", s));
   for (auto* s : {"0-2", "3-5", "6+"}) t.labels.push_back(fmt::format("start_ties:{}", s));
+  for (auto* s : {"settled", "newcomer"}) t.labels.push_back(fmt::format("arrival:{}", s));
   const std::size_t G = t.labels.size();
   for (auto* col : {&t.residents, &t.unmet_need_share, &t.severely_lonely_share, &t.mean_self_reliance, &t.self_reliance_gain, &t.mean_active_ties})
     col->assign(G, 0.0);
@@ -259,17 +260,23 @@ GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t
   std::vector<double> stayers(G, 0.0);
   for (std::size_t i = 0; i < pop.size; ++i) {
     if (!pop.present(i)) continue;  // an empty place
-    // The same resident as at week 0: its age has grown by exactly the weeks since (ages stop at 120 years).
-    const bool stayer = initial_age[i] != kVacantAge && pop.age_weeks[i] == std::min(initial_age[i] + weeks, 52 * 120);
+    // The same resident as at week 0: its age has grown by exactly the weeks since (ages stop at 120 years); without
+    // demography nobody ages, moves or dies, so everyone there at week 0 is.
+    const bool stayer = initial_age[i] != kVacantAge && (!sim.params().demography_enabled || pop.age_weeks[i] == std::min(initial_age[i] + weeks, 52 * 120));
+    // A newcomer moved in since week 0 (births are recorded as arriving at -1; movers at the tick they came).
+    const bool newcomer = pop.arrived[i] >= sim.burn_in();
     bool in_need = false;
     for (int d = 0; d < kDomains; ++d) in_need |= pop.need[d][i] >= thr;
     const std::size_t t0 = initial_ties[i];
-    const std::size_t groups[3] = {static_cast<std::size_t>(pop.income[i]), 3 + static_cast<std::size_t>(pop.household_type[i]),
+    const std::size_t groups[4] = {static_cast<std::size_t>(pop.income[i]), 3 + static_cast<std::size_t>(pop.household_type[i]),
                                    7 + (t0 <= 2   ? 0u
                                         : t0 <= 5 ? 1u
-                                                  : 2u)};
+                                                  : 2u),
+                                   stayer     ? 10u
+                                   : newcomer ? 11u
+                                              : G};
     for (std::size_t g : groups) {
-      if (g >= 7 && !stayer) continue;
+      if (g >= G || (g >= 7 && g < 10 && !stayer)) continue;
       t.residents[g] += 1;
       stayers[g] += stayer;
       t.unmet_need_share[g] += in_need;
@@ -282,7 +289,8 @@ GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t
   for (std::size_t g = 0; g < G; ++g) {
     const double c = std::max(1.0, t.residents[g]);
     for (auto* col : {&t.unmet_need_share, &t.severely_lonely_share, &t.mean_self_reliance, &t.mean_active_ties}) (*col)[g] /= c;
-    t.self_reliance_gain[g] /= std::max(1.0, stayers[g]);
+    // The gain is measured on stayers only; a group without any (newcomers) has none.
+    t.self_reliance_gain[g] = stayers[g] > 0.0 ? t.self_reliance_gain[g] / stayers[g] : std::nan("");
   }
   return t;
 }
@@ -398,6 +406,7 @@ void write_outcomes(hid_t group, const std::vector<WeekOutcomes>& rows, const Gr
                                    .unit = "residents",
                                    .description = "Residents in the group",
                                    .label = "residents",
+                                   .label_nl = "bewoners",
                                    .format = OutcomeFormat::int_,
                                    .kind = OutcomeKind::count,
                                    .direction = Direction::neither,
@@ -409,6 +418,7 @@ void write_outcomes(hid_t group, const std::vector<WeekOutcomes>& rows, const Gr
                               .unit = "0..1",
                               .description = "Mean self-reliance now minus at week 0",
                               .label = "self-reliance gain since week 0",
+                              .label_nl = "winst in zelfredzaamheid sinds week 0",
                               .format = OutcomeFormat::dec,
                               .kind = OutcomeKind::index,
                               .direction = Direction::up,
@@ -420,6 +430,7 @@ void write_outcomes(hid_t group, const std::vector<WeekOutcomes>& rows, const Gr
                               .unit = "ties",
                               .description = "Mean number of active ties per resident (household ties included)",
                               .label = "active ties per resident",
+                              .label_nl = "actieve banden per bewoner",
                               .format = OutcomeFormat::dec,
                               .kind = OutcomeKind::ties,
                               .direction = Direction::up,

@@ -111,7 +111,7 @@ void CommunityManagers::manage(WeekContext& ctx) {
 
 // Finding a replacement takes longer when fewer candidates accept.
 std::int32_t CommunityManagers::replacement_weeks(const Params& p) {
-  return static_cast<std::int32_t>(std::lround(p.community_replacement_weeks / std::max(0.05, acceptance(p))));
+  return static_cast<std::int32_t>(std::lround(static_cast<double>(p.community_replacement_weeks) / std::max(0.05, acceptance(p))));
 }
 
 void CommunityManagers::week(WeekContext& ctx, Team& team) {

@@ -126,7 +126,7 @@ TEST(Mkba, APureCostGivesMinusItsDiscountedCost) {
   const auto runs = run_comparison({scenario("allowance 20", p), scenario("allowance 60", richer)}, 2, nullptr, {});
   const MkbaResult m = mkba(runs, MkbaConfig::from(p));
   const auto& items = mkba_items();
-  const std::size_t I = items.size(), allowances = item_index("allowances, training and initiative support");
+  const std::size_t I = items.size(), allowances = item_index("allowances and initiative support");
   for (std::size_t r = 0; r < 2; ++r) {
     double expected = 0.0;
     for (std::size_t w = 1; w < runs[0][r].rows.size(); ++w) {
@@ -138,6 +138,31 @@ TEST(Mkba, APureCostGivesMinusItsDiscountedCost) {
     for (std::size_t i = 0; i < I; ++i)
       if (i != allowances) EXPECT_EQ(m.pv[(2 + r) * I + i], 0.0) << items[i].name;
   }
+}
+
+// Training is priced per trained person-week, so its uncertain price is a bar of the tornado: ten trained managers
+// a week for a year cost 10 * 52 * price, and the bar spans the low and high end of costs.cm_training.
+TEST(Mkba, TrainingPricesAreInTheTornado) {
+  std::vector<std::vector<RunSummary>> runs(2, std::vector<RunSummary>(1));
+  for (int s = 0; s < 2; ++s)
+    for (int w = 0; w <= 52; ++w) {
+      WeekOutcomes o{};
+      if (s == 1 && w > 0) o[Outcome::cm_trained] = 10.0;
+      runs[static_cast<std::size_t>(s)][0].rows.push_back(o);
+    }
+  Params p;
+  const MkbaResult m = mkba(runs, MkbaConfig::from(p));
+  const std::size_t I = mkba_items().size(), training = item_index("training of community managers");
+  EXPECT_DOUBLE_EQ(m.effect[I + training], 520.0);
+  EXPECT_NEAR(m.npv[1], -520.0 * p.costs_cm_training, 1e-9);
+  bool found = false;
+  for (const auto& bar : m.tornado[1]) {
+    if (bar.key != "costs.cm_training") continue;
+    found = true;
+    EXPECT_NEAR(bar.npv_low, -520.0 * p.costs_cm_training_low, 1e-9);
+    EXPECT_NEAR(bar.npv_high, -520.0 * p.costs_cm_training_high, 1e-9);
+  }
+  EXPECT_TRUE(found) << "costs.cm_training is not in the tornado";
 }
 
 // Bad prices: a low end above the price, a high end below it.

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include <fstream>
 
@@ -53,11 +54,50 @@ TEST(Recorder, RoundTripOfEveryGroup) {
   EXPECT_EQ(static_cast<double>(std::count_if(ages.end() - static_cast<std::ptrdiff_t>(places), ages.end(), [](std::uint8_t a) { return a != 255; })),
             residents);
   EXPECT_DOUBLE_EQ(h5::read<double>(f.id(), "final/unmet_need_share").at(0), unmet.back());
-  EXPECT_EQ(h5::read<double>(f.id(), "final/by_group/residents").size(), 10u);
+  EXPECT_EQ(h5::read<double>(f.id(), "final/by_group/residents").size(), 12u);
   EXPECT_EQ(h5::read<double>(f.id(), "runtime/wall_seconds").at(0), 1.0);
   h5::Handle ts = h5::open_group(f.id(), "timeseries");
   h5::Handle d(H5Dopen2(ts.id(), "informal_hours", H5P_DEFAULT));
   EXPECT_EQ(h5::get_attr_string(d.id(), "unit"), "hours per week");
+}
+
+// Who is left behind names the newcomers: residents who moved in since week 0. Without demography nobody moves,
+// so the group is empty and everyone is settled (negative control).
+TEST(Recorder, NewcomersAreAGroupOfTheirOwn) {
+  const auto dir = test::temp_dir("newcomers");
+  for (const bool demography : {true, false}) {
+    Scenario s = small(52);
+    s.params.demography_enabled = demography;
+    const fs::path out = dir / (demography ? "with.h5" : "without.h5");
+    {
+      ResultFile f(out, false);
+      Simulation sim(s.params);
+      RunRecorder rec(f.root(), s, sim);
+      run_recorded(sim, &rec, 52, nullptr);
+      write_runtime(f.root(), 1.0, 1);
+      f.commit();
+    }
+    h5::Handle f = h5::open_file(out);
+    const auto labels = h5::read_strings(f.id(), "final/by_group/group");
+    const auto n = h5::read<double>(f.id(), "final/by_group/residents");
+    const auto gain = h5::read<double>(f.id(), "final/by_group/self_reliance_gain");
+    const double total = h5::read<double>(f.id(), "final/residents").at(0);
+    const auto at = [&](const std::string& label) {
+      const auto it = std::find(labels.begin(), labels.end(), label);
+      EXPECT_NE(it, labels.end()) << label;
+      return static_cast<std::size_t>(it - labels.begin());
+    };
+    const std::size_t settled = at("arrival:settled"), newcomer = at("arrival:newcomer");
+    EXPECT_LE(n[settled] + n[newcomer], total);
+    if (demography) {
+      EXPECT_GT(n[newcomer], 0.0);
+      EXPECT_LT(n[settled], total);
+      EXPECT_TRUE(std::isnan(gain[newcomer]));  // measured on stayers only
+    } else {
+      EXPECT_EQ(n[newcomer], 0.0);
+      EXPECT_EQ(n[settled], total);
+    }
+  }
 }
 
 TEST(Recorder, ExistingFileIsNeverOverwrittenWithoutForce) {

@@ -152,7 +152,8 @@ TEST(Costs, ProfessionalCostIsHoursWorkedTimesPrice) {
   EXPECT_GT(o[Outcome::professional_hours], 0.0);
   EXPECT_DOUBLE_EQ(o[Outcome::cost_professional], o[Outcome::professional_hours] * p.costs_professional_hour);
   EXPECT_LE(o[Outcome::professional_hours], 6.5 * p.team_hours_per_fte + 1e-9);
-  EXPECT_DOUBLE_EQ(o[Outcome::cost_total], o[Outcome::cost_professional] + o[Outcome::cost_secondline] + o[Outcome::cost_allowances]);
+  EXPECT_DOUBLE_EQ(o[Outcome::cost_total],
+                   o[Outcome::cost_professional] + o[Outcome::cost_secondline] + o[Outcome::cost_allowances] + o[Outcome::cost_training]);
 }
 
 TEST(Team, ComplexCasesAreReferredSimpleOnesStay) {

@@ -26,7 +26,7 @@ Keys defined_keys() {
   ss << in.rdbuf();
   const std::string text = ss.str();
   Keys k;
-  const std::regex source(R"(\*\*\[([a-z0-9-]+)\]\*\*)"), figure(R"(\n\| ([a-z0-9_]+) \| [a-z_]+ \|)");
+  const std::regex source(R"(\*\*\[([a-z0-9-]+)\]\*\*)"), figure(R"(\n\| ([a-z0-9_]+) \| [a-z_]+(, [a-z_]+)* \|)");
   for (std::sregex_iterator it(text.begin(), text.end(), source), end; it != end; ++it) k.sources.insert((*it)[1]);
   for (std::sregex_iterator it(text.begin(), text.end(), figure), end; it != end; ++it) k.figures.insert((*it)[1]);
   return k;

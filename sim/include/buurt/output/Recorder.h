@@ -86,13 +86,14 @@ class RunRecorder {
   std::vector<std::uint16_t> initial_age_;
 };
 
-/// Outcomes by group (income, household type, ties at the start): who is left behind.
+/// Outcomes by group (income, household type, ties at the start, arrival since week 0): who is left behind.
 struct GroupTable {
   std::vector<std::string> labels;
   std::vector<double> residents, unmet_need_share, severely_lonely_share, mean_self_reliance, self_reliance_gain, mean_active_ties;
 };
 /// Outcomes by group of the residents living there now; the start_ties groups and the gain in self-reliance
-/// count only residents who lived there at week 0 (`initial_age`: age in weeks at week 0, kVacantAge if empty).
+/// count only residents who lived there at week 0 (`initial_age`: age in weeks at week 0, kVacantAge if empty);
+/// `arrival:newcomer` counts those who moved in since (born there excluded), whose gain is NaN.
 GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t>& initial_ties, const std::vector<float>& initial_self_reliance,
                           const std::vector<std::uint16_t>& initial_age);
 /// Write /timeseries (one dataset per outcome, its metadata as attributes) and /final (last week, by group).
