@@ -775,7 +775,7 @@ def write_posterior(post: Posterior, out: str, fingerprint: str, command: str, d
 
 # ---------------------------------------------------------------- the command
 
-def estimate_seconds(cal: Calibration, rate_rw_per_s: float = 0.7e6) -> float:
+def estimate_seconds(cal: Calibration, rate_rw_per_s: float = 1.2e6) -> float:
     """Expected wall time: resident-weeks of every run (burn-in included) over a measured rate per core."""
     from .params import resolved_parameters
     s = cal.settings

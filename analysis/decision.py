@@ -40,6 +40,7 @@ NL = {
         "meest onzekere prijs: {key} (NCW {lo} tot {hi} over zijn bandbreedte)",
     "largest gain in {measure}: {group} ({d})": "grootste winst in {measure}: {group} ({d})",
     "least gain in {measure}: {group} ({d})": "minste winst in {measure}: {group} ({d})",
+    "least helped by income and by ties at the start, and the newcomers: {groups}": "minst geholpen naar inkomen en naar banden bij de start, en de nieuwkomers: {groups}",
     "The neighbourhood is synthetic: drawn to match Dutch averages (CBS, GGD, SCP), not a real wijk's residents.":
         "De wijk is synthetisch: getrokken naar Nederlandse gemiddelden (CBS, GGD, SCP), niet de bewoners van een echte wijk.",
     "Prices that are assumptions (a low and high end are in the sensitivity analysis): {keys}.":
@@ -149,23 +150,37 @@ def decision_page(ctx: dict, cmp, lang: str = "en") -> dict | None:
             uncertain.append(f"{x['name']}: " + tr("most uncertain price: {key} (NPV {lo} to {hi} over its range)", lang, key=b["key"],
                                                    lo=E(b["npv_low"]), hi=E(b["npv_high"])))
 
-    # Who gains and who is left behind: for the first headline measure with groups, the groups with the largest and
-    # the least improvement per scenario (the paired difference within the group).
+    # Who gains and who is left behind: for the first headline measure with groups, per scenario the groups with
+    # the largest and the least improvement (the paired difference within the group), then the least improved
+    # group of each dimension (income, ties at the start, arrival: the newcomers) with its interval.
     who = []
     for t in ctx["group_tables"][:1]:
         direction = t["meta"].direction
+        measure = outcome_label(t["meta"], lang)
         for k, name in enumerate(ctx["scenarios"][1:]):
             def gain(r):
                 d = r["dnum"][k]
                 return -d if direction == "down" else d
-            ranked = sorted(t["rows"], key=gain)
+            rows = [r for r in t["rows"] if math.isfinite(r["dnum"][k])]
+            ranked = sorted(rows, key=gain)
             if not ranked:
                 continue
             best, worst = ranked[-1], ranked[0]
-            who.append(f"{name}: " + tr("largest gain in {measure}: {group} ({d})", lang, measure=outcome_label(t["meta"], lang),
-                                           group=name_in(best["group"], lang), d=best["diffs"][k][0])
-                       + "; " + tr("least gain in {measure}: {group} ({d})", lang, measure=outcome_label(t["meta"], lang),
-                                              group=name_in(worst["group"], lang), d=worst["diffs"][k][0]))
+
+            def ci(r):
+                d = r["diffs"][k]
+                return f"{d[0]} [{d[1]}, {d[2]}]"
+            text = (f"{name}: " + tr("largest gain in {measure}: {group} ({d})", lang, measure=measure, group=name_in(best["group"], lang), d=ci(best))
+                    + "; " + tr("least gain in {measure}: {group} ({d})", lang, measure=measure, group=name_in(worst["group"], lang), d=ci(worst)))
+            per_dim = []
+            for dim in ("income", "start_ties"):
+                of_dim = [r for r in ranked if r.get("dimension") == dim]
+                if of_dim:
+                    per_dim.append(f"{name_in(of_dim[0]['group'], lang)} {ci(of_dim[0])}")
+            per_dim += [f"{name_in(r['group'], lang)} {ci(r)}" for r in rows if r["group"] == "moved in since week 0"]
+            if per_dim:
+                text += "; " + tr("least helped by income and by ties at the start, and the newcomers: {groups}", lang, groups="; ".join(per_dim))
+            who.append(text)
 
     assumed = sorted({it["price_key"] for it in M["items"] if it["price_key"] and ctx["assumed_prices"].get(it["price_key"])})
     unpriced = [name_in(it["name"], lang) for it in M["items"] if it["kind"] == "unpriced effect"]

@@ -197,6 +197,7 @@ def _groups(cmp: CompareResult, heads: list[str]) -> tuple[list[dict], list[str]
     if not len(bg):
         return tables, figs
     bg["label"] = [group_label(d, g) for d, g in zip(bg["dimension"], bg["group"])]
+    dim_of = dict(zip(bg["label"], bg["dimension"]))
     measures = list(dict.fromkeys(bg["measure"]))
     measures = [m for m in heads if m in measures] + [m for m in measures if m not in heads]
     meta = {m: cmp.group_meta(m) for m in measures}
@@ -211,7 +212,7 @@ def _groups(cmp: CompareResult, heads: list[str]) -> tuple[list[dict], list[str]
         for g in t.index:
             v = np.array([[by_rep.loc[(g, r), sc] for r in by_rep.loc[g].index] for sc in cmp.scenario_names])[:, :, None]
             d = stats.paired_differences(v)
-            rows.append({"group": g, "residents": res_n[g], "values": [t.loc[g, sc] for sc in cmp.scenario_names],
+            rows.append({"group": g, "dimension": dim_of[g], "residents": res_n[g], "values": [t.loc[g, sc] for sc in cmp.scenario_names],
                          "diffs": [fmt_ci(d["diff_mean"][k, 0], d["diff_lo"][k, 0], d["diff_hi"][k, 0], meta[m])
                                    for k in range(1, len(cmp.scenario_names))],
                          "dnum": [float(d["diff_mean"][k, 0]) for k in range(1, len(cmp.scenario_names))]})

@@ -89,6 +89,9 @@ def test_decision_page_in_both_languages_and_as_pdf(policy_compare, tmp_path):
         assert meta.label_nl and meta.label_nl != meta.label
         assert meta.label_nl in page(nl) and meta.label not in page(nl), meta.name
         assert meta.label in page(en)
+    # Who is left behind: by income, by ties at the start, and the newcomers, in the page's language.
+    assert "the newcomers: " in page(en) and "moved in since week 0" in page(en)
+    assert "de nieuwkomers: " in page(nl) and "sinds week 0 ingetrokken" in page(nl) and "moved in since" not in page(nl)
     assert "The horizon (1.15 years) is shorter than the 10 years" in en     # 60 weeks
     assert "chance only" in en and "toeval" in nl                            # no ensemble: noise only
     out = report.write_report(str(policy_compare), str(tmp_path / "d.html"), lang="nl", pdf=True)
