@@ -65,6 +65,17 @@ class NothingPlausible(RuntimeError):
 
 # ---------------------------------------------------------------- the calibration file
 
+def distance(observed: float, bound: str, mean):
+    """How far model means lie from a figure: |observed - mean|, or only the shortfall past a bound
+    ("at_least", "at_most": a one-sided figure)."""
+    mean = np.asarray(mean, dtype=float)
+    if bound == "at_least":
+        return np.maximum(observed - mean, 0.0)
+    if bound == "at_most":
+        return np.maximum(mean - observed, 0.0)
+    return np.abs(observed - mean)
+
+
 @dataclasses.dataclass
 class Target:
     name: str
@@ -79,13 +90,7 @@ class Target:
     bound: str = ""      # "" (the figure itself), "at_least" or "at_most" (a one-sided figure: offers exceed requests)
 
     def distance(self, mean):
-        """How far a model mean lies from the figure: |observed - mean|, or only the shortfall past a bound."""
-        mean = np.asarray(mean, dtype=float)
-        if self.bound == "at_least":
-            return np.maximum(self.observed - mean, 0.0)
-        if self.bound == "at_most":
-            return np.maximum(mean - self.observed, 0.0)
-        return np.abs(self.observed - mean)
+        return distance(self.observed, self.bound, mean)
 
     def shown(self) -> str:
         """The figure as reports show it: '0.125 ± 0.015', '≥ 1 (sd 0.1)'."""

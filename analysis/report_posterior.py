@@ -10,6 +10,7 @@ import h5py
 import numpy as np
 
 from . import plots
+from .calibrate import distance
 from .formatting import img
 
 
@@ -55,7 +56,7 @@ def fit_rows(d: dict) -> list[dict]:
         lo, hi = np.percentile(v, [2.5, 97.5])
         scale = np.sqrt(d["sd"][i] ** 2 + d["disc"][i] ** 2 + d["stoch"][i] ** 2)
         obs, bound = d["observed"][i], d["bound"][i]
-        dist = np.maximum(obs - v, 0) if bound == "at_least" else np.maximum(v - obs, 0) if bound == "at_most" else np.abs(v - obs)
+        dist = distance(obs, bound, v)
         role = "dropped" if d["dropped"][i] else ("held out" if d["held_out"][i] else "fitted")
         # Reproduced: the observed figure lies inside the members' band (a one-sided figure: the band's mean is past it).
         inside = (v.mean() >= obs if bound == "at_least" else v.mean() <= obs if bound == "at_most" else lo <= obs <= hi)
