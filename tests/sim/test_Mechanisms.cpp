@@ -210,13 +210,13 @@ TEST(Mechanisms, BalancesSettleWhenResidentsGiveBack) {
 
 // Causal chain: outside a team case, dependency (state) relaxes toward none each week (phase 9), so a
 // directive team's dependency does not pile up across the neighbourhood: from year 1 to year 3 mean
-// dependency changes by less than 15%. Off (adaptation.relax_rate=0) it keeps growing with every case (> 30%).
+// dependency changes by less than 15%. Off (adaptation.dependency_relax=0) it keeps growing with every case (> 30%).
 TEST(Mechanisms, DependencyRelaxesWithoutTheTeam) {
   // A neighbourhood that has had a directive team through the burn-in (run.common_start off): its settled regime.
   // The same residents throughout (demography off): newcomers arrive without dependency, a second leveller.
   const Interval on = interval(effects({"team.mode=0", "run.common_start=false", "demography.enabled=false"}, 0, dependency_growth, 6500));
   const Interval off =
-      interval(effects({"team.mode=0", "adaptation.relax_rate=0", "run.common_start=false", "demography.enabled=false"}, 0, dependency_growth, 6500));
+      interval(effects({"team.mode=0", "adaptation.dependency_relax=0", "run.common_start=false", "demography.enabled=false"}, 0, dependency_growth, 6500));
   EXPECT_LT(std::abs(on.mean) + on.half, 0.15) << "on: growth " << on.mean << " +- " << on.half;
   EXPECT_GT(off.mean - off.half, 0.30) << "off: growth " << off.mean << " +- " << off.half;
 }

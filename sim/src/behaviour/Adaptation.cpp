@@ -13,6 +13,7 @@ void adaptation(WeekContext& ctx) {
   const float thr = static_cast<float>(p.events_in_need_threshold);
   const float growth = static_cast<float>(p.adaptation_growth), erosion = static_cast<float>(p.adaptation_erosion);
   const float trust_gain = static_cast<float>(p.adaptation_trust_gain), relax = static_cast<float>(p.adaptation_relax_rate);
+  const float dep_relax = static_cast<float>(p.adaptation_dependency_relax);
   const float sr_relax = static_cast<float>(p.adaptation_self_reliance_relax), skill_fade = static_cast<float>(p.helping_skill_fade);
   detail::for_each_index(pop.size, [&](std::size_t i) {
     const auto src = static_cast<HelpSource>(pop.help_source[i]);
@@ -40,12 +41,14 @@ void adaptation(WeekContext& ctx) {
     }
     // Gains and losses fade over years: self-reliance has a level (the resident's own), not a drift.
     sr += sr_relax * (pop.self_reliance_trait[i] - sr);
-    // Without the team's case work, habits formed with professionals fade: dependency relaxes to none,
-    // self-direction, trust in neighbours and shame back to the resident's own trait.
+    // Without the team's case work, habits formed with professionals fade: dependency (kept up only by the
+    // team taking problems over) to none, within a year; self-direction, trust in neighbours and in
+    // professionals (won by closed cases, lost by waiting) and shame back to the resident's own trait, more slowly.
     if (pop.team_state[i] != TeamStage::Case) {
-      pop.dependency[i] -= relax * pop.dependency[i];
+      pop.dependency[i] -= dep_relax * pop.dependency[i];
       pop.self_direction[i] += relax * (pop.self_direction_trait[i] - pop.self_direction[i]);
       pop.trust_neighbours[i] += relax * (pop.trust_neighbours_trait[i] - pop.trust_neighbours[i]);
+      pop.trust_professionals[i] += relax * (pop.trust_professionals_trait[i] - pop.trust_professionals[i]);
       pop.shame[i] += relax * (pop.shame_trait[i] - pop.shame[i]);
     }
   });

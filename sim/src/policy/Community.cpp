@@ -177,9 +177,9 @@ void Volunteers::week(WeekContext& ctx, const Initiatives& initiatives) {
   const bool none = initiatives.all().empty();
   const double own = none ? 1.0 : initiatives.ownership();
   const double out = p.volunteers_dropout * (1.0 + p.initiatives_dropout_multiplier * (1.0 - own) * (none ? 0.0 : 1.0));
-  // The inflow keeps volunteers.share: newcomers replace those who stop by ordinary dropout and burnout
-  // (not those driven out by a takeover of the initiatives, [seed000]). A programme that raises the share
-  // recruits the difference when it starts (week 0).
+  // The inflow keeps volunteers.share: newcomers replace those who stop by ordinary dropout and burnout.
+  // Those a takeover of the initiatives drives out ([seed000]) leave faster than recruitment refills, so
+  // under a takeover the stock settles below the share.
   const double burnout = p.volunteers_burnout ? p.volunteers_burnout_rate : 0.0;
   std::size_t adults = 0, volunteers = 0, burdened = 0;
   for (std::size_t i = 0; i < pop.size; ++i) {
@@ -198,9 +198,14 @@ void Volunteers::week(WeekContext& ctx, const Initiatives& initiatives) {
   burdened_set_ = true;
   const double usual_out = p.volunteers_dropout + burnout * burdened_share_;
   double in = p.volunteers_share < 1.0 ? usual_out * p.volunteers_share / (1.0 - p.volunteers_share) : 1.0;
+  // Places left open (volunteers driven out by a takeover, a wave of burnout) are filled again at
+  // volunteers.refill_rate; a programme that raises the share recruits the whole difference when it starts.
+  const double gap = current < 1.0 ? std::max(0.0, p.volunteers_share - current) / (1.0 - current) : 0.0;
   if (ctx.programmes() && !recruited_) {
     recruited_ = true;
-    if (current < 1.0) in += std::max(0.0, p.volunteers_share - current) / (1.0 - current);
+    in += gap;
+  } else {
+    in += p.volunteers_refill_rate * gap;
   }
   const float bonus = p.volunteers_training ? static_cast<float>(p.volunteers_training_bonus) : 0.0f;
   // Training starts with the programme (week 0, or when it is switched on): the volunteers there are trained then.

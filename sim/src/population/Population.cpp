@@ -99,6 +99,7 @@ void init_resident(Population& pop, const Params& p, const Rng& rng, std::size_t
   pop.trust_professionals[i] = clamp01(0.5 + 0.4 * (v[1] - 0.5));
   pop.self_direction_trait[i] = pop.self_direction[i];
   pop.trust_neighbours_trait[i] = pop.trust_neighbours[i];
+  pop.trust_professionals_trait[i] = pop.trust_professionals[i];
   pop.shame_trait[i] = pop.shame[i];
   pop.self_reliance_trait[i] = pop.self_reliance[i];
   // Sociability: skewed, many residents are seldom in touch, a few very often (mean 1).
@@ -231,6 +232,7 @@ Population build_places(const Params& p, std::uint32_t run, std::size_t n) {
                   &pop.shame_trait,
                   &pop.self_reliance_trait,
                   &pop.trust_neighbours_trait,
+                  &pop.trust_professionals_trait,
                   &pop.budget,
                   &pop.fatigue,
                   &pop.satisfaction,

@@ -90,8 +90,9 @@ struct Population {
   std::array<std::vector<std::uint8_t>, kDomains> skill_base;  ///< own skill (initial plus training) in 1/255, what lived experience fades back to
   std::vector<float> self_reliance, self_direction, threshold, shame;
   std::vector<float> trust_neighbours, trust_professionals, dependency;
-  std::vector<float> self_direction_trait, trust_neighbours_trait, shame_trait;  ///< what self-direction, trust and shame relax back to
-  std::vector<float> self_reliance_trait;                                        ///< what self-reliance relaxes back to (slowly)
+  std::vector<float> self_direction_trait, trust_neighbours_trait, trust_professionals_trait,
+      shame_trait;                         ///< what self-direction, trust and shame relax back to
+  std::vector<float> self_reliance_trait;  ///< what self-reliance relaxes back to (slowly)
   std::vector<float> budget, fatigue;
   std::vector<float> satisfaction;  ///< a helper's satisfaction from helping (0..1); eases recovery from fatigue
   std::vector<float> sociability;   ///< how often this resident is in touch with its ties (mean 1)
@@ -172,6 +173,7 @@ struct Population {
     ar("dependency", dependency);
     ar("self_direction_trait", self_direction_trait);
     ar("trust_neighbours_trait", trust_neighbours_trait);
+    ar("trust_professionals_trait", trust_professionals_trait);
     ar("shame_trait", shame_trait);
     ar("self_reliance_trait", self_reliance_trait);
     ar("budget", budget);
