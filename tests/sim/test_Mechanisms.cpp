@@ -312,10 +312,11 @@ TEST(Mechanisms, LastingImbalanceErodesNeighbourTies) {
 // Causal chain: trust in professionals (state: gained when a case closes, lost by waiting and by being
 // sent back, phase 6) scales the chance that a resident nobody helped applies to the team (phase 6), and so
 // the queue and the caseload. Two runs per replicate start with everyone's trust at 0.8 and at 0.2: over
-// 26 weeks more residents are with the team in the first. Off (adaptation.trust_professionals_acts=false)
-// trust is not read and the two runs are identical.
+// 26 weeks more residents are with the team in the first. Trust is held where it was set (adaptation.relax_rate=0
+// in both runs; otherwise it returns toward each resident's trait and the two starts meet). Off
+// (adaptation.trust_professionals_acts=false) trust is not read and the two runs are identical.
 TEST(Mechanisms, TrustInProfessionalsDrivesApplyingToTheTeam) {
   auto effect = [](const Params& p, std::uint32_t run) { return state_effect(p, run, 26, &Population::trust_professionals, 0.8f, 0.2f, with_the_team); };
-  expect_mechanism("trust in professionals and the team's load", paired_effects({"run.weeks=26"}, 6500, effect),
-                   paired_effects({"run.weeks=26", "adaptation.trust_professionals_acts=false"}, 6500, effect));
+  expect_mechanism("trust in professionals and the team's load", paired_effects({"run.weeks=26", "adaptation.relax_rate=0"}, 6500, effect),
+                   paired_effects({"run.weeks=26", "adaptation.relax_rate=0", "adaptation.trust_professionals_acts=false"}, 6500, effect));
 }
