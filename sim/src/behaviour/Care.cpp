@@ -7,7 +7,7 @@
 
 namespace buurt::phase {
 
-using detail::for_each_index;
+using detail::for_each_of;
 
 void CareCircle::resize(std::size_t residents) {
   weight_.assign(residents, 0.0f);
@@ -38,9 +38,9 @@ void CareCircle::week(WeekContext& ctx) {
   to_b_.resize(edges, 0.0f);
   // 1. Each receiver's circle; its carers are flagged (every writer writes 1, so the order of the
   //    writes does not matter).
-  for_each_index(pop.size, [&](std::size_t i) {
+  const std::vector<std::uint32_t> receivers = detail::those(pop.size, receives);
+  for_each_of(receivers, [&](std::uint32_t i) {
     weight_[i] = 0.0f;
-    if (!receives(i)) return;
     for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k)
       if (carer(k)) {
         weight_[i] += weight(net.edge[k]);
@@ -48,9 +48,8 @@ void CareCircle::week(WeekContext& ctx) {
       }
   });
   // 2. Each flagged carer gives its shares, in the order of its row, while its hours last.
-  for_each_index(pop.size, [&](std::size_t jj) {
-    const auto j = static_cast<std::uint32_t>(jj);
-    if (!flag_[j]) return;
+  const std::vector<std::uint32_t> carers = detail::those(pop.size, [&](std::size_t j) { return flag_[j] != 0; });
+  for_each_of(carers, [&](std::uint32_t j) {
     flag_[j] = 0;
     for (std::uint32_t k = net.row_begin[j]; k < net.row_begin[j + 1]; ++k) {
       const std::uint32_t i = net.other[k];
@@ -71,9 +70,7 @@ void CareCircle::week(WeekContext& ctx) {
   //    with care on it is updated once, by its receiver (the one with the lower index when both received):
   //    care counts in the reciprocity balance and keeps the tie warm.
   const auto tick = static_cast<std::int32_t>(ctx.tick);
-  for_each_index(pop.size, [&](std::size_t ii) {
-    if (!receives(ii)) return;
-    const auto i = static_cast<std::uint32_t>(ii);
+  for_each_of(receivers, [&](std::uint32_t i) {
     const int d = pop.ask_domain[i];
     float hours = 0.0f, skilled = 0.0f, most = 0.0f;
     for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k) {
@@ -103,9 +100,8 @@ void CareCircle::week(WeekContext& ctx) {
   });
   // 4. Each receiver clears the hours given to it (its own direction of each tie), ready for next week;
   //    every nonzero entry of to_a_/to_b_ is some receiver's.
-  for_each_index(pop.size, [&](std::size_t ii) {
-    if (!receives(ii)) return;
-    const auto i = static_cast<std::uint32_t>(ii);
+  for_each_of(receivers, [&](std::uint32_t i) {
+    weight_[i] = 0.0f;  // every weight is zero between weeks
     for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k)
       if (net.other[k] != kNone) (net.a[net.edge[k]] == i ? to_a_ : to_b_)[net.edge[k]] = 0.0f;
   });

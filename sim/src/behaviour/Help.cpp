@@ -10,6 +10,7 @@ namespace buurt::phase {
 namespace {
 
 using detail::for_each_index;
+using detail::for_each_of;
 
 void atomic_max(std::uint64_t& slot, std::uint64_t value) {
   std::atomic_ref<std::uint64_t> a(slot);
@@ -114,16 +115,19 @@ void Matching::week(WeekContext& ctx, const VolunteerPool& volunteers) {
   const std::uint32_t tick = ctx.tick;
   prop_helper_.assign(pop.size, kNone);
   prop_entry_.assign(pop.size, kNone);
+  // Those who ask: every other resident has nothing to propose.
+  const std::vector<std::uint32_t> askers =
+      detail::those(pop.size, [&](std::size_t i) { return pop.ask_domain[i] >= 0 && !(circle && pop.ask_channel[i] == AskChannel::Care); });
   for (int round = 0; round < rounds; ++round) {
     const std::uint64_t stamp = static_cast<std::uint64_t>(tick) * static_cast<std::uint64_t>(rounds) + static_cast<std::uint64_t>(round) + 1;
     // Ties between equal needs go to a random asker: the low bits of the key are the asker's index xor a
     // salt drawn for this week and round (a bijection, so the winner is unique and identifiable).
     const std::uint32_t salt = ctx.rng.words(static_cast<std::uint32_t>(round), tick, Stream::Priority)[0];
-    for_each_index(pop.size, [&](std::size_t i) {
+    for_each_of(askers, [&](std::uint32_t i) {
       prop_helper_[i] = kNone;
       const int d = pop.ask_domain[i];
       const AskChannel channel = pop.ask_channel[i];
-      if (d < 0 || pop.helper[i] != kNone || (circle && channel == AskChannel::Care)) return;
+      if (pop.helper[i] != kNone) return;
       double best = 0.0;
       std::uint32_t best_k = kNone, best_j = kNone;
       if (channel == AskChannel::Ties || channel == AskChannel::Care) {
@@ -172,7 +176,7 @@ void Matching::week(WeekContext& ctx, const VolunteerPool& volunteers) {
       const std::uint64_t key = (stamp << 47) | (q << 32) | (static_cast<std::uint32_t>(i) ^ salt);
       atomic_max(offer_[best_j], key);
     });
-    for_each_index(pop.size, [&](std::size_t i) {
+    for_each_of(askers, [&](std::uint32_t i) {
       const std::uint32_t j = prop_helper_[i];
       if (j == kNone) return;
       const std::uint64_t won = offer_[j];
@@ -205,9 +209,11 @@ void helping(WeekContext& ctx) {
   const float gain = p.ties_dynamics ? static_cast<float>(p.ties_contact_gain) : 0.0f;
   const bool circle = p.care_circle;  // circle care was given, and its ties updated, by the care circle
   auto by_circle = [&](std::size_t i) { return circle && pop.ask_channel[i] == AskChannel::Care; };
-  for_each_index(pop.size, [&](std::size_t i) {
+  // The helped: only askers have a helper (asking reset every other resident's).
+  const std::vector<std::uint32_t> helped =
+      detail::those(pop.size, [&](std::size_t i) { return pop.ask_domain[i] >= 0 && pop.helper[i] != kNone && !by_circle(i); });
+  for_each_of(helped, [&](std::uint32_t i) {
     const std::uint32_t j = pop.helper[i];
-    if (j == kNone || by_circle(i)) return;
     const int d = pop.ask_domain[i];
     const float care = (d == Health || d == HouseholdCare) ? static_cast<float>(p.helping_care_effect_factor) : 1.0f;
     detail::reduce_need(pop.need[d][i], effect * care * pop.skill[d][j] * pop.hours_received[i]);
@@ -220,9 +226,9 @@ void helping(WeekContext& ctx) {
   // A tie is used at most once per direction per week (one request per asker), so updating first
   // the ties where the asker has the lower index and then the others never writes one tie twice at once.
   for (int pass = 0; pass < 2; ++pass) {
-    for_each_index(pop.size, [&](std::size_t i) {
+    for_each_of(helped, [&](std::uint32_t i) {
       const std::uint32_t j = pop.helper[i];
-      if (j == kNone || pop.help_entry[i] == kNone || ((i < j) != (pass == 0)) || by_circle(i)) return;
+      if (pop.help_entry[i] == kNone || ((i < j) != (pass == 0))) return;
       const std::uint32_t e = net.edge[pop.help_entry[i]];
       const float h = pop.hours_received[i];
       net.balance[e] += (net.a[e] == j) ? h : -h;  // balance: hours given by a

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <utility>
+#include <vector>
 
 #include "buurt/core/Parallel.h"
 #include "buurt/network/Network.h"
@@ -18,6 +19,22 @@ inline constexpr float kResolved = 0.02f;
 template <class F>
 void for_each_index(std::size_t n, F&& f) {
   par::for_each_index(n, kGrain, std::forward<F>(f));
+}
+
+/// The residents (or ties) i in [0, n) with pred(i), in increasing order: one sequential pass that lets the
+/// phases where few act (care receivers, askers, helped) visit only those.
+template <class Pred>
+std::vector<std::uint32_t> those(std::size_t n, Pred&& pred) {
+  std::vector<std::uint32_t> out;
+  for (std::size_t i = 0; i < n; ++i)
+    if (pred(i)) out.push_back(static_cast<std::uint32_t>(i));
+  return out;
+}
+
+/// f(i) for every i of `list`, in parallel; each i is visited once.
+template <class F>
+void for_each_of(const std::vector<std::uint32_t>& list, F&& f) {
+  par::for_each_index(list.size(), kGrain / 8, [&](std::size_t k) { f(list[k]); });
 }
 
 /// Lower `need` by `amount`; what falls below kResolved is gone.
