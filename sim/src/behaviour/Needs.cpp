@@ -20,11 +20,9 @@ void life_events(WeekContext& ctx) {
   const float thr = static_cast<float>(p.events_in_need_threshold);
   const float shock = static_cast<float>(p.events_shock_size);
   const float spill = p.events_cascades ? static_cast<float>(p.events_cascade_strength * p.events_shock_size) : 0.0f;
-  for_each_index(pop.size, [&](std::size_t i) {
-    if (!pop.present(i)) return;  // an empty place
+  // One resident's week; u and v are its two Events draws.
+  auto resident = [&](std::size_t i, const std::array<double, 4>& u, const std::array<double, 4>& v) {
     const auto id = static_cast<std::uint32_t>(i);
-    const auto u = ctx.rng.uniforms(id, ctx.tick, Stream::Events, 0);
-    const auto v = ctx.rng.uniforms(id, ctx.tick, Stream::Events, 1);
     const std::array<double, kDomains> uo = {u[0], u[1], u[2], u[3], v[0]};
     // Recovery draws are only read for domains in need; most residents have none, so skip the draw.
     bool any_in_need = false;
@@ -84,6 +82,11 @@ void life_events(WeekContext& ctx) {
       pop.poverty_weeks[i] = 0;
     if (p.events_poverty_loneliness && pop.poverty_weeks[i] >= p.events_poverty_weeks)
       pop.need[Social][i] = std::min(1.0f, pop.need[Social][i] + static_cast<float>(p.events_poverty_loneliness_rate));
+  };
+  par::for_chunks(pop.size, detail::kGrain, [&](std::size_t begin, std::size_t end) {
+    DrawCursor events0(ctx.rng, ctx.tick, Stream::Events, 0, end), events1(ctx.rng, ctx.tick, Stream::Events, 1, end);
+    for (std::size_t i = begin; i != end; ++i)
+      if (pop.present(i)) resident(i, events0.uniforms(i), events1.uniforms(i));  // nothing in an empty place
   });
 }
 

@@ -18,10 +18,11 @@ struct DecayRates {
 };
 
 /// One tie's week: contact, or decay and perhaps its end. Returns 1 when it ended.
-std::size_t decay_one(WeekContext& ctx, std::uint32_t e, const DecayRates& r) {
+/// `draws` gives the tie's TieBreak draw.
+std::size_t decay_one(WeekContext& ctx, std::uint32_t e, const DecayRates& r, DrawCursor& draws) {
   Network& net = ctx.net;
   if (!net.active(e) || net.kind[e] == TieKind::Household || net.last_help[e] == r.tick) return 0;
-  const auto u = ctx.rng.uniforms(e, ctx.tick, Stream::TieBreak);
+  const auto u = draws.uniforms(e);
   float& s = net.strength[e];
   // In touch this week: more often between sociable residents.
   if (u[0] < r.contact * std::sqrt(ctx.pop.sociability[net.a[e]] * ctx.pop.sociability[net.b[e]])) {
@@ -55,8 +56,9 @@ std::size_t decay_and_break(WeekContext& ctx) {
   const float keep = 1.0f - static_cast<float>(p.reciprocity_fade);
   return par::sum_chunks(net.edges(), detail::kGrain, [&](std::size_t begin, std::size_t end) {
     std::size_t broken = 0;
+    DrawCursor draws(ctx.rng, ctx.tick, Stream::TieBreak, 0, end);
     for (std::size_t e = begin; e != end; ++e) {
-      broken += decay_one(ctx, static_cast<std::uint32_t>(e), r);
+      broken += decay_one(ctx, static_cast<std::uint32_t>(e), r, draws);
       if (keep < 1.0f) net.balance[e] *= keep;  // after the tie's own look at its balance, as fade_balances did
     }
     return broken;
@@ -80,10 +82,10 @@ void TieDynamics::week(WeekContext& ctx) {
     ctx.counters.ties_broken = static_cast<double>(decay_and_break(ctx));
     // Meetings: proposals in parallel, applied in index order so the result is thread-independent.
     const double rate = p.ties_meeting_rate, sat = p.ties_saturation;
-    for_each_index(pop.size, [&](std::size_t i) {
+    detail::for_each_drawing(pop.size, ctx.rng, ctx.tick, Stream::Meeting, 0, [&](std::size_t i, DrawCursor& draws) {
       meet_[i] = kNone;
       if (pop.age[i] == AgeGroup::Child) return;  // children and empty places: no draw needed
-      const auto u = ctx.rng.uniforms(static_cast<std::uint32_t>(i), ctx.tick, Stream::Meeting);
+      const auto u = draws.uniforms(i);
       // Poverty shrinks networks ([seed004]): low-income and benefit residents also make new ties less often.
       const double r = pop.income[i] == IncomeGroup::Middle ? rate : rate * p.network_low_income_tie_factor;
       if (u[0] >= r) return;

@@ -114,7 +114,7 @@ double Simulation::bytes_per_resident() const {
   const double n = static_cast<double>(pop_.size);
   const double ties = static_cast<double>(net_.other.size()) * 8.0 + static_cast<double>(net_.a.capacity()) * (net_.bytes_per_tie() - 16.0);
   return pop_.bytes_per_resident() + matching_.bytes_per_resident() + reciprocity_.bytes_per_resident() + ties_.bytes_per_resident() +
-         care_.bytes_per_resident() + (ties + care_.tie_bytes()) / n;
+         care_.bytes_per_resident() + (ties + care_.tie_bytes() + reciprocity_.tie_bytes()) / n;
 }
 
 std::vector<std::byte> save_state(Simulation& sim) {

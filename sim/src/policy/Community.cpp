@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "buurt/core/Parallel.h"
+#include "buurt/core/detail/Phase.h"
 #include "buurt/policy/Initiatives.h"
 #include "buurt/policy/Team.h"
 
@@ -215,9 +216,9 @@ void Volunteers::week(WeekContext& ctx, const Initiatives& initiatives) {
       if (pop.has(i, kVolunteer)) pop.train(i, bonus);
   }
   std::atomic<std::uint32_t> burned_out{0};  // an integer count: the same whatever the thread order
-  par::for_each_index(pop.size, 4096, [&](std::size_t i) {
+  detail::for_each_drawing(pop.size, ctx.rng, ctx.tick, Stream::Volunteer, 0, [&](std::size_t i, DrawCursor& draws) {
     if (pop.age[i] == AgeGroup::Child || pop.has(i, kCommunityManager)) return;
-    const auto uu = ctx.rng.uniforms(static_cast<std::uint32_t>(i), ctx.tick, Stream::Volunteer);
+    const auto uu = draws.uniforms(i);
     const double u = uu[0];
     if (pop.has(i, kVolunteer)) {
       // Volunteers tire like every helper (phase 5c); a heavily burdened one stops more often.

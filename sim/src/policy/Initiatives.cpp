@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "buurt/core/Parallel.h"
+#include "buurt/core/detail/Phase.h"
 #include "buurt/policy/Community.h"
 
 namespace buurt {
@@ -61,10 +62,10 @@ void Initiatives::week(WeekContext& ctx, const CommunityManagers& managers) {
   // Support buys activities (meetings, a place, coffee, training), with diminishing returns and no cap.
   const double activity = p.initiatives_support_acts ? 1.0 - std::exp(-p.initiatives_support / p.initiatives_support_scale) : 1.0;
   const float relief = static_cast<float>(p.initiatives_forms_relief * activity);
-  par::for_each_index(pop.size, 4096, [&](std::size_t i) {
+  detail::for_each_drawing(pop.size, ctx.rng, ctx.tick, Stream::Initiative, 0, [&](std::size_t i, DrawCursor& draws) {
     std::uint16_t& mem = pop.member_of[i];
     meets_[i] = 0;
-    const auto u = ctx.rng.uniforms(static_cast<std::uint32_t>(i), ctx.tick, Stream::Initiative);
+    const auto u = draws.uniforms(i);
     if (mem != 0) {
       const Initiative& ini = initiatives_[mem - 1u];
       if (!ini.active || u[0] < p.initiatives_leave_rate * (2.0 - ini.ownership)) {

@@ -115,8 +115,8 @@ void Demography::step(const Step& s) {
   const Tables t(s.p, s.weeks);
   const std::size_t dwellings = pop.households();
   busy_.assign(dwellings, 0);
-  par::for_each_index(dwellings, 256, [&](std::size_t hh) {
-    const auto h = static_cast<std::uint32_t>(hh);
+  // One dwelling's ageing and draws; `person` and `home` give the residents' and the dwelling's draws.
+  auto dwelling = [&](std::uint32_t h, DrawCursor& person, DrawCursor& home) {
     const std::uint32_t b = pop.household_begin[h], e = pop.household_begin[h + 1];
     bool busy = false, changed = false;
     int eldest = -1;
@@ -138,17 +138,22 @@ void Demography::step(const Step& s) {
         pop.work[k] = WorkStatus::Retired;
         changed = true;
       }
-      const auto u = s.rng.uniforms(k, s.key, Stream::Demography, 0);
+      const auto u = person.uniforms(k);
       busy |= u[0] < t.death[age_index(pop, k)];
       if (now >= kAdultAge) {
         busy |= u[1] < t.leave;
         eldest = std::max(eldest, now);
       }
     }
-    const auto v = s.rng.uniforms(b, s.key, Stream::Demography, 1);
+    const auto v = home.uniforms(b);
     busy |= eldest < 0 || v[0] < t.moving(eldest, empty, e - b) || v[1] < t.split || v[2] < t.partner || v[3] < t.birth;
     if (changed) set_household_type(pop, h);
     busy_[h] = busy;
+  };
+  par::for_chunks(dwellings, 256, [&](std::size_t h0, std::size_t h1) {
+    const std::uint32_t last = pop.household_begin[h1];
+    DrawCursor person(s.rng, s.key, Stream::Demography, 0, last), home(s.rng, s.key, Stream::Demography, 1, last);
+    for (std::size_t h = h0; h != h1; ++h) dwelling(static_cast<std::uint32_t>(h), person, home);
   });
   for (std::uint32_t h = 0; h < dwellings; ++h)
     if (busy_[h]) apply(s, t, h);

@@ -20,6 +20,8 @@ class Reciprocity {
   }
   void week(WeekContext& ctx);
   double bytes_per_resident() const { return 8.0; }
+  /// Scratch of the week, per tie (not part of the state).
+  double tie_bytes() const { return static_cast<double>(owed_.capacity()) * sizeof(float); }
   /// Every variable that outlives a week, for saved states (buurt/core/State.h).
   template <class Ar>
   void state(Ar& ar) {
@@ -30,6 +32,7 @@ class Reciprocity {
  private:
   std::vector<std::uint32_t> entry_;  ///< tie entry given back on this week, kNone if none
   std::vector<float> hours_;          ///< hours given back
+  std::vector<float> owed_;           ///< scratch: per tie, its balance if it counts for giving back, else NaN
 };
 
 }  // namespace buurt::phase

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "buurt/core/Parallel.h"
+#include "buurt/core/Rng.h"
 #include "buurt/network/Network.h"
 #include "buurt/population/Population.h"
 
@@ -19,6 +20,16 @@ inline constexpr float kResolved = 0.02f;
 template <class F>
 void for_each_index(std::size_t n, F&& f) {
   par::for_each_index(n, kGrain, std::forward<F>(f));
+}
+
+/// f(i, draws) for every i in [0, n), in parallel, where draws.uniforms(i) is rng.uniforms(i, week, stream,
+/// sub) made a block at a time (DrawCursor): for loops where most indices draw.
+template <class F>
+void for_each_drawing(std::size_t n, const Rng& rng, std::uint32_t week, Stream stream, std::uint32_t sub, F&& f) {
+  par::for_chunks(n, kGrain, [&](std::size_t begin, std::size_t end) {
+    DrawCursor draws(rng, week, stream, sub, end);
+    for (std::size_t i = begin; i != end; ++i) f(i, draws);
+  });
 }
 
 /// The residents (or ties) i in [0, n) with pred(i), in increasing order: one sequential pass that lets the
