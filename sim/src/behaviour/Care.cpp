@@ -63,7 +63,7 @@ void CareCircle::week(WeekContext& ctx) {
       if (from_care + from_budget < min_share) continue;
       pop.household_remaining[j] -= from_care;
       pop.remaining[j] -= from_budget;
-      (net.a[e] == j ? to_b_ : to_a_)[e] = from_care + from_budget;
+      (j < i ? to_b_ : to_a_)[e] = from_care + from_budget;  // a is the lower-numbered end
     }
   });
   // 3. Receivers: hours and their effect summed over the circle; the main carer is recorded. Each tie
@@ -77,7 +77,7 @@ void CareCircle::week(WeekContext& ctx) {
       const std::uint32_t j = net.other[k];
       if (j == kNone) continue;
       const std::uint32_t e = net.edge[k];
-      const bool is_a = net.a[e] == i;
+      const bool is_a = i < j;
       const float g = is_a ? to_a_[e] : to_b_[e];
       if (g <= 0.0f) continue;
       hours += g;
@@ -103,7 +103,7 @@ void CareCircle::week(WeekContext& ctx) {
   for_each_of(receivers, [&](std::uint32_t i) {
     weight_[i] = 0.0f;  // every weight is zero between weeks
     for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k)
-      if (net.other[k] != kNone) (net.a[net.edge[k]] == i ? to_a_ : to_b_)[net.edge[k]] = 0.0f;
+      if (net.other[k] != kNone) (i < net.other[k] ? to_a_ : to_b_)[net.edge[k]] = 0.0f;
   });
 }
 

@@ -231,7 +231,7 @@ void helping(WeekContext& ctx) {
       if (pop.help_entry[i] == kNone || ((i < j) != (pass == 0))) return;
       const std::uint32_t e = net.edge[pop.help_entry[i]];
       const float h = pop.hours_received[i];
-      net.balance[e] += (net.a[e] == j) ? h : -h;  // balance: hours given by a
+      net.balance[e] += j < i ? h : -h;  // balance: hours given by a, the lower-numbered end
       net.strength[e] += gain * (1.0f - net.strength[e]);
       net.last_help[e] = static_cast<std::int32_t>(ctx.tick);
     });

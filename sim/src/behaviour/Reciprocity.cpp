@@ -67,7 +67,7 @@ void Reciprocity::week(WeekContext& ctx) {
     const auto i = static_cast<std::uint32_t>(ii);
     if (entry_[i] == kNone) return;
     const std::uint32_t e = net.edge[entry_[i]];
-    net.balance[e] += net.a[e] == i ? hours_[i] : -hours_[i];  // balance: hours given by a
+    net.balance[e] += i < net.other[entry_[i]] ? hours_[i] : -hours_[i];  // balance: hours given by a, the lower end
     net.strength[e] += gain * (1.0f - net.strength[e]);
     net.last_help[e] = static_cast<std::int32_t>(ctx.tick);
   });

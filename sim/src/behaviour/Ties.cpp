@@ -132,18 +132,27 @@ void loneliness_from_contact(WeekContext& ctx) {
   const float health = static_cast<float>(p.loneliness_health_gradient);
   const bool contact = p.loneliness_from_contact;
   const float active = static_cast<float>(p.ties_active_strength);
-  for_each_index(pop.size, [&](std::size_t i) {
-    pop.active_ties[i] = active_ties_of(pop, ctx.net, i, active);
-    if (!pop.present(i)) return;
-    const float good = static_cast<float>(pop.active_ties[i]) + (pop.member_of[i] != 0 ? 1.0f : 0.0f);
-    const float k = contact ? std::min(good, protective) / protective : 0.5f;
-    const float level = std::min(1.0f, isolated * (1.0f - k) + money * pop.need[Income][i] + health * pop.need[Health][i]);
-    float& social = pop.need[Social][i];
-    if (level >= social) {
-      social += onset * (level - social);
-    } else {
-      social += recovery * (level - social);
-      if (social < detail::kResolved) social = 0.0f;  // recovered
+  // The active ties first (each resident's row), then the level and the move toward it array by array, in
+  // loops the compiler turns into vector code (each resident's value sees the same operations as one by one).
+  par::for_chunks(pop.size, detail::kGrain, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i != end; ++i) pop.active_ties[i] = active_ties_of(pop, ctx.net, i, active);
+    const std::uint16_t* __restrict ties = pop.active_ties.data();
+    const std::uint16_t* __restrict member = pop.member_of.data();
+    const std::uint16_t* __restrict age = pop.age_weeks.data();
+    const float* __restrict poor = pop.need[Income].data();
+    const float* __restrict ill = pop.need[Health].data();
+    float* __restrict lonely = pop.need[Social].data();
+    for (std::size_t i = begin; i != end; ++i) {
+      // Every candidate is computed and one kept (selects, no branches: the loop becomes vector code).
+      const float good = static_cast<float>(ties[i]) + (member[i] != 0 ? 1.0f : 0.0f);
+      const float share = std::min(good, protective) / protective;
+      const float k = contact ? share : 0.5f;
+      const float level = std::min(1.0f, isolated * (1.0f - k) + money * poor[i] + health * ill[i]);
+      const float social = lonely[i];
+      const float worse = social + onset * (level - social), better = social + recovery * (level - social);
+      const float recovered = better < detail::kResolved ? 0.0f : better;  // below kResolved: gone
+      const float next = level >= social ? worse : recovered;
+      lonely[i] = age[i] != kVacantAge ? next : social;  // nothing in an empty place
     }
   });
 }
