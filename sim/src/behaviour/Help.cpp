@@ -46,19 +46,8 @@ void asking(WeekContext& ctx, const VolunteerPool& volunteers) {
   const Params& p = ctx.p;
   Population& pop = ctx.pop;
   const bool enabled = p.asking_enabled;
-  for_each_index(pop.size, [&](std::size_t i) {
-    pop.ask_domain[i] = -1;
-    pop.ask_channel[i] = AskChannel::None;
-    pop.helper[i] = kNone;
-    pop.help_entry[i] = kNone;
-    pop.hours_received[i] = 0.0f;
-    pop.hours_given[i] = 0.0f;
-    pop.hours_returned[i] = 0.0f;
-    pop.tried[i] = 0;
-    pop.help_source[i] = 0;
-    pop.remaining[i] = pop.has(i, kWilling) ? pop.budget[i] * (1.0f - pop.fatigue[i]) : 0.0f;
-    pop.household_remaining[i] = pop.age[i] == AgeGroup::Child ? 0.0f : static_cast<float>(p.helping_household_hours) * (1.0f - pop.fatigue[i]);
-    if (!enabled || pop.age[i] == AgeGroup::Child) return;
+  // One adult's decision whether and what to ask this week.
+  auto ask = [&](std::size_t i) {
     // Care needs (health, household care) are met by household and kin week after week without
     // asking: informal care (mantelzorg) is given, not requested, so shame plays no part.
     const int care_domain = pop.need[Health][i] >= pop.need[HouseholdCare][i] ? Health : HouseholdCare;
@@ -96,8 +85,32 @@ void asking(WeekContext& ctx, const VolunteerPool& volunteers) {
     pop.ask_domain[i] = static_cast<std::int8_t>(top);
     const double care = (top == Health || top == HouseholdCare) ? p.asking_care_hours_factor : 1.0;
     pop.ask_hours[i] = need * static_cast<float>(p.asking_hours_per_need * care);
+  };
+  const float household_hours = static_cast<float>(p.helping_household_hours);
+  // The week's help starts afresh: array by array (loops the compiler turns into fills and vector code), then
+  // each resident's decision whether and what to ask.
+  par::for_chunks(pop.size, detail::kGrain, [&](std::size_t begin, std::size_t end) {
+    const auto b = static_cast<std::ptrdiff_t>(begin), e = static_cast<std::ptrdiff_t>(end);
+    std::fill(pop.ask_domain.begin() + b, pop.ask_domain.begin() + e, std::int8_t{-1});
+    std::fill(pop.ask_channel.begin() + b, pop.ask_channel.begin() + e, AskChannel::None);
+    std::fill(pop.helper.begin() + b, pop.helper.begin() + e, kNone);
+    std::fill(pop.help_entry.begin() + b, pop.help_entry.begin() + e, kNone);
+    std::fill(pop.hours_received.begin() + b, pop.hours_received.begin() + e, 0.0f);
+    std::fill(pop.hours_given.begin() + b, pop.hours_given.begin() + e, 0.0f);
+    std::fill(pop.hours_returned.begin() + b, pop.hours_returned.begin() + e, 0.0f);
+    std::fill(pop.tried.begin() + b, pop.tried.begin() + e, 0);
+    std::fill(pop.help_source.begin() + b, pop.help_source.begin() + e, std::uint8_t{0});
+    for (std::size_t i = begin; i != end; ++i) {
+      const float rested = 1.0f - pop.fatigue[i], budget = pop.budget[i] * rested, home = household_hours * rested;
+      pop.remaining[i] = pop.has(i, kWilling) ? budget : 0.0f;
+      pop.household_remaining[i] = pop.age[i] == AgeGroup::Child ? 0.0f : home;
+    }
+    if (enabled)
+      for (std::size_t i = begin; i != end; ++i)
+        if (pop.age[i] != AgeGroup::Child) ask(i);
   });
 }
+
 
 // Each round every unmatched asker proposes to its best untried candidate (a tie, or the block's
 // volunteer for this round); a helper takes the proposal with the highest key (round stamp, need, then

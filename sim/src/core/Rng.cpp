@@ -2,7 +2,9 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 // GCC 12 warns inside its own AVX-512 headers (_mm512_undefined_epi32); the warning is about the header.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 #define BUURT_RNG_X86 1
 #endif
