@@ -111,7 +111,6 @@ void asking(WeekContext& ctx, const VolunteerPool& volunteers) {
   });
 }
 
-
 // Each round every unmatched asker proposes to its best untried candidate (a tie, or the block's
 // volunteer for this round); a helper takes the proposal with the highest key (round stamp, need, then
 // a keyed hash), which an atomic max finds whatever the thread order. Winners take hours; losers try
