@@ -7,8 +7,6 @@
 
 namespace buurt::phase {
 
-using detail::for_each_index;
-
 void life_events(WeekContext& ctx) {
   const Params& p = ctx.p;
   Population& pop = ctx.pop;
@@ -20,14 +18,13 @@ void life_events(WeekContext& ctx) {
   const float thr = static_cast<float>(p.events_in_need_threshold);
   const float shock = static_cast<float>(p.events_shock_size);
   const float spill = p.events_cascades ? static_cast<float>(p.events_cascade_strength * p.events_shock_size) : 0.0f;
-  // One resident's week; u and v are its two Events draws.
-  auto resident = [&](std::size_t i, const std::array<double, 4>& u, const std::array<double, 4>& v) {
-    const auto id = static_cast<std::uint32_t>(i);
+  // One resident's week; u and v are its two Events draws, `recovering` gives its Recovery draw.
+  auto resident = [&](std::size_t i, const std::array<double, 4>& u, const std::array<double, 4>& v, DrawCursor& recovering) {
     const std::array<double, kDomains> uo = {u[0], u[1], u[2], u[3], v[0]};
     // Recovery draws are only read for domains in need; most residents have none, so skip the draw.
     bool any_in_need = false;
     for (int d = 0; d < kDomains; ++d) any_in_need |= pop.need[d][i] >= thr;
-    const auto r = any_in_need ? ctx.rng.uniforms(id, ctx.tick, Stream::Recovery, 0) : std::array<double, 4>{1.0, 1.0, 1.0, 1.0};
+    const auto r = any_in_need ? recovering.uniforms(i) : std::array<double, 4>{1.0, 1.0, 1.0, 1.0};
     const std::array<double, kDomains> ur = {r[0], r[1], r[2], r[3], v[1]};
     const bool poor = pop.income[i] != IncomeGroup::Middle;
     const bool elderly = pop.age[i] == AgeGroup::Elderly;
@@ -85,8 +82,9 @@ void life_events(WeekContext& ctx) {
   };
   par::for_chunks(pop.size, detail::kGrain, [&](std::size_t begin, std::size_t end) {
     DrawCursor events0(ctx.rng, ctx.tick, Stream::Events, 0, end), events1(ctx.rng, ctx.tick, Stream::Events, 1, end);
+    DrawCursor recovering(ctx.rng, ctx.tick, Stream::Recovery, 0, end);
     for (std::size_t i = begin; i != end; ++i)
-      if (pop.present(i)) resident(i, events0.uniforms(i), events1.uniforms(i));  // nothing in an empty place
+      if (pop.present(i)) resident(i, events0.uniforms(i), events1.uniforms(i), recovering);  // nothing in an empty place
   });
 }
 
@@ -95,12 +93,21 @@ void self_help(WeekContext& ctx) {
   if (!ctx.p.selfhelp_enabled) return;
   const float rate = static_cast<float>(ctx.p.selfhelp_rate), care = static_cast<float>(ctx.p.selfhelp_care_factor);
   if (rate <= 0.0f) return;
-  for_each_index(pop.size, [&](std::size_t i) {
-    const float gain = rate * pop.self_reliance[i] * (1.0f - 0.5f * pop.dependency[i]);
+  // Domain by domain over a chunk, as plain array loops the compiler turns into vector code: each need
+  // sees the same operations as detail::reduce_need one resident at a time.
+  par::for_chunks(pop.size, detail::kGrain, [&](std::size_t begin, std::size_t end) {
+    const float* __restrict reliance = pop.self_reliance.data();
+    const float* __restrict dependency = pop.dependency.data();
     for (int d = 0; d < kDomains; ++d) {
-      if (d == Social) continue;                                                 // loneliness is relieved by contact (tie dynamics), not alone
-      const float g = (d == Health || d == HouseholdCare) ? gain * care : gain;  // chronic conditions stay
-      detail::reduce_need(pop.need[d][i], g);
+      if (d == Social) continue;                               // loneliness is relieved by contact (tie dynamics), not alone
+      const bool chronic = d == Health || d == HouseholdCare;  // chronic conditions stay
+      float* __restrict need = pop.need[d].data();
+      for (std::size_t i = begin; i != end; ++i) {
+        const float gain = rate * reliance[i] * (1.0f - 0.5f * dependency[i]);
+        const float g = chronic ? gain * care : gain;
+        const float left = std::max(0.0f, need[i] - g);
+        need[i] = left < detail::kResolved ? 0.0f : left;
+      }
     }
   });
 }

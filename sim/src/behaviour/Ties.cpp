@@ -80,30 +80,32 @@ void TieDynamics::week(WeekContext& ctx) {
   Network& net = ctx.net;
   if (p.ties_dynamics) {
     ctx.counters.ties_broken = static_cast<double>(decay_and_break(ctx));
-    // Meetings: proposals in parallel, applied in index order so the result is thread-independent.
+    // Meetings: proposals drawn in parallel, applied in index order so the result is thread-independent.
     const double rate = p.ties_meeting_rate, sat = p.ties_saturation;
-    detail::for_each_drawing(pop.size, ctx.rng, ctx.tick, Stream::Meeting, 0, [&](std::size_t i, DrawCursor& draws) {
-      meet_[i] = kNone;
-      if (pop.age[i] == AgeGroup::Child) return;  // children and empty places: no draw needed
-      const auto u = draws.uniforms(i);
-      // Poverty shrinks networks ([seed004]): low-income and benefit residents also make new ties less often.
-      const double r = pop.income[i] == IncomeGroup::Middle ? rate : rate * p.network_low_income_tie_factor;
-      if (u[0] >= r) return;
-      const std::uint32_t s = pop.street[i];
-      const std::uint32_t lo = pop.street_begin[s], hi = pop.street_begin[s + 1];
-      const auto j = lo + static_cast<std::uint32_t>(u[1] * (hi - lo));
-      if (j >= hi || pop.household[j] == pop.household[i] || !pop.present(j)) return;
-      // Limited time: residents with many ties take on fewer new ones (ties.saturation).
-      if (sat > 0.0) {
-        const double room = std::max(0.0, 1.0 - pop.active_ties[i] / sat) * std::max(0.0, 1.0 - pop.active_ties[j] / sat);
-        if (u[2] >= room) return;
+    using Meeting = std::pair<std::uint32_t, std::uint32_t>;
+    const auto meetings = detail::collect_chunks<Meeting>(pop.size, [&](std::size_t begin, std::size_t end, std::vector<Meeting>& out) {
+      DrawCursor draws(ctx.rng, ctx.tick, Stream::Meeting, 0, end);
+      for (std::size_t i = begin; i != end; ++i) {
+        if (pop.age[i] == AgeGroup::Child) continue;  // children and empty places: no draw needed
+        const auto u = draws.uniforms(i);
+        // Poverty shrinks networks ([seed004]): low-income and benefit residents also make new ties less often.
+        const double r = pop.income[i] == IncomeGroup::Middle ? rate : rate * p.network_low_income_tie_factor;
+        if (u[0] >= r) continue;
+        const std::uint32_t s = pop.street[i];
+        const std::uint32_t lo = pop.street_begin[s], hi = pop.street_begin[s + 1];
+        const auto j = lo + static_cast<std::uint32_t>(u[1] * (hi - lo));
+        if (j >= hi || pop.household[j] == pop.household[i] || !pop.present(j)) continue;
+        // Limited time: residents with many ties take on fewer new ones (ties.saturation).
+        if (sat > 0.0) {
+          const double room = std::max(0.0, 1.0 - pop.active_ties[i] / sat) * std::max(0.0, 1.0 - pop.active_ties[j] / sat);
+          if (u[2] >= room) continue;
+        }
+        out.emplace_back(static_cast<std::uint32_t>(i), j);
       }
-      meet_[i] = j;
     });
     std::size_t formed = 0;
-    for (std::size_t i = 0; i < pop.size; ++i)
-      if (meet_[i] != kNone && net.add(static_cast<std::uint32_t>(i), meet_[i], TieKind::Neighbour, 0.35f, static_cast<std::int32_t>(ctx.tick)) != kNone)
-        ++formed;
+    for (const auto& [i, j] : meetings)
+      if (net.add(i, j, TieKind::Neighbour, 0.35f, static_cast<std::int32_t>(ctx.tick)) != kNone) ++formed;
     ctx.counters.meeting_ties = static_cast<double>(formed);
   }
   if (!p.ties_dynamics) fade_balances(ctx);  // with tie dynamics, in the pass over the ties above

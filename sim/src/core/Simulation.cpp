@@ -17,9 +17,6 @@ Simulation::Simulation(const Params& params, std::uint32_t run, const std::atomi
       team_(pop_) {
   care_.resize(pop_.size);
   matching_.resize(pop_.size);
-  reciprocity_.resize(pop_.size);
-  ties_.resize(pop_.size);
-  team_.resize(pop_.size);
   initiatives_.resize(pop_.size);
   phase::count_active_ties(pop_, net_, p_);
   accounting();  // need mask, active ties and outcomes before anything happens
@@ -113,8 +110,7 @@ void Simulation::steer(const Params& p) {
 double Simulation::bytes_per_resident() const {
   const double n = static_cast<double>(pop_.size);
   const double ties = static_cast<double>(net_.other.size()) * 8.0 + static_cast<double>(net_.a.capacity()) * (net_.bytes_per_tie() - 16.0);
-  return pop_.bytes_per_resident() + matching_.bytes_per_resident() + reciprocity_.bytes_per_resident() + ties_.bytes_per_resident() +
-         care_.bytes_per_resident() + (ties + care_.tie_bytes() + reciprocity_.tie_bytes()) / n;
+  return pop_.bytes_per_resident() + matching_.bytes_per_resident() + care_.bytes_per_resident() + (ties + care_.tie_bytes() + reciprocity_.bytes()) / n;
 }
 
 std::vector<std::byte> save_state(Simulation& sim) {

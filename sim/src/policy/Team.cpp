@@ -65,19 +65,18 @@ void Team::applications(WeekContext& ctx) {
   const Params& p = ctx.p;
   Population& pop = ctx.pop;
   const float ask_need = static_cast<float>(p.team_ask_need);
-  par::for_chunks(pop.size, 4096, [&](std::size_t begin, std::size_t end) {
+  // Drawn in parallel (collect_chunks), applied in index order.
+  const auto applicants = detail::collect_chunks<std::uint32_t>(pop.size, [&](std::size_t begin, std::size_t end, std::vector<std::uint32_t>& out) {
     for (std::size_t i = begin; i != end; ++i) {
-      apply_[i] = 0;
       if (pop.team_state[i] != TeamStage::None || pop.help_source[i] != 0 || pop.age[i] == AgeGroup::Child) continue;
       if (top_team_need(pop, i) < ask_need) continue;
       // Trust in professionals (built by closed cases, lost by waiting and being sent back) makes applying easier.
       const double trust = p.adaptation_trust_professionals_acts ? 0.5 + pop.trust_professionals[i] : 1.0;
       const double prob = std::min(1.0, p.team_ask_probability * trust * (1.0 + pop.dependency[i]));
-      apply_[i] = ctx.rng.uniforms(static_cast<std::uint32_t>(i), ctx.tick, Stream::Team, 0)[0] < prob;
+      if (ctx.rng.uniforms(static_cast<std::uint32_t>(i), ctx.tick, Stream::Team, 0)[0] < prob) out.push_back(static_cast<std::uint32_t>(i));
     }
   });
-  for (std::size_t i = 0; i < pop.size; ++i)
-    if (apply_[i]) apply(ctx, static_cast<std::uint32_t>(i));
+  for (const std::uint32_t i : applicants) apply(ctx, i);
 }
 
 // The mode the team practises: under queue pressure and output steering it drifts back toward directive

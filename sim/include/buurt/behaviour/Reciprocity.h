@@ -12,27 +12,29 @@ namespace buurt::phase {
 /// helping budget, then its household hours). Owing more than ties.imbalance_limit hours in all weighs on
 /// mental health (reciprocity.owing_strain). Decisions are taken on the balances as they stand, then
 /// applied, so the result does not depend on the thread order: only a tie's debtor writes it.
+///
+/// Only the residents who owe enough on some tie to act are visited: a first pass along the ties flags the
+/// debtor of every tie owing more than half the smaller of min_owed and imbalance_limit / (longest row),
+/// which no resident can reach in all without one such tie; everyone else would do nothing.
 class Reciprocity {
  public:
-  void resize(std::size_t residents) {
-    entry_.assign(residents, kNone);
-    hours_.assign(residents, 0.0f);
-  }
   void week(WeekContext& ctx);
-  double bytes_per_resident() const { return 8.0; }
-  /// Scratch of the week, per tie (not part of the state).
-  double tie_bytes() const { return static_cast<double>(owed_.capacity()) * sizeof(float); }
-  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
-  template <class Ar>
-  void state(Ar& ar) {
-    ar("entry", entry_);
-    ar("hours", hours_);
+  /// Scratch of the week (flags per resident, the week's debtors and gifts, per tie what is owed) in bytes;
+  /// nothing of it outlives the week, so it is not part of the saved state.
+  double bytes() const {
+    return static_cast<double>(flag_.capacity() + debtors_.capacity() * sizeof(std::uint32_t) + gifts_.capacity() * sizeof(Gift) +
+                               owed_.capacity() * sizeof(float));
   }
 
  private:
-  std::vector<std::uint32_t> entry_;  ///< tie entry given back on this week, kNone if none
-  std::vector<float> hours_;          ///< hours given back
-  std::vector<float> owed_;           ///< scratch: per tie, its balance if it counts for giving back, else NaN
+  struct Gift {
+    std::uint32_t entry = kNone;  ///< tie entry given back on, kNone if none
+    float hours = 0.0f;           ///< hours given back
+  };
+  std::vector<std::uint8_t> flag_;      ///< scratch: owes enough on some tie to act this week (zero between weeks)
+  std::vector<std::uint32_t> debtors_;  ///< scratch: the flagged adults, in index order
+  std::vector<Gift> gifts_;             ///< scratch: per debtor, what it gives back
+  std::vector<float> owed_;             ///< scratch: per tie, its balance if it counts for giving back, else NaN
 };
 
 }  // namespace buurt::phase

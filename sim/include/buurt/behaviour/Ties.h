@@ -11,17 +11,7 @@ namespace buurt::phase {
 /// neighbours meet; then active ties are counted and relieve loneliness up to a protective number.
 class TieDynamics {
  public:
-  void resize(std::size_t residents) { meet_.assign(residents, kNone); }
   void week(WeekContext& ctx);
-  double bytes_per_resident() const { return 4.0; }
-  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
-  template <class Ar>
-  void state(Ar& ar) {
-    ar("meet", meet_);
-  }
-
- private:
-  std::vector<std::uint32_t> meet_;  ///< tie formation proposal per resident
 };
 
 /// Balances of all ties shrink by reciprocity.fade (debts forgotten or forgiven).

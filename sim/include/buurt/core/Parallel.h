@@ -10,7 +10,9 @@
 #include <tbb/parallel_reduce.h>
 #include <tbb/partitioner.h>
 #include <tbb/task_arena.h>
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <utility>
 
@@ -55,6 +57,18 @@ std::size_t count_if_index(std::size_t n, std::size_t grain, F&& f) {
         return acc;
       },
       std::plus<>());
+}
+
+/// Largest f(i) over [0, n) (0 when n is 0); a maximum does not depend on the order it is taken in.
+template <class F>
+std::uint32_t max_index(std::size_t n, std::size_t grain, F&& f) {
+  return tbb::parallel_reduce(
+      Range(0, n, grain), std::uint32_t{0},
+      [&](const Range& r, std::uint32_t acc) {
+        for (std::size_t i = r.begin(); i != r.end(); ++i) acc = std::max(acc, f(i));
+        return acc;
+      },
+      [](std::uint32_t a, std::uint32_t b) { return std::max(a, b); });
 }
 
 /// Sum of body(begin, end) -> count over chunks of [0, n): for loops that update their own indices and

@@ -104,8 +104,6 @@ class Simulation {
     part(ar, "demography", demography_);
     part(ar, "care", care_);
     part(ar, "matching", matching_);
-    part(ar, "reciprocity", reciprocity_);
-    part(ar, "ties", ties_);
     part(ar, "team", team_);
     part(ar, "second_line", second_line_);
     part(ar, "services", services_);

@@ -27,7 +27,6 @@ class Team {
  public:
   /// Places the team's office in the middle of the neighbourhood.
   explicit Team(const Population& pop);
-  void resize(std::size_t residents) { apply_.assign(residents, 0); }
   /// Applications, case work, intakes (referring to the second line) and the queue, for one week.
   void week(WeekContext& ctx, SecondLine& second_line);
   /// Resident i asks the team for help (e.g. referred by a community manager); ignored if already with the team.
@@ -51,7 +50,6 @@ class Team {
     ar("caseload_size", state_.caseload);
     ar("queue", queue_);
     ar("caseload", caseload_);
-    ar("apply", apply_);
   }
 
  private:
@@ -66,7 +64,6 @@ class Team {
   TeamState state_;
   std::deque<std::uint32_t> queue_;
   std::vector<std::uint32_t> caseload_;
-  std::vector<std::uint8_t> apply_;  ///< this week's applications, drawn in parallel
 };
 
 }  // namespace buurt

@@ -32,14 +32,30 @@ void for_each_drawing(std::size_t n, const Rng& rng, std::uint32_t week, Stream 
   });
 }
 
-/// The residents (or ties) i in [0, n) with pred(i), in increasing order: one sequential pass that lets the
-/// phases where few act (care receivers, askers, helped) visit only those.
+/// What body(begin, end, out) appends to `out` for fixed chunks of [0, n), chunk after chunk: the chunks run
+/// in parallel, each into its own list, and the lists are joined in index order, so the result does not
+/// depend on the thread count. The body may write the slots of its own indices.
+template <class T, class Body>
+std::vector<T> collect_chunks(std::size_t n, Body&& body) {
+  constexpr std::size_t kChunk = 4 * kGrain;
+  std::vector<std::vector<T>> parts((n + kChunk - 1) / kChunk);
+  par::for_each_index(parts.size(), 1, [&](std::size_t c) { body(c * kChunk, std::min(n, (c + 1) * kChunk), parts[c]); });
+  std::size_t total = 0;
+  for (const auto& part : parts) total += part.size();
+  std::vector<T> out;
+  out.reserve(total);
+  for (const auto& part : parts) out.insert(out.end(), part.begin(), part.end());
+  return out;
+}
+
+/// The residents (or ties) i in [0, n) with pred(i), in increasing order (collect_chunks): lets the
+/// phases where few act (care receivers, askers, helped, debtors) visit only those.
 template <class Pred>
 std::vector<std::uint32_t> those(std::size_t n, Pred&& pred) {
-  std::vector<std::uint32_t> out;
-  for (std::size_t i = 0; i < n; ++i)
-    if (pred(i)) out.push_back(static_cast<std::uint32_t>(i));
-  return out;
+  return collect_chunks<std::uint32_t>(n, [&](std::size_t begin, std::size_t end, std::vector<std::uint32_t>& out) {
+    for (std::size_t i = begin; i != end; ++i)
+      if (pred(i)) out.push_back(static_cast<std::uint32_t>(i));
+  });
 }
 
 /// f(i) for every i of `list`, in parallel; each i is visited once.
