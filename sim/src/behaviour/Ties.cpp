@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "buurt/core/detail/Phase.h"
 
@@ -12,54 +13,78 @@ using detail::for_each_index;
 namespace {
 
 struct DecayRates {
-  float decay, floor_break, limit, gain;
+  float decay, floor_break, limit, gain, keep;
   double contact, imbalance_break;
   std::int32_t tick;
 };
 
-/// One tie's week: contact, or decay and perhaps its end. Returns 1 when it ended.
-/// `draws` gives the tie's TieBreak draw.
-std::size_t decay_one(WeekContext& ctx, std::uint32_t e, const DecayRates& r, DrawCursor& draws) {
-  Network& net = ctx.net;
-  if (!net.active(e) || net.kind[e] == TieKind::Household || net.last_help[e] == r.tick) return 0;
-  const auto u = draws.uniforms(e);
-  float& s = net.strength[e];
-  // In touch this week: more often between sociable residents.
-  if (u[0] < r.contact * std::sqrt(ctx.pop.sociability[net.a[e]] * ctx.pop.sociability[net.b[e]])) {
-    s += r.gain * (1.0f - s);
-    return 0;
+/// Ties [e0, e0 + m): contact, or decay and perhaps the tie's end, then the fading of its balance; returns the
+/// number of ties that ended. w0 and w1 are the ties' TieBreak words 0 and 1 (a block). A tie not in play this
+/// week (ended, a household tie, or used for help and warmed there) keeps its strength. Every outcome is
+/// computed and one kept: selects instead of branches on the week's draws, in a loop that becomes vector code
+/// (the arrays come as separate arguments: GCC 12 does not vectorize it when they come in a struct).
+BUURT_VECTOR_CLONES
+std::uint32_t decay_block(const TieKind* __restrict kinds, const std::int32_t* __restrict last_help, const std::uint32_t* __restrict a,
+                          const std::uint32_t* __restrict b, const float* __restrict sociability, float* __restrict strength, float* __restrict balances,
+                          std::size_t e0, std::size_t m, const std::uint32_t* __restrict w0, const std::uint32_t* __restrict w1, const DecayRates& rates) {
+  const DecayRates r = rates;
+  std::uint32_t broken = 0;
+  for (std::size_t j = 0; j < m; ++j) {
+    const std::size_t e = e0 + j;
+    const TieKind kind = kinds[e];
+    const float s = strength[e], balance = balances[e];
+    const bool still = !(s > 0.0f) | (kind == TieKind::Household) | (last_help[e] == r.tick);
+    // In touch this week: more often between sociable residents.
+    const bool contact = Rng::to_unit(w0[j]) < r.contact * std::sqrt(sociability[a[e]] * sociability[b[e]]);
+    const float warmer = s + r.gain * (1.0f - s);
+    const float cooler = s * (1.0f - r.decay);
+    const bool kin = kind == TieKind::Kin;  // kin stays, dormant
+    const bool imbalanced = (kind == TieKind::Neighbour) & (std::abs(balance) > r.limit) & (Rng::to_unit(w1[j]) < r.imbalance_break);
+    const bool ends = (!kin) & ((cooler < r.floor_break) | imbalanced);
+    const float decayed = kin ? std::max(cooler, 0.1f) : ends ? 0.0f : cooler;
+    strength[e] = still ? s : contact ? warmer : decayed;
+    broken += static_cast<std::uint32_t>((!still) & (!contact) & ends);
+    balances[e] = balance * r.keep;  // after the tie's own look at its balance (times 1 is exact: no fading)
   }
-  s *= (1.0f - r.decay);
-  if (net.kind[e] == TieKind::Kin) {
-    s = std::max(s, 0.1f);  // kin stays, dormant
-    return 0;
-  }
-  bool ends = s < r.floor_break;
-  if (!ends && net.kind[e] == TieKind::Neighbour && std::abs(net.balance[e]) > r.limit) ends = u[1] < r.imbalance_break;
-  if (!ends) return 0;
-  s = 0.0f;
-  return 1;
+  return broken;
 }
 
 /// Contact, decay and breaking of every non-household tie not used for help this week, and the fading of
 /// every balance (fade_balances, in the same pass over the ties); returns the number of ties that ended.
-std::size_t decay_and_break(WeekContext& ctx) {
+/// With `tally`, the pass also counts each resident's active ties (strength >= `active` after the week's
+/// change: both ends of such a tie hold it in their rows), into the array of the thread that ran the chunk.
+std::size_t decay_and_break(WeekContext& ctx, par::PerThread<std::vector<std::uint16_t>>* tally, float active) {
   const Params& p = ctx.p;
   Network& net = ctx.net;
   const DecayRates r{static_cast<float>(p.ties_decay),
                      static_cast<float>(p.ties_break_below),
                      static_cast<float>(p.ties_imbalance_limit),
                      static_cast<float>(p.ties_contact_gain),
+                     1.0f - static_cast<float>(p.reciprocity_fade),
                      p.ties_contact_rate,
                      p.ties_imbalance_break,
                      static_cast<std::int32_t>(ctx.tick)};
-  const float keep = 1.0f - static_cast<float>(p.reciprocity_fade);
+  const std::size_t n = ctx.pop.size;
   return par::sum_chunks(net.edges(), detail::kGrain, [&](std::size_t begin, std::size_t end) {
     std::size_t broken = 0;
-    DrawCursor draws(ctx.rng, ctx.tick, Stream::TieBreak, 0, end);
-    for (std::size_t e = begin; e != end; ++e) {
-      broken += decay_one(ctx, static_cast<std::uint32_t>(e), r, draws);
-      if (keep < 1.0f) net.balance[e] *= keep;  // after the tie's own look at its balance, as fade_balances did
+    std::uint16_t* count = nullptr;
+    if (tally) {
+      auto& mine = tally->local();
+      if (mine.size() != n) mine.assign(n, 0);
+      count = mine.data();
+    }
+    RngBlock draws;
+    for (std::size_t e0 = begin; e0 < end; e0 += RngBlock::kSize) {
+      const std::size_t m = std::min<std::size_t>(RngBlock::kSize, end - e0);
+      ctx.rng.block(static_cast<std::uint32_t>(e0), m, ctx.tick, Stream::TieBreak, 0, draws);
+      broken += decay_block(net.kind.data(), net.last_help.data(), net.a.data(), net.b.data(), ctx.pop.sociability.data(), net.strength.data(),
+                            net.balance.data(), e0, m, draws.w[0].data(), draws.w[1].data(), r);
+      if (count)
+        for (std::size_t e = e0; e != e0 + m; ++e)
+          if (net.strength[e] >= active) {
+            ++count[net.a[e]];
+            ++count[net.b[e]];
+          }
     }
     return broken;
   });
@@ -78,8 +103,12 @@ void TieDynamics::week(WeekContext& ctx) {
   const Params& p = ctx.p;
   Population& pop = ctx.pop;
   Network& net = ctx.net;
+  // Active ties are counted in the pass over the ties where there is one and an ended tie (strength 0) cannot
+  // count; otherwise from each resident's row.
+  const float active = static_cast<float>(p.ties_active_strength);
+  const bool tallied = p.ties_dynamics && active > 0.0f;
   if (p.ties_dynamics) {
-    ctx.counters.ties_broken = static_cast<double>(decay_and_break(ctx));
+    ctx.counters.ties_broken = static_cast<double>(decay_and_break(ctx, tallied ? &tally_ : nullptr, active));
     // Meetings: proposals drawn in parallel, applied in index order so the result is thread-independent.
     const double rate = p.ties_meeting_rate, sat = p.ties_saturation;
     using Meeting = std::pair<std::uint32_t, std::uint32_t>;
@@ -104,12 +133,30 @@ void TieDynamics::week(WeekContext& ctx) {
       }
     });
     std::size_t formed = 0;
+    constexpr float kMet = 0.35f;  // strength of a tie formed at a meeting
+    std::uint16_t* count = nullptr;
+    if (tallied && kMet >= active) {
+      auto& mine = tally_.local();
+      if (mine.size() != pop.size) mine.assign(pop.size, 0);
+      count = mine.data();
+    }
     for (const auto& [i, j] : meetings)
-      if (net.add(i, j, TieKind::Neighbour, 0.35f, static_cast<std::int32_t>(ctx.tick)) != kNone) ++formed;
+      if (net.add(i, j, TieKind::Neighbour, kMet, static_cast<std::int32_t>(ctx.tick)) != kNone) {
+        ++formed;
+        if (count) ++count[i], ++count[j];
+      }
     ctx.counters.meeting_ties = static_cast<double>(formed);
   }
   if (!p.ties_dynamics) fade_balances(ctx);  // with tie dynamics, in the pass over the ties above
-  loneliness_from_contact(ctx);              // counts the active ties first, in the same pass
+  if (!tallied) {
+    loneliness_from_contact(ctx);  // counts the active ties first, in the same pass
+    return;
+  }
+  std::vector<std::uint16_t*> tallies;
+  tally_.each([&](std::vector<std::uint16_t>& t) {
+    if (t.size() == pop.size) tallies.push_back(t.data());
+  });
+  loneliness_from_contact(ctx, tallies);
 }
 
 // Old debts are forgotten or forgiven: every balance shrinks by the same share each week, so balances
@@ -125,7 +172,9 @@ void fade_balances(WeekContext& ctx) {
 // initiative, saturating at ties.protective_ties), its money problems and its health. Onset and recovery are
 // separate rates; life events add shocks on top (phase 1), which contact then works off. With
 // loneliness.from_contact off everyone tends to the level of half the protective contacts (negative control).
-void loneliness_from_contact(WeekContext& ctx) {
+void loneliness_from_contact(WeekContext& ctx) { loneliness_from_contact(ctx, {}); }
+
+void loneliness_from_contact(WeekContext& ctx, std::span<std::uint16_t* const> tallies) {
   const Params& p = ctx.p;
   Population& pop = ctx.pop;
   const auto protective = static_cast<float>(p.ties_protective_ties);
@@ -134,10 +183,17 @@ void loneliness_from_contact(WeekContext& ctx) {
   const float health = static_cast<float>(p.loneliness_health_gradient);
   const bool contact = p.loneliness_from_contact;
   const float active = static_cast<float>(p.ties_active_strength);
-  // The active ties first (each resident's row), then the level and the move toward it array by array, in
+  // The active ties first (each resident's row, or the sum of the tallies), then the level and the move toward it array by array, in
   // loops the compiler turns into vector code (each resident's value sees the same operations as one by one).
   par::for_chunks(pop.size, detail::kGrain, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i != end; ++i) pop.active_ties[i] = active_ties_of(pop, ctx.net, i, active);
+    if (tallies.empty())
+      for (std::size_t i = begin; i != end; ++i) pop.active_ties[i] = active_ties_of(pop, ctx.net, i, active);
+    else
+      for (std::size_t i = begin; i != end; ++i) {
+        std::uint32_t count = 0;
+        for (std::uint16_t* t : tallies) count += std::exchange(t[i], std::uint16_t{0});
+        pop.active_ties[i] = static_cast<std::uint16_t>(std::min<std::uint32_t>(count, 65535));
+      }
     const std::uint16_t* __restrict ties = pop.active_ties.data();
     const std::uint16_t* __restrict member = pop.member_of.data();
     const std::uint16_t* __restrict age = pop.age_weeks.data();

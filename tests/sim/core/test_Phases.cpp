@@ -1,9 +1,11 @@
 // Unit tests per phase: each mechanism switched on alone (the others off), with asserted effects.
 #include <gtest/gtest.h>
+#include <tbb/global_control.h>
 
 #include <cmath>
 
 #include "../test_support.h"
+#include "buurt/behaviour/Ties.h"
 #include "buurt/core/Simulation.h"
 
 using namespace buurt;
@@ -219,6 +221,31 @@ TEST(Ties, DecayWithoutContactAndKinStaysDormant) {
   EXPECT_GT(kin, 0u);
   EXPECT_EQ(other_alive, 0u);
   EXPECT_LT(sim.outcomes()[Outcome::ties_per_resident], 0.6 * before);
+}
+
+// The week's pass over the ties counts each resident's active ties as it changes them (one tally per
+// thread, summed); the count must be what each resident's own row says, with ties ending, forming at
+// meetings and residents moving in and out (demography on), at 1 and 2 threads.
+TEST(Ties, ActiveTiesCountedInThePassMatchTheRows) {
+  for (std::size_t threads : {1u, 2u}) {
+    tbb::global_control ctl(tbb::global_control::max_allowed_parallelism, threads);
+    Params p = test::small_params(3000);
+    p.ties_meeting_rate = 0.05;
+    Simulation sim(p);
+    std::size_t checked = 0, with_ties = 0;
+    for (int w = 0; w < 60; ++w) {
+      sim.step();
+      const auto& pop = sim.population();
+      for (std::size_t i = 0; i < pop.size; ++i) {
+        const std::uint16_t rows = phase::active_ties_of(pop, sim.network(), i, static_cast<float>(p.ties_active_strength));
+        ASSERT_EQ(pop.active_ties[i], rows) << "resident " << i << " week " << w << " threads " << threads;
+        with_ties += rows > 0;
+        ++checked;
+      }
+    }
+    EXPECT_GT(with_ties, checked / 2);
+    EXPECT_GT(sim.outcomes()[Outcome::ties_formed] + sim.outcomes()[Outcome::ties_broken], 0.0);
+  }
 }
 
 TEST(Ties, LastingImbalanceErodesNeighbourTiesButNotKin) {

@@ -6,6 +6,7 @@
 // `compare` and sweeps. Grain sizes are the caller's.
 
 #include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_reduce.h>
 #include <tbb/partitioner.h>
@@ -88,5 +89,21 @@ T deterministic_reduce(std::size_t n, std::size_t grain, T init, Body&& body, Jo
       Range(0, n, grain), std::move(init), [&](const Range& r, T acc) { return body(r.begin(), r.end(), std::move(acc)); },
       [&](const T& a, const T& b) { return join(a, b); });
 }
+
+/// One T per thread that touches it: for tallies each thread adds into on its own and that are summed
+/// afterwards. Integer sums are exact, so which thread counted what does not change the result.
+template <class T>
+class PerThread {
+ public:
+  T& local() { return items_.local(); }
+  /// f(t) for every thread's T, in no particular order (for order-free work: clearing, exact sums).
+  template <class F>
+  void each(F&& f) {
+    for (auto& t : items_) f(t);
+  }
+
+ private:
+  tbb::enumerable_thread_specific<T> items_;
+};
 
 }  // namespace buurt::par

@@ -12,6 +12,16 @@
 
 namespace buurt::detail {
 
+/// On a function made of array loops: compiled also for AVX-512 and AVX2 and picked at load time, so its loops
+/// become wide vector code where the processor has it. Lane by lane these are the same IEEE operations as the
+/// plain build (neither ISA enables fused multiply-add), so the numbers are the same on every processor. GCC
+/// only, and not under the sanitizers (their runtimes and load-time selection do not mix).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#define BUURT_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define BUURT_VECTOR_CLONES
+#endif
+
 /// Grain of the per-resident and per-tie loops.
 inline constexpr std::size_t kGrain = 2048;
 /// Need below this is gone: a domain is resolved, not just relieved.
