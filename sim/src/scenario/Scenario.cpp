@@ -219,7 +219,12 @@ void check_consistency(const Scenario& s) {
 }
 
 std::string Scenario::resolved_toml() const {
-  std::string out = fmt::format("# resolved scenario: every parameter with its value\nname = \"{}\"\n", name);
+  // The name as a basic TOML string written by toml++ (quotes, backslashes and control characters escaped,
+  // other UTF-8 kept as it is).
+  std::ostringstream quoted;
+  const toml::value<std::string> name_value(name);
+  quoted << toml::toml_formatter(name_value, toml::format_flags::allow_unicode_strings);
+  std::string out = fmt::format("# resolved scenario: every parameter with its value\nname = {}\n", quoted.str());
   std::string_view section;
   for (const auto& spec : schema()) {
     if (spec.section != section) {

@@ -29,11 +29,21 @@ TEST(Scenario, DefaultsLoadAndResolve) {
   EXPECT_EQ(s.name, "x");
   EXPECT_EQ(s.params.population_residents, Params{}.population_residents);
   EXPECT_NE(s.resolved_toml().find("[population]\nresidents = 6500"), std::string::npos);
+  EXPECT_NE(s.resolved_toml().find("\nname = \"x\"\n"), std::string::npos);
 }
 
 TEST(Scenario, ResolvedTextParsesBackToSameParams) {
   const Scenario a = load_scenario(test::scenario_path("baseline.toml"), std::vector<std::string>{"asking.rounds=5"});
   const Scenario b = parse_scenario(a.resolved_toml(), "resolved.toml");
+  EXPECT_EQ(a.resolved_toml(), b.resolved_toml());
+}
+
+TEST(Scenario, ResolvedTextEscapesTheName) {  // found by fuzz_scenario: a name with \r did not load back
+  const Scenario a = parse_scenario("name = \"a \\\"quoted\\\" \\\\ name\\r\\nwith\\tcontrol \\u0001 and \u00eb\"\n", "x.toml");
+  EXPECT_EQ(a.name, "a \"quoted\" \\ name\r\nwith\tcontrol \x01 and \u00eb");
+  EXPECT_NE(a.resolved_toml().find("and \u00eb\"\n"), std::string::npos);  // UTF-8 kept as it is
+  const Scenario b = parse_scenario(a.resolved_toml(), "resolved.toml");
+  EXPECT_EQ(b.name, a.name);
   EXPECT_EQ(a.resolved_toml(), b.resolved_toml());
 }
 
