@@ -111,7 +111,7 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
       pop.size, detail::kGrain, Sums{},
       [&](std::size_t begin, std::size_t end, Sums acc) {
         // Counts are kept as integers and added once per chunk: a sum of whole numbers is exact either way, so
-        // the result is the same, and the loop has fewer loads and stores of doubles and fewer branches.
+        // the result is the same, and the loop does integer adds instead of loads, adds and stores of doubles.
         std::array<std::uint32_t, N> cnt{};
         for (std::size_t i = begin; i != end; ++i) {
           if (!pop.present(i)) {  // an empty place in a dwelling
