@@ -2,12 +2,17 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 
 #include "buurt/core/detail/Phase.h"
 
 namespace buurt::phase {
 
 using detail::for_each_of;
+
+namespace {
+constexpr std::uint32_t kMaskEntries = 64;  ///< row entries a receiver's carer bits cover
+}
 
 void CareCircle::resize(std::size_t residents) {
   weight_.assign(residents, 0.0f);
@@ -27,9 +32,11 @@ void CareCircle::week(WeekContext& ctx) {
   const float gain = p.ties_dynamics ? static_cast<float>(p.ties_contact_gain) : 0.0f;
   auto receives = [&](std::size_t i) { return pop.ask_channel[i] == AskChannel::Care; };
   auto weight = [&](std::uint32_t e) { return net.kind[e] == TieKind::Household ? w_home : net.kind[e] == TieKind::Kin ? 1.0f : 0.0f; };
+  // Kind first: it is one byte per tie and rules out most entries (neighbours, friends) before the strength
+  // and the age are read (the same test either way).
   auto carer = [&](std::uint32_t k) {  // the tie entry k leads to an adult of the circle
     const std::uint32_t j = net.other[k];
-    return j != kNone && net.active(net.edge[k]) && pop.age[j] != AgeGroup::Child && weight(net.edge[k]) > 0.0f;
+    return j != kNone && weight(net.edge[k]) > 0.0f && net.active(net.edge[k]) && pop.age[j] != AgeGroup::Child;
   };
   const std::size_t edges = net.edges();
   to_a_.reserve(net.a.capacity());  // as the tie arrays grow, not geometrically
@@ -37,26 +44,42 @@ void CareCircle::week(WeekContext& ctx) {
   to_a_.resize(edges, 0.0f);  // zero: step 4 clears what it used, ties formed since are new
   to_b_.resize(edges, 0.0f);
   // 1. Each receiver's circle; its carers are flagged (every writer writes 1, so the order of the
-  //    writes does not matter).
+  //    writes does not matter). The carers' places in the first 64 entries of the row are kept as bits:
+  //    only there can care arrive (step 2 gives on the same tests from the other end), so steps 3 and 4
+  //    visit those entries, in row order, and the rest of a longer row entry by entry as before.
   const std::vector<std::uint32_t> receivers = detail::those(pop.size, receives);
-  for_each_of(receivers, [&](std::uint32_t i) {
-    weight_[i] = 0.0f;
-    for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k)
+  circle_.resize(receivers.size());
+  par::for_each_index(receivers.size(), detail::kGrain / 8, [&](std::size_t r) {
+    const std::uint32_t i = receivers[r];
+    const std::uint32_t begin = net.row_begin[i], end = net.row_begin[i + 1];
+    float sum = 0.0f;
+    std::uint64_t bits = 0;
+    for (std::uint32_t k = begin; k < end; ++k)
       if (carer(k)) {
-        weight_[i] += weight(net.edge[k]);
+        sum += weight(net.edge[k]);
+        if (k - begin < kMaskEntries) bits |= std::uint64_t{1} << (k - begin);
         std::atomic_ref<std::uint8_t>(flag_[net.other[k]]).store(1, std::memory_order_relaxed);
       }
+    weight_[i] = sum;
+    circle_[r] = bits;
   });
+  // The entries of receiver r's row where care may have arrived, in row order.
+  auto each_entry = [&](std::size_t r, std::uint32_t i, auto&& f) {
+    const std::uint32_t begin = net.row_begin[i], end = net.row_begin[i + 1];
+    for (std::uint64_t bits = circle_[r]; bits != 0; bits &= bits - 1) f(begin + static_cast<std::uint32_t>(std::countr_zero(bits)));
+    for (std::uint32_t k = begin + kMaskEntries; k < end; ++k)
+      if (net.other[k] != kNone) f(k);
+  };
   // 2. Each flagged carer gives its shares, in the order of its row, while its hours last.
   const std::vector<std::uint32_t> carers = detail::those(pop.size, [&](std::size_t j) { return flag_[j] != 0; });
   for_each_of(carers, [&](std::uint32_t j) {
     flag_[j] = 0;
     for (std::uint32_t k = net.row_begin[j]; k < net.row_begin[j + 1]; ++k) {
       const std::uint32_t i = net.other[k];
-      if (i == kNone || !receives(i) || !net.active(net.edge[k])) continue;
+      if (i == kNone || !receives(i)) continue;
       const std::uint32_t e = net.edge[k];
       const float w = weight(e);
-      if (w <= 0.0f || weight_[i] <= 0.0f) continue;
+      if (w <= 0.0f || !net.active(e) || weight_[i] <= 0.0f) continue;
       const float want = pop.ask_hours[i] * w / weight_[i];
       const float from_care = std::min(want, pop.household_remaining[j]);
       const float from_budget = std::min(want - from_care, pop.remaining[j]);
@@ -70,16 +93,16 @@ void CareCircle::week(WeekContext& ctx) {
   //    with care on it is updated once, by its receiver (the one with the lower index when both received):
   //    care counts in the reciprocity balance and keeps the tie warm.
   const auto tick = static_cast<std::int32_t>(ctx.tick);
-  for_each_of(receivers, [&](std::uint32_t i) {
+  par::for_each_index(receivers.size(), detail::kGrain / 8, [&](std::size_t r) {
+    const std::uint32_t i = receivers[r];
     const int d = pop.ask_domain[i];
     float hours = 0.0f, skilled = 0.0f, most = 0.0f;
-    for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k) {
+    each_entry(r, i, [&](std::uint32_t k) {
       const std::uint32_t j = net.other[k];
-      if (j == kNone) continue;
       const std::uint32_t e = net.edge[k];
       const bool is_a = i < j;
       const float g = is_a ? to_a_[e] : to_b_[e];
-      if (g <= 0.0f) continue;
+      if (g <= 0.0f) return;
       hours += g;
       skilled += g * pop.skill[d][j];
       if (g > most) {
@@ -88,11 +111,11 @@ void CareCircle::week(WeekContext& ctx) {
         pop.help_entry[i] = k;
       }
       const float back = is_a ? to_b_[e] : to_a_[e];  // care the other way: then the a side updates the tie
-      if (back > 0.0f && !is_a) continue;
+      if (back > 0.0f && !is_a) return;
       net.balance[e] += to_b_[e] - to_a_[e];  // balance: hours given by a
       net.strength[e] += gain * (1.0f - net.strength[e]);
       net.last_help[e] = tick;
-    }
+    });
     pop.hours_received[i] = hours;
     if (hours <= 0.0f) return;
     detail::reduce_need(pop.need[d][i], effect * skilled);
@@ -100,10 +123,10 @@ void CareCircle::week(WeekContext& ctx) {
   });
   // 4. Each receiver clears the hours given to it (its own direction of each tie), ready for next week;
   //    every nonzero entry of to_a_/to_b_ is some receiver's.
-  for_each_of(receivers, [&](std::uint32_t i) {
+  par::for_each_index(receivers.size(), detail::kGrain / 8, [&](std::size_t r) {
+    const std::uint32_t i = receivers[r];
     weight_[i] = 0.0f;  // every weight is zero between weeks
-    for (std::uint32_t k = net.row_begin[i]; k < net.row_begin[i + 1]; ++k)
-      if (net.other[k] != kNone) (i < net.other[k] ? to_a_ : to_b_)[net.edge[k]] = 0.0f;
+    each_entry(r, i, [&](std::uint32_t k) { (i < net.other[k] ? to_a_ : to_b_)[net.edge[k]] = 0.0f; });
   });
 }
 

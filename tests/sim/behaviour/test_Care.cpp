@@ -136,3 +136,52 @@ TEST(CareCircle, SharesBelowTheMinimumAreNotGiven) {
   EXPECT_GT(some, 0u);
   EXPECT_EQ(carers_and_smallest(1000.0).first, 0u);
 }
+
+// The receivers' carers are kept as bits over the first 64 entries of a row (Care.cpp); a longer row's
+// other entries are visited one by one. A receiver with relatives in entries past 64 counts their care,
+// and the hours given to it are cleared between weeks: in the second week half of them no longer count as
+// carers (made children), and what they gave the week before is not counted again.
+TEST(CareCircle, RowsLongerThanTheCarerBitsCountEveryCarerOnce) {
+  Params p = care_only(1500);
+  p.network_slack_per_resident = 64;
+  p.reciprocity_give_back = false;  // only care moves the balances
+  Simulation sim(p);
+  auto& pop = sim.population_mut();
+  auto& net = sim.network_mut();
+  for (int d = 0; d < kDomains; ++d)
+    for (std::size_t i = 0; i < pop.size; ++i) pop.need[d][i] = 0.0f;
+  std::uint32_t r = 0;
+  while (!pop.present(r) || pop.age[r] == AgeGroup::Child) ++r;
+  for (std::uint32_t j = 0; j < pop.size; ++j)
+    if (j != r && pop.present(j) && pop.age[j] != AgeGroup::Child && pop.household[j] != pop.household[r]) net.add(r, j, TieKind::Kin, 0.7f, -1);
+  const std::uint32_t begin = net.row_begin[r], end = net.row_begin[r + 1];
+  ASSERT_GT(end - begin, 70u);
+  auto given_to_r = [&] {  // per entry: hours the other end has given r on the tie, in all
+    std::vector<double> g(end - begin, 0.0);
+    for (std::uint32_t k = begin; k < end; ++k)
+      if (net.other[k] != kNone) g[k - begin] = net.balance_of(net.edge[k], net.other[k]);
+    return g;
+  };
+  std::vector<double> before = given_to_r();
+  for (int week = 0; week < 2; ++week) {
+    pop.need[Health][r] = 0.8f;
+    if (week == 1)
+      for (std::uint32_t k = begin + 1; k < end; k += 2)
+        if (net.other[k] != kNone && net.kind[net.edge[k]] == TieKind::Kin) pop.age[net.other[k]] = AgeGroup::Child;
+    sim.step();
+    ASSERT_EQ(pop.ask_channel[r], AskChannel::Care);
+    const std::vector<double> after = given_to_r();
+    double total = 0;
+    std::size_t late = 0;
+    for (std::uint32_t k = begin; k < end; ++k) {
+      const double share = after[k - begin] - before[k - begin];
+      total += share;
+      late += k - begin >= 64 && share > 0.0;
+      if (week == 1 && net.other[k] != kNone && pop.age[net.other[k]] == AgeGroup::Child) EXPECT_EQ(share, 0.0) << "entry " << k - begin;
+    }
+    EXPECT_GT(late, 0u) << "relatives past entry 64 give a share";
+    EXPECT_NEAR(total, pop.hours_received[r], 1e-3) << "week " << week << ": what r received is what its carers gave";
+    EXPECT_GT(pop.hours_received[r], 0.0f);
+    before = after;
+  }
+}

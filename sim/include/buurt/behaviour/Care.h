@@ -28,9 +28,10 @@ class CareCircle {
   }
 
  private:
-  std::vector<float> weight_;       ///< summed weight of each receiver's carers
-  std::vector<std::uint8_t> flag_;  ///< carer of some receiver this week
-  std::vector<float> to_a_, to_b_;  ///< care hours given this week on each tie, per direction
+  std::vector<float> weight_;          ///< summed weight of each receiver's carers
+  std::vector<std::uint8_t> flag_;     ///< carer of some receiver this week
+  std::vector<float> to_a_, to_b_;     ///< care hours given this week on each tie, per direction
+  std::vector<std::uint64_t> circle_;  ///< this week, per receiver: its carers' places among its row's first 64 entries
 };
 
 }  // namespace buurt::phase
