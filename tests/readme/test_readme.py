@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Every code line of README.md works, in order, and then again in the same folder.
+"""Every code line of README.md works, in order; those whose second run tests something new run again.
 
 Usage: test_readme.py BUURT_EXE SOURCE_DIR [--list]
 
@@ -17,7 +17,12 @@ How lines are run (the README says so above its Quick start):
 - the folder is a new one with the checkout's `scenarios/`, `scripts/`, `analysis/` and the build's
   `build/release` linked in, so outputs land in it; `results/main_comparison.h5` (the main job's file,
   from the skipped command 1) is made first by a short comparison of the same three scenarios.
-Each line must exit 0 both times. The test fails naming the line, the pass and its output's tail.
+Every line runs once; a line runs a second time, in the same folder after the first pass, only when that
+second run tests something the first did not (second_pass below): a `--resume` (of a finished sweep), a
+`calibrate` that finds its own finished output (it resumes), and per command the first line that replaces
+an output it wrote in pass 1 (`--force`, or `report`, which writes beside its input). Further lines of a
+command that replaces its output take the same path again and run once. Each line that runs must exit 0.
+The test fails naming the line, the pass and its output's tail.
 """
 from __future__ import annotations
 
@@ -89,6 +94,44 @@ def plan(cmd: str, comment: str, have_slurm: bool, n: int) -> tuple[str | None, 
     return cmd, ", ".join(why)
 
 
+def command_of(cmd: str) -> str:
+    """The command a line runs: `buurt compare`, `mpirun buurt sweep`, `analysis tables`, `buurt-view`, ..."""
+    words = cmd.split()
+    prefix = "mpirun " if words and words[0] == "mpirun" else ""
+    for i, w in enumerate(words):
+        if w.endswith("/buurt") and i + 1 < len(words):
+            return prefix + "buurt " + words[i + 1]
+        if w == "analysis" and i > 0 and words[i - 1] == "-m" and i + 1 < len(words):
+            return "analysis " + words[i + 1]
+        if w.endswith("/buurt-view"):
+            return "buurt-view"
+    return words[0] if words else ""
+
+
+def second_pass(runs: list[str | None]) -> list[bool]:
+    """Which lines run a second time: those whose second run meets what the first left and takes a path no
+    earlier line's second run took: a resume (`--resume`, a `calibrate` whose output is there), or the
+    first line per command that replaces an output of its own (`--force`)."""
+    seen, out = set(), []
+    for run in runs:
+        if run is None:
+            out.append(False)
+            continue
+        command = command_of(run)
+        if "--resume" in run.split():
+            again = True
+        elif command == "buurt calibrate":
+            again = command not in seen
+        elif "--force" in run.split():
+            again = command not in seen
+        else:
+            again = False
+        if again:
+            seen.add(command)
+        out.append(again)
+    return out
+
+
 def slurm_answers() -> bool:
     """A Slurm cluster to submit to: `sinfo` answers, and BUURT_README_SLURM is not 0 (ctest sets it to 0, so
     the README's Slurm line does not compete with the one-node Slurm of the sweep.slurm test)."""
@@ -109,9 +152,10 @@ def main() -> int:
         cmd, comment = split_comment(line)
         run, why = plan(cmd, comment, have_slurm, n)
         steps.append((no, line, run, why))
+    again = second_pass([run for _, _, run, _ in steps])
     if "--list" in sys.argv:
-        for no, line, run, why in steps:
-            print(f"{no:4d}  {'SKIP' if run is None else 'run '}  {run or line}{'   [' + why + ']' if why else ''}")
+        for (no, line, run, why), twice in zip(steps, again):
+            print(f"{no:4d}  {'SKIP' if run is None else 'run2' if twice else 'run '}  {run or line}{'   [' + why + ']' if why else ''}")
         return 0
 
     work = Path(tempfile.mkdtemp(prefix="buurt-readme-"))
@@ -130,8 +174,8 @@ def main() -> int:
 
     failures, t_all = [], time.monotonic()
     for rnd in (1, 2):
-        for no, line, run, why in steps:
-            if run is None:
+        for (no, line, run, why), twice in zip(steps, again):
+            if run is None or (rnd == 2 and not twice):
                 continue
             t0 = time.monotonic()
             try:
@@ -145,7 +189,7 @@ def main() -> int:
                 failures.append(no)
                 print(f"     exit {rc}; README line: {line}\n" + "\n".join("     | " + l for l in tail.splitlines()), flush=True)
     skipped = [(no, why) for no, _, run, why in steps if run is None]
-    print(f"{len(steps) - len(skipped)} lines run twice in {time.monotonic() - t_all:.1f} s; skipped: "
+    print(f"{len(steps) - len(skipped)} lines run, {sum(again)} of them twice, in {time.monotonic() - t_all:.1f} s; skipped: "
           + "; ".join(f"line {no} ({why})" for no, why in skipped))
     shutil.rmtree(work, ignore_errors=True)
     if failures:

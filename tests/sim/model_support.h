@@ -1,5 +1,5 @@
 #pragma once
-// Helpers for model tests: run library scenarios with fixed seeds and average outcomes.
+// Helpers for model tests: read the shared runs of library scenarios (model_runs.h) and average outcomes.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -12,17 +12,15 @@
 #include "buurt/core/Simulation.h"
 #include "buurt/experiment/Stats.h"
 #include "buurt/scenario/Scenario.h"
+#include "model_runs.h"
 #include "test_support.h"
 
 namespace buurt::test {
 
-/// Per-week outcome rows (week 0..W) of one run of a library scenario with overrides.
-inline std::vector<WeekOutcomes> run_rows(const std::string& scenario, std::vector<std::string> sets, std::uint32_t run = 0) {
-  const Scenario s = load_scenario(scenario_path(scenario), sets);
-  Simulation sim(s.params, run);
-  std::vector<WeekOutcomes> rows{sim.outcomes()};
-  run_weeks(sim, s.params.run_weeks, nullptr, [&](const Simulation& x) { rows.push_back(x.outcomes()); });
-  return rows;
+/// Per-week outcome rows (week 0..W) of one run of a library scenario with overrides, read from the shared
+/// model runs (model_runs.h): the test file declares it with BUURT_MODEL_RUNS.
+inline std::vector<WeekOutcomes> run_rows(const std::string& scenario, const std::vector<std::string>& sets, std::uint32_t run = 0) {
+  return stored_rows(scenario, sets, run);
 }
 
 /// Mean of an outcome over weeks [from, to) and over `runs` replicates (common random numbers).

@@ -10,6 +10,9 @@
 
 using namespace buurt;
 
+// The run these tests read (model_runs.h): the baseline as shipped (5 years), one seed.
+BUURT_MODEL_RUNS({"baseline.toml", {}, 1});
+
 namespace {
 
 struct Figure {

@@ -19,6 +19,12 @@ using test::expect_mechanism;
 using test::interval;
 using test::Interval;
 
+// The runs the limit checks read (model_runs.h); the mechanism tests observe residents during the week and
+// run their own simulations.
+BUURT_MODEL_RUNS({"baseline.toml", {"run.weeks=104"}, 2}, {"baseline.toml", {"run.weeks=104", "events.enabled=false"}, 2},
+                 {"baseline.toml", {"run.weeks=26", "helping.share_willing=0", "volunteers.share=0", "run.common_start=false"}, 1},
+                 {"baseline.toml", {"run.weeks=52", "population.residents=10"}, 1});
+
 namespace {
 
 constexpr int kReplicates = 4;

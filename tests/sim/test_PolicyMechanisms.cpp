@@ -39,6 +39,56 @@ std::vector<double> paired(const std::string& scenario, const std::vector<std::s
   return out;
 }
 
+/// The two runs paired() reads (model_runs.h).
+std::vector<test::RunRequest> paired_runs(const std::string& scenario, const std::vector<std::string>& common, std::vector<std::string> a,
+                                          std::vector<std::string> b, int replicates = kReplicates) {
+  a.insert(a.end(), common.begin(), common.end());
+  b.insert(b.end(), common.begin(), common.end());
+  return {{scenario, a, replicates}, {scenario, b, replicates}};
+}
+
+// The runs these tests read (model_runs.h), in the order of the tests below; the other tests observe
+// residents during the week and run their own simulations.
+[[maybe_unused]] const bool kRuns = [] {
+  const std::vector<std::string> cm = {"run.weeks=156", "community.managers=60"},
+                                 cm_off = {"run.weeks=156", "community.managers=60", "community.allowance_acts=false"};
+  const std::vector<std::string> ini = {"run.weeks=104", "initiatives.count=4"},
+                                 ini_off = {"run.weeks=104", "initiatives.count=4", "initiatives.support_acts=false"};
+  const std::vector<std::string> drift = {"run.weeks=52", "team.mode=1", "team.fte_per_1000=0.6"};
+  const std::vector<std::string> bounce = {"run.weeks=104", "team.coordination_loss=0", "team.bounce_rate=0.5"};
+  const std::vector<std::string> attune = {"run.weeks=78", "team.attunement_weeks=78"};
+  const std::vector<std::string> bhb = {"run.weeks=104", "run.common_start=false", "demography.enabled=false"};
+  auto with = [](std::vector<std::string> a, const std::string& b) {
+    a.push_back(b);
+    return a;
+  };
+  for (const auto& runs : std::vector<std::vector<test::RunRequest>>{
+           {{"baseline.toml", {"run.weeks=52", "team.fte_per_1000=0", "run.burn_in=0"}, 1},
+            {"baseline.toml", {"run.weeks=26", "team.fte_per_1000=0"}, 1},
+            {"baseline.toml", {"run.weeks=26"}, 1},
+            {"baseline.toml", {"run.weeks=26", "team.fte_per_1000=150"}, 1},
+            {"baseline.toml", {"run.weeks=52", "secondline.capacity=0", "run.burn_in=0"}, 1},
+            {"baseline.toml", {"run.weeks=104"}, 3},
+            {"baseline.toml", {"run.weeks=104", "population.residents=19500"}, 3}},
+           paired_runs("community_managers.toml", cm, {"community.allowance=100"}, {"community.allowance=0"}, 8),
+           paired_runs("community_managers.toml", cm_off, {"community.allowance=100"}, {"community.allowance=0"}, 8),
+           paired_runs("baseline.toml", ini, {"initiatives.support=150"}, {"initiatives.support=25"}),
+           paired_runs("baseline.toml", ini_off, {"initiatives.support=150"}, {"initiatives.support=25"}),
+           paired_runs("baseline.toml", ini, {"initiatives.support=450"}, {"initiatives.support=150"}),
+           paired_runs("baseline.toml", drift, {"team.output_steering=0"}, {"team.output_steering=1"}),
+           paired_runs("baseline.toml", with(drift, "team.drift=false"), {"team.output_steering=0"}, {"team.output_steering=1"}),
+           paired_runs("baseline.toml", bounce, {"team.organisations=5"}, {"team.organisations=1"}, 8),
+           paired_runs("baseline.toml", with(bounce, "team.bouncing=false"), {"team.organisations=5"}, {"team.organisations=1"}, 8),
+           paired_runs("baseline.toml", {"run.weeks=104"}, {"services.integrated=true"}, {"services.integrated=false"}),
+           paired_runs("baseline.toml", {"run.weeks=104", "services.desk=false"}, {"services.integrated=true"}, {"services.integrated=false"}),
+           paired_runs("baseline.toml", attune, {"team.attunement_start=0"}, {"team.attunement_start=1"}),
+           paired_runs("baseline.toml", with(attune, "team.fte_per_1000=150"), {"team.attunement_start=0"}, {"team.attunement_start=1"}),
+           paired_runs("buren_helpen_buren.toml", with(bhb, "team.mode=0.9"), {"team.community_building=true"}, {"team.community_building=false"}),
+           paired_runs("buren_helpen_buren.toml", with(bhb, "team.mode=0"), {"team.community_building=true"}, {"team.community_building=false"})})
+    test::declare_runs(runs);
+  return true;
+}();
+
 }  // namespace
 
 // Limit check: a team of zero takes nobody in, so from a blank start (no burn-in) the queue and the waiting

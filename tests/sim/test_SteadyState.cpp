@@ -8,6 +8,9 @@
 
 using namespace buurt;
 
+// The runs these tests read (model_runs.h): eight replicates of fifteen years.
+BUURT_MODEL_RUNS({"baseline.toml", {"run.weeks=780", "run.snapshot_every=0"}, 8});
+
 namespace {
 
 /// Yearly means [replicate][year] of every headline outcome of a scenario over `years` years.

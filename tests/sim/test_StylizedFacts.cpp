@@ -18,6 +18,16 @@ std::vector<std::string> with(std::vector<std::string> a, const std::vector<std:
   a.insert(a.end(), b.begin(), b.end());
   return a;
 }
+
+// The runs these tests read (model_runs.h): baseline and community managers over three years, variants.
+BUURT_MODEL_RUNS({"baseline.toml", {"run.weeks=156"}, 2}, {"baseline.toml", {"run.weeks=156", "care.circle=false"}, 2},
+                 {"baseline.toml", {"run.weeks=156", "helping.share_willing=0", "care.circle=false", "helping.household_hours=0"}, 1},
+                 {"community_managers.toml", {"run.weeks=156"}, 4},
+                 {"community_managers.toml", {"run.weeks=156", "community.burnout_rate=0.05", "community.replace=false", "community.recovery_weeks=520"}, 4},
+                 {"community_managers.toml", {"run.weeks=156", "initiatives.municipal_control=1.0", "initiatives.takeover_rate=0.1"}, 4},
+                 {"baseline.toml", {"run.weeks=104", "team.fte_per_1000=0.6"}, 2}, {"baseline.toml", {"run.weeks=104", "team.fte_per_1000=1"}, 2},
+                 {"baseline.toml", {"run.weeks=104", "team.fte_per_1000=1.5"}, 2}, {"baseline.toml", {"run.weeks=104", "helping.share_willing=0.2"}, 2},
+                 {"baseline.toml", {"run.weeks=104", "helping.share_willing=0.45"}, 2}, {"baseline.toml", {"run.weeks=104", "helping.share_willing=0.7"}, 2});
 }  // namespace
 
 // Causal chain: residents in need ask their ties and get care from their household and kin (phases 3-5);
