@@ -9,7 +9,7 @@
 #   ci    what the test command (scripts/test.sh) runs, bounded: the asan build without the model tests'
 #         executable, the fuzzers for N seconds each side by side, the ASan subset (every module's fast
 #         tests: the unit tier, the scenario tier with the command line end to end (app), the sweep
-#         gtests, the fuzz replays and the determinism tests), then a TSan build of only the executables
+#         gtests and the fuzz replays), then a TSan build of only the executables
 #         it runs and the TSan subset (determinism: kernel and output; sweep.splits and sweep.slurm:
 #         the app's threaded and MPI sweeps; the sweep gtests: experiment; the scenario, result-file and
 #         MKBA unit tests). Left out of ci, run by `asan`/`tsan`: the model tier (long runs of the kernel
@@ -43,10 +43,9 @@ build_asan() {  # $1: model tests too (ON|OFF)
 test_asan() {  # $1: extra ctest exclusion regex (or empty); $2: also the MPI tests (yes|no)
   local t0=$SECONDS ex=$exclude_always
   [ -z "$1" ] || ex="$ex|$1"
-  # $3: ci: the model tier is left out, all but its determinism tests (and the fixture model.runs).
+  # $3: ci: the model tier is left out (its determinism tests run under TSan; the kernel's unit tests run here).
   if [ "${3:-}" = ci ]; then
     ctest --test-dir build/asan --output-on-failure -j"$jobs" -E "$ex|$mpi_tests" -LE model
-    ctest --test-dir build/asan --output-on-failure -j"$jobs" -R '^Determinism\.'
   else
     ctest --test-dir build/asan --output-on-failure -j"$jobs" -E "$ex|$mpi_tests"
   fi
