@@ -61,7 +61,7 @@ NL_NAMES = {
     "households on benefits": "huishoudens met een uitkering", "low-income households": "huishoudens met een laag inkomen",
     "middle-income households": "huishoudens met een middeninkomen", "living alone": "alleenwonenden", "couples": "stellen",
     "families with children": "gezinnen met kinderen", "older households (65+)": "oudere huishoudens (65+)",
-    "team hours": "uren van het team", "second-line care": "tweedelijnszorg",
+    "team payroll": "loonkosten van het team", "second-line care (contracted)": "tweedelijnszorg (gecontracteerd)",
     "living here at week 0": "woonden er al in week 0", "moved in since week 0": "sinds week 0 ingetrokken",
     "allowances and initiative support": "vergoedingen en steun aan initiatieven",
     "training of community managers": "training van buurtverbinders", "training of volunteers": "training van vrijwilligers",

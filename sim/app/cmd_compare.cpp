@@ -74,8 +74,9 @@ void print_table(const std::vector<Scenario>& sc, const CompareSummary& cs, bool
     for (Outcome o : kHeadlines) {
       const Change c = change(cs, s, o);
       const std::string mid = show(o, c.mid);
-      // Not distinguishable from no change, or a change that rounds to zero (shown without a sign).
-      if (cs.replicates < 2 || !std::isfinite(c.lo) || (c.lo <= 0 && c.hi >= 0) || (mid.rfind('+', 0) != 0 && mid.rfind("\u2212", 0) != 0)) {
+      // No clear change if and only if the 95% interval, at full precision, includes 0 (clear_change); the
+      // figures are printed with enough digits that a clear change never reads 0 (format_difference).
+      if (cs.replicates < 2 || !clear_change(c.lo, c.hi)) {
         unclear.push_back(outcome_label(o));
         continue;
       }

@@ -161,15 +161,15 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
             // GGD: loneliness among adults (18+), severe and somewhat (the latter includes the former), by income.
             const float social = pop.need[Social][i];
             const auto income = static_cast<int>(pop.income[i]);
-            cnt[SevereAdults] += social >= 0.6f;
-            cnt[SomewhatAdults] += social >= 0.3f;
+            cnt[SevereAdults] += social >= kSeverelyLonely;
+            cnt[SomewhatAdults] += social >= kSomewhatLonely;
             cnt[AdultsByIncome + income] += 1;
-            cnt[SevereByIncome + income] += social >= 0.6f;
+            cnt[SevereByIncome + income] += social >= kSeverelyLonely;
             // GGD: about 80% of people with money problems are lonely, half of them severely.
             if (pop.need[Income][i] >= thr) {
               cnt[MoneyAdults] += 1;
-              cnt[MoneyLonely] += social >= 0.3f;
-              cnt[MoneySevere] += social >= 0.6f;
+              cnt[MoneyLonely] += social >= kSomewhatLonely;
+              cnt[MoneySevere] += social >= kSeverelyLonely;
             }
             const float given = pop.hours_given[i];                 // help and care; favours given back are pop.hours_returned
             cnt[AnyHelp] += given + pop.hours_returned[i] > 0.01f;  // SCP's broad measure: any informal help
@@ -228,6 +228,11 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   o[Outcome::volunteer_hours] = s[VolunteerHours];
   o[Outcome::professional_hours] = c.professional_hours;
   o[Outcome::secondline_hours] = c.secondline_hours;
+  // Paid capacity, used or not: a municipality pays the FTE it employs and the second-line hours it contracts.
+  o[Outcome::team_paid_hours] = t.team_fte * p.team_hours_per_fte;
+  o[Outcome::team_utilisation] = ratio(c.professional_hours, o[Outcome::team_paid_hours]);
+  o[Outcome::secondline_paid_hours] = p.secondline_limited ? p.secondline_capacity * static_cast<double>(p.population_residents) / 1000.0 : c.secondline_hours;
+  o[Outcome::secondline_utilisation] = ratio(c.secondline_hours, o[Outcome::secondline_paid_hours]);
   const double all_hours = s[InformalHours] + s[VolunteerHours] + c.professional_hours + c.secondline_hours;
   o[Outcome::team_queue] = static_cast<double>(t.team_queue);
   o[Outcome::team_caseload] = static_cast<double>(t.team_caseload);
@@ -248,10 +253,12 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   o[Outcome::volunteers_burned_out] = c.volunteers_burned_out;
   o[Outcome::initiative_members] = c.initiative_members;
   o[Outcome::initiative_ownership] = c.ownership;
-  // Costs (euro per week) of resources as used; the MKBA (experiment/Mkba.cpp) values them against the reference.
+  // Costs (euro per week) as the payer pays them: the team's payroll and the second line's contracted hours,
+  // used or not; allowances and training per person paid. The MKBA (experiment/Mkba.cpp) values them against
+  // the reference.
   const double cms_paid = c.cm_active + c.cm_burned_out;
-  o[Outcome::cost_professional] = c.professional_hours * p.costs_professional_hour;
-  o[Outcome::cost_secondline] = c.secondline_hours * p.costs_secondline_hour;
+  o[Outcome::cost_professional] = o[Outcome::team_paid_hours] * p.costs_professional_hour;
+  o[Outcome::cost_secondline] = o[Outcome::secondline_paid_hours] * p.costs_secondline_hour;
   o[Outcome::cost_allowances] = cms_paid * p.community_allowance + static_cast<double>(t.active_initiatives) * p.initiatives_support;
   o[Outcome::cm_trained] = p.community_training ? cms_paid : 0.0;
   o[Outcome::volunteers_trained] = p.volunteers_training ? s[Volunteers] : 0.0;

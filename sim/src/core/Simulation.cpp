@@ -90,7 +90,8 @@ void Simulation::forget(const std::vector<std::uint32_t>& left) {
 }
 
 void Simulation::accounting() {
-  const PolicyTotals totals{team_.queued(), team_.cases(), second_line_.waiting(pop_), initiatives_.active(), services_.cases(), team_.state().practised_mode};
+  const PolicyTotals totals{team_.queued(),   team_.cases(), second_line_.waiting(pop_), initiatives_.active(), services_.cases(), team_.state().practised_mode,
+                            team_.state().fte};
   out_ = account(pop_, net_, p_, counters_, totals);
 }
 

@@ -64,11 +64,11 @@ std::string_view item_kind_name(ItemKind k) {
 const std::vector<MkbaItem>& mkba_items() {
   using O = Outcome;
   static const std::vector<MkbaItem> items = {
-      // Costs: resources as used.
-      {"team hours", ItemKind::cost, "hours", "costs.professional_hour", Bearer::municipality,
-       [](const WeekOutcomes& o) { return at(o, O::professional_hours); }},
-      {"second-line care", ItemKind::cost, "hours", "costs.secondline_hour", Bearer::health_insurer,
-       [](const WeekOutcomes& o) { return at(o, O::secondline_hours); }},
+      // Costs as the payer pays them: the team's payroll and the second line's contracted hours (used or not).
+      {"team payroll", ItemKind::cost, "hours paid", "costs.professional_hour", Bearer::municipality,
+       [](const WeekOutcomes& o) { return at(o, O::team_paid_hours); }},
+      {"second-line care (contracted)", ItemKind::cost, "hours contracted", "costs.secondline_hour", Bearer::health_insurer,
+       [](const WeekOutcomes& o) { return at(o, O::secondline_paid_hours); }},
       {"allowances and initiative support", ItemKind::cost, "euros", "", Bearer::municipality, [](const WeekOutcomes& o) { return at(o, O::cost_allowances); }},
       {"training of community managers", ItemKind::cost, "manager-weeks", "costs.cm_training", Bearer::municipality,
        [](const WeekOutcomes& o) { return at(o, O::cm_trained); }},

@@ -16,6 +16,16 @@ std::string thousands(double v) {
   return digits;
 }
 
+/// |v| with `decimals` decimals, or, where that would read 0 for a value that is not 0, with two significant
+/// digits (0.0012), so a change that is not zero never reads as 0.
+std::string magnitude(double v, int decimals) {
+  const double a = std::abs(v);
+  const double unit = std::pow(10.0, -decimals);
+  if (a == 0.0 || a >= 0.5 * unit) return fmt::format("{:.{}f}", a, decimals);
+  const int d = std::min(15, static_cast<int>(std::ceil(-std::log10(a))) + 1);
+  return fmt::format("{:.{}f}", a, d);
+}
+
 }  // namespace
 
 std::string format_outcome(Outcome o, double v, bool with_unit) {
@@ -34,15 +44,14 @@ std::string format_difference(Outcome o, double d) {
   if (!std::isfinite(d)) return "n/a";
   const auto& s = spec(o);
   switch (s.format) {
-    case OutcomeFormat::pct: {
-      const double pt = 100.0 * d;
-      return fmt::format("{}{:.1f} pt", sign(pt, 0.05), std::abs(pt) < 0.05 ? 0.0 : std::abs(pt));
-    }
-    case OutcomeFormat::eur: return fmt::format("{}\u20ac{}", sign(d, 0.5), thousands(d));
-    case OutcomeFormat::int_: return fmt::format("{}{:.0f}", sign(d, 0.5), std::abs(d) < 0.5 ? 0.0 : std::abs(d));
+    // A difference that is not zero never reads 0 (magnitude): it keeps two significant digits.
+    case OutcomeFormat::pct: return fmt::format("{}{} pt", sign(d, 0.0), magnitude(100.0 * d, 1));
+    case OutcomeFormat::eur:
+      return std::abs(d) >= 0.5 ? fmt::format("{}\u20ac{}", sign(d, 0.0), thousands(d)) : fmt::format("{}\u20ac{}", sign(d, 0.0), magnitude(d, 0));
+    case OutcomeFormat::int_: return fmt::format("{}{}", sign(d, 0.0), magnitude(d, 0));
     case OutcomeFormat::dec: break;
   }
-  return fmt::format("{}{:.2f}", sign(d, 0.005), std::abs(d) < 0.005 ? 0.0 : std::abs(d));
+  return fmt::format("{}{}", sign(d, 0.0), magnitude(d, 2));
 }
 
 std::string format_euros(double v, bool signed_) {

@@ -1,5 +1,7 @@
 #include "buurt/output/Recorder.h"
 
+#include "buurt/core/Accounting.h"
+
 #include "buurt/core/RunLoop.h"
 
 #include <fcntl.h>
@@ -257,7 +259,7 @@ GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t
   for (auto* col : {&t.residents, &t.unmet_need_share, &t.severely_lonely_share, &t.mean_self_reliance, &t.self_reliance_gain, &t.mean_active_ties})
     col->assign(G, 0.0);
   const int weeks = std::max(0, sim.week());
-  std::vector<double> stayers(G, 0.0);
+  std::vector<double> stayers(G, 0.0), adults(G, 0.0);
   for (std::size_t i = 0; i < pop.size; ++i) {
     if (!pop.present(i)) continue;  // an empty place
     // The same resident as at week 0: its age has grown by exactly the weeks since (ages stop at 120 years); without
@@ -280,7 +282,11 @@ GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t
       t.residents[g] += 1;
       stayers[g] += stayer;
       t.unmet_need_share[g] += in_need;
-      t.severely_lonely_share[g] += pop.need[Social][i] >= 0.6f;
+      // Severe loneliness among adults, as the outcome severely_lonely_share (Outcomes.def: adults only).
+      if (pop.age[i] != AgeGroup::Child) {
+        adults[g] += 1;
+        t.severely_lonely_share[g] += pop.need[Social][i] >= kSeverelyLonely;
+      }
       t.mean_self_reliance[g] += pop.self_reliance[i];
       if (stayer) t.self_reliance_gain[g] += pop.self_reliance[i] - initial_self_reliance[i];
       t.mean_active_ties[g] += pop.active_ties[i];
@@ -288,7 +294,8 @@ GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t
   }
   for (std::size_t g = 0; g < G; ++g) {
     const double c = std::max(1.0, t.residents[g]);
-    for (auto* col : {&t.unmet_need_share, &t.severely_lonely_share, &t.mean_self_reliance, &t.mean_active_ties}) (*col)[g] /= c;
+    for (auto* col : {&t.unmet_need_share, &t.mean_self_reliance, &t.mean_active_ties}) (*col)[g] /= c;
+    t.severely_lonely_share[g] /= std::max(1.0, adults[g]);
     // The gain is measured on stayers only; a group without any (newcomers) has none.
     t.self_reliance_gain[g] = stayers[g] > 0.0 ? t.self_reliance_gain[g] / stayers[g] : std::nan("");
   }

@@ -20,13 +20,13 @@ std::size_t item_index(std::string_view name) {
   return 0;
 }
 
-/// Two scenarios, one replicate, `weeks` weeks of zeros; the policy uses `extra` team hours every week.
+/// Two scenarios, one replicate, `weeks` weeks of zeros; the policy pays `extra` team hours every week.
 std::vector<std::vector<RunSummary>> synthetic(int weeks, double extra) {
   std::vector<std::vector<RunSummary>> runs(2, std::vector<RunSummary>(1));
   for (int s = 0; s < 2; ++s)
     for (int w = 0; w <= weeks; ++w) {
       WeekOutcomes o{};
-      if (s == 1 && w > 0) o[Outcome::professional_hours] = extra;
+      if (s == 1 && w > 0) o[Outcome::team_paid_hours] = extra;
       runs[static_cast<std::size_t>(s)][0].rows.push_back(o);
     }
   return runs;
@@ -57,7 +57,7 @@ TEST(Mkba, DiscountFactorIsPerYearAfterWeekZero) {
   EXPECT_DOUBLE_EQ(discount_factor(157, 0.0225), std::pow(1.0225, -3.0));
 }
 
-// 10 team hours a week more for two years at EUR 75: 52 x 750 in the first year, 52 x 750 / 1.0225 in the second.
+// 10 team hours a week more paid for two years at EUR 75: 52 x 750 in the first year, 52 x 750 / 1.0225 in the second.
 TEST(Mkba, PresentValueOfAConstantCostMatchesAHandComputation) {
   Params p;
   const MkbaConfig c = MkbaConfig::from(p);
@@ -67,7 +67,7 @@ TEST(Mkba, PresentValueOfAConstantCostMatchesAHandComputation) {
   EXPECT_NEAR(m.costs_pv[1], expected, 1e-6);
   EXPECT_NEAR(m.npv[1], -expected, 1e-6);
   EXPECT_DOUBLE_EQ(m.benefits_pv[1], 0.0);
-  EXPECT_NEAR(m.effect[1 * mkba_items().size() + item_index("team hours")], 1040.0, 1e-9);
+  EXPECT_NEAR(m.effect[1 * mkba_items().size() + item_index("team payroll")], 1040.0, 1e-9);
   EXPECT_EQ(m.npv[0], 0.0);
   // Sensitivity: the hour's price at its ends moves the NPV in proportion; a zero rate undoes the discount.
   ASSERT_FALSE(m.tornado[1].empty());

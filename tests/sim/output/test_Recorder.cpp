@@ -140,3 +140,35 @@ TEST(Recorder, UnwritableDirectoryIsAClearError) {
     EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos);
   }
 }
+
+// By-group outcomes count what their metadata says: severely_lonely_share is a share of adults, in a group as
+// in the neighbourhood. Every child severely lonely and no adult: the outcome and every group read 0 (counted
+// among all residents, as until issue 47, they read the children's share). With everyone there since week 0
+// (no demography), the group `arrival:settled` is the whole neighbourhood and equals the outcome exactly.
+TEST(Recorder, ByGroupSevereLonelinessIsAShareOfAdults) {
+  Scenario s = small(4);
+  s.params.demography_enabled = false;
+  Simulation sim(s.params);
+  const auto ties = sim.population().active_ties;
+  const auto sr = sim.population().self_reliance;
+  const auto age = sim.population().age_weeks;
+  auto& pop = sim.population_mut();
+  std::size_t children = 0;
+  for (std::size_t i = 0; i < pop.size; ++i) {
+    const bool child = pop.age[i] == AgeGroup::Child;
+    children += child;
+    pop.need[Social][i] = child ? 0.9f : 0.0f;
+  }
+  ASSERT_GT(children, 10u);
+  sim.refresh();
+  const GroupTable only_children = group_outcomes(sim, ties, sr, age);
+  EXPECT_EQ(sim.outcomes()[Outcome::severely_lonely_share], 0.0);
+  for (std::size_t g = 0; g < only_children.labels.size(); ++g) EXPECT_EQ(only_children.severely_lonely_share[g], 0.0) << only_children.labels[g];
+  for (std::size_t i = 0; i < pop.size; i += 3) pop.need[Social][i] = 0.7f;  // a third of everyone, adults too
+  sim.refresh();
+  const GroupTable mixed = group_outcomes(sim, ties, sr, age);
+  const auto settled = static_cast<std::size_t>(std::find(mixed.labels.begin(), mixed.labels.end(), "arrival:settled") - mixed.labels.begin());
+  ASSERT_LT(settled, mixed.labels.size());
+  EXPECT_GT(mixed.severely_lonely_share[settled], 0.0);
+  EXPECT_DOUBLE_EQ(mixed.severely_lonely_share[settled], sim.outcomes()[Outcome::severely_lonely_share]);
+}

@@ -1,8 +1,11 @@
 // Unit tests of the social team, the second line and the social services (phase 6).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "../test_support.h"
 #include "buurt/core/Simulation.h"
+#include "buurt/core/detail/Phase.h"
 
 using namespace buurt;
 
@@ -140,8 +143,10 @@ TEST(Services, IntegratedServicesRelieveIncomeNeedSooner) {
   EXPECT_GT(separate.outcomes()[Outcome::professional_hours], 0.0);
 }
 
-// The team costs its hours as used (docs/mkba.md), never more than its capacity.
-TEST(Costs, ProfessionalCostIsHoursWorkedTimesPrice) {
+// The team costs its payroll (docs/mkba.md): the FTE it employs x contract hours x price, used or not; the
+// hours it uses are an outcome beside it and never exceed what is paid. The second line costs its contracted
+// capacity.
+TEST(Costs, ProfessionalCostIsThePayrollUsedOrNot) {
   Params p = team_only(6.5);
   Simulation sim(p);
   auto& pop = sim.population_mut();
@@ -150,10 +155,33 @@ TEST(Costs, ProfessionalCostIsHoursWorkedTimesPrice) {
   sim.step();
   const auto& o = sim.outcomes();
   EXPECT_GT(o[Outcome::professional_hours], 0.0);
-  EXPECT_DOUBLE_EQ(o[Outcome::cost_professional], o[Outcome::professional_hours] * p.costs_professional_hour);
-  EXPECT_LE(o[Outcome::professional_hours], 6.5 * p.team_hours_per_fte + 1e-9);
+  EXPECT_DOUBLE_EQ(o[Outcome::team_paid_hours], 6.5 * p.team_hours_per_fte);
+  EXPECT_DOUBLE_EQ(o[Outcome::cost_professional], 6.5 * p.team_hours_per_fte * p.costs_professional_hour);
+  EXPECT_LE(o[Outcome::professional_hours], o[Outcome::team_paid_hours] + 1e-9);
+  EXPECT_DOUBLE_EQ(o[Outcome::team_utilisation], o[Outcome::professional_hours] / o[Outcome::team_paid_hours]);
+  EXPECT_DOUBLE_EQ(o[Outcome::secondline_paid_hours], p.secondline_capacity * 3.0);
+  EXPECT_DOUBLE_EQ(o[Outcome::cost_secondline], p.secondline_capacity * 3.0 * p.costs_secondline_hour);
   EXPECT_DOUBLE_EQ(o[Outcome::cost_total],
                    o[Outcome::cost_professional] + o[Outcome::cost_secondline] + o[Outcome::cost_allowances] + o[Outcome::cost_training]);
+}
+
+// At zero queue, twice the FTE cost twice as much, though no more hours are used (the old count of hours as
+// used made a team of 40 FTE per 1,000 cost what one of 20 did), and a team that is switched off costs nothing.
+TEST(Costs, TwiceTheTeamAtZeroQueueCostsTwiceAsMuch) {
+  auto week = [](double fte, bool enabled) {
+    Params p = team_only(fte);
+    p.team_enabled = enabled;
+    Simulation sim = with_cases(p);
+    for (int w = 0; w < 4; ++w) sim.step();
+    return sim.outcomes();
+  };
+  const WeekOutcomes a = week(60.0, true), b = week(120.0, true), off = week(60.0, false);
+  ASSERT_EQ(a[Outcome::team_queue], 0.0);
+  ASSERT_EQ(b[Outcome::team_queue], 0.0);
+  EXPECT_DOUBLE_EQ(b[Outcome::cost_professional], 2.0 * a[Outcome::cost_professional]);
+  EXPECT_NEAR(b[Outcome::professional_hours], a[Outcome::professional_hours], 1e-9) << "the same clients take the same hours";
+  EXPECT_LT(b[Outcome::team_utilisation], 0.75 * a[Outcome::team_utilisation]);
+  EXPECT_EQ(off[Outcome::cost_professional], 0.0);
 }
 
 TEST(Team, ComplexCasesAreReferredSimpleOnesStay) {
@@ -212,4 +240,58 @@ TEST(Team, SeparateOrganisationsBounceMultiDomainCasesOneHouseholdPlanKeepsThem)
   }
   EXPECT_GT(bounced_separate, 100.0);
   EXPECT_EQ(bounced_integrated, 0.0);
+}
+
+namespace {
+/// The spread of relief before issue 47, kept for the test below only: need removed from all five domains in
+/// proportion, loneliness included.
+void relieve_all_domains(Population& pop, std::size_t i, float amount) {
+  const float total = pop.total_need(i);
+  if (total <= 0.0f || amount <= 0.0f) return;
+  for (int d = 0; d < kDomains; ++d) pop.need[d][i] = std::max(0.0f, pop.need[d][i] - amount * pop.need[d][i] / total);
+}
+}  // namespace
+
+// Relief reaches the domains a service works on (docs/ODD.md 7.6): a directive team's solving hours remove
+// practical need and leave loneliness where the contact rule puts it. Two runs of the same neighbourhood,
+// with the money and health gradients and poverty loneliness off so that practical need cannot reach
+// loneliness another way: with a team of only solving hours (team.mode 0) and with no team. Every resident's
+// social need is the same in both, week after week, while the clients' practical need falls. The old spread,
+// applied to the same clients with the same amounts, would have moved their social need.
+TEST(Team, SolvingHoursRelievePracticalNeedAndLeaveLonelinessToContact) {
+  Params p = team_only();
+  p.team_mode = 0.0;
+  p.team_drift = false;
+  p.loneliness_money_gradient = 0.0;
+  p.loneliness_health_gradient = 0.0;
+  p.events_poverty_loneliness = false;
+  Params none = p;
+  none.team_enabled = false;
+  auto lonely_clients = [](Simulation& sim) {
+    auto& pop = sim.population_mut();
+    for (std::size_t i = 0; i < pop.size; i += 10) pop.need[Social][i] = 0.7f;
+    sim.refresh();
+  };
+  Simulation team = with_cases(p), alone = with_cases(none);
+  lonely_clients(team);
+  lonely_clients(alone);
+  double practical_team = 0.0, practical_alone = 0.0, old_spread_moves = 0.0;
+  for (int w = 0; w < 8; ++w) {
+    team.step();
+    alone.step();
+    const auto& a = team.population();
+    const auto& b = alone.population();
+    for (std::size_t i = 0; i < a.size; ++i) ASSERT_EQ(a.need[Social][i], b.need[Social][i]) << "resident " << i << " week " << w + 1;
+  }
+  const auto& a = team.population();
+  Population copy = a;  // the old spread of one week's relief, applied to a copy of the clients' needs
+  for (std::size_t i = 0; i < a.size; i += 10) {
+    practical_team += detail::practical_need(a, i);
+    practical_alone += detail::practical_need(alone.population(), i);
+    relieve_all_domains(copy, i, static_cast<float>(p.team_relief * p.team_case_hours));
+    old_spread_moves += a.need[Social][i] - copy.need[Social][i];
+  }
+  EXPECT_GT(team.outcomes()[Outcome::team_caseload], 10.0);
+  EXPECT_LT(practical_team, 0.9 * practical_alone) << "the team relieves practical need";
+  EXPECT_GT(old_spread_moves, 1.0) << "the old spread would have taken social need away";
 }

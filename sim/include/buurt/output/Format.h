@@ -11,6 +11,9 @@ namespace buurt {
 std::string format_outcome(Outcome o, double v, bool with_unit = false);
 /// A difference of two values of the outcome: percentage points for shares, the value's format otherwise; signed.
 std::string format_difference(Outcome o, double d);
+/// A clear change: a 95% interval [lo, hi] that excludes 0 at full precision (compare, the report and the
+/// decision page read "no clear change" exactly when this is false).
+inline bool clear_change(double lo, double hi) { return lo > 0.0 || hi < 0.0; }
 /// A relative change (0.12 -> "+12%"), signed.
 std::string format_relative(double r);
 /// An amount of money in euros rounded to three significant figures where large ("€1.23 M", "−€456 k",

@@ -102,11 +102,15 @@ inline float practical_need(const Population& pop, std::size_t i) {
 /// Team and second-line cases close when every team need is below this (output steering closes sooner).
 inline float closure_need(const Params& p) { return static_cast<float>(p.team_closure_need + 0.25 * p.team_output_steering); }
 
-/// Remove `amount` of need, spread over the domains in proportion to their need.
+/// What a professional's solving hours do (the team, the second line): remove `amount` of need, spread over
+/// the practical domains (income, health, mental health, household and care) in proportion to their need.
+/// Loneliness is not solved by a service: it changes through contact, the money and health gradients and
+/// the programmes that make contact (docs/ODD.md 7.6, "Relief reaches the domains a service works on").
 inline void relieve(Population& pop, std::size_t i, float amount) {
-  const float total = pop.total_need(i);
+  const float total = practical_need(pop, i);
   if (total <= 0.0f || amount <= 0.0f) return;
-  for (int d = 0; d < kDomains; ++d) reduce_need(pop.need[d][i], amount * pop.need[d][i] / total);
+  for (int d = 0; d < kDomains; ++d)
+    if (d != Social) reduce_need(pop.need[d][i], amount * pop.need[d][i] / total);
 }
 
 /// Who helped, by the kind of tie that carried the help.
