@@ -43,9 +43,10 @@ build_asan() {  # $1: model tests too (ON|OFF)
 test_asan() {  # $1: extra ctest exclusion regex (or empty); $2: also the MPI tests (yes|no)
   local t0=$SECONDS ex=$exclude_always
   [ -z "$1" ] || ex="$ex|$1"
-  # $3: ci: the model tier is left out (its determinism tests run under TSan; the kernel's unit tests run here).
+  # $3: ci: the model tier is left out (its determinism tests run under TSan; the kernel's unit tests run here),
+  # and the lint tier (formatting, linked symbols, cited test names: nothing a sanitizer checks).
   if [ "${3:-}" = ci ]; then
-    ctest --test-dir build/asan --output-on-failure -j"$jobs" -E "$ex|$mpi_tests" -LE model
+    ctest --test-dir build/asan --output-on-failure -j"$jobs" -E "$ex|$mpi_tests" -LE 'model|lint'
   else
     ctest --test-dir build/asan --output-on-failure -j"$jobs" -E "$ex|$mpi_tests"
   fi
