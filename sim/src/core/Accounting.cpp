@@ -231,7 +231,7 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   // Paid capacity, used or not: a municipality pays the FTE it employs and the second-line hours it contracts.
   o[Outcome::team_paid_hours] = t.team_fte * p.team_hours_per_fte;
   o[Outcome::team_utilisation] = ratio(c.professional_hours, o[Outcome::team_paid_hours]);
-  o[Outcome::secondline_paid_hours] = p.secondline_limited ? p.secondline_capacity * static_cast<double>(p.population_residents) / 1000.0 : c.secondline_hours;
+  o[Outcome::secondline_paid_hours] = p.secondline_limited ? detail::secondline_capacity_hours(p) : c.secondline_hours;
   o[Outcome::secondline_utilisation] = ratio(c.secondline_hours, o[Outcome::secondline_paid_hours]);
   const double all_hours = s[InformalHours] + s[VolunteerHours] + c.professional_hours + c.secondline_hours;
   o[Outcome::team_queue] = static_cast<double>(t.team_queue);

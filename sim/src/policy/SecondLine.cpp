@@ -25,7 +25,7 @@ void SecondLine::week(WeekContext& ctx) {
   const auto week = static_cast<std::int32_t>(ctx.tick);
   const float closure = detail::closure_need(p);
   // Places: the hours available this week over the hours a treatment takes; treatments under way keep theirs.
-  const double hours = p.secondline_limited ? p.secondline_capacity * static_cast<double>(p.population_residents) / 1000.0 : 1e300;
+  const double hours = p.secondline_limited ? detail::secondline_capacity_hours(p) : 1e300;
   double free =
       hours - p.secondline_hours_per_week *
                   static_cast<double>(std::count_if(cases_.begin(), cases_.end(), [&](std::uint32_t i) { return pop.team_state[i] == TeamStage::Treatment; }));

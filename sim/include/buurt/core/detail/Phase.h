@@ -102,6 +102,10 @@ inline float practical_need(const Population& pop, std::size_t i) {
 /// Team and second-line cases close when every team need is below this (output steering closes sooner).
 inline float closure_need(const Params& p) { return static_cast<float>(p.team_closure_need + 0.25 * p.team_output_steering); }
 
+/// The second line's hours a week (secondline.capacity per 1,000 residents): the places it offers and the hours
+/// it is paid for, used or not (phase 10). Only where secondline.limited is on.
+inline double secondline_capacity_hours(const Params& p) { return p.secondline_capacity * static_cast<double>(p.population_residents) / 1000.0; }
+
 /// What a professional's solving hours do (the team, the second line): remove `amount` of need, spread over
 /// the practical domains (income, health, mental health, household and care) in proportion to their need.
 /// Loneliness is not solved by a service: it changes through contact, the money and health gradients and
