@@ -68,9 +68,11 @@ NL_NAMES = {
     "residents' time: informal and volunteer help": "tijd van bewoners: informele hulp en vrijwilligerswerk",
     "severe loneliness: wellbeing": "ernstige eenzaamheid: welzijn", "severe loneliness: health care": "ernstige eenzaamheid: zorgkosten",
     "income and debt need": "geldzorgen en schulden", "heavily burdened helpers": "zwaar belaste helpers",
-    "unmet need, any domain": "onvervulde hulpvraag, elk domein", "in need: health": "hulpvraag: gezondheid",
+    "residents in need, any domain": "bewoners met een hulpvraag, elk domein", "in need: health": "hulpvraag: gezondheid",
     "in need: mental health": "hulpvraag: psychische gezondheid", "in need: household and care": "hulpvraag: huishouden en zorg",
-    "second-line episodes (referrals)": "episodes in de tweede lijn (doorverwijzingen)",
+    "team clients back within a year, per closed case": "cliënten sociaal team binnen een jaar terug, per afgesloten dossier",
+    "team: weeks from application to closure": "sociaal team: weken van aanmelding tot afsluiting",
+    "second-line clients back within a year, per episode": "cliënten tweede lijn binnen een jaar terug, per traject",
     "requests for help left unanswered": "onbeantwoorde hulpvragen", "residents without any active tie": "bewoners zonder enige actieve band",
     "newcomers without a local tie after a year": "nieuwkomers zonder lokale band na een jaar",
 }

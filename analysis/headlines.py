@@ -3,7 +3,7 @@ from __future__ import annotations
 
 # Order used only for files written before outcomes carried a headline rank (e.g. the committed
 # fixtures and fuzz corpus); newer files say themselves which outcomes are headlines.
-LEGACY_HEADLINES = ["unmet_need_share", "severely_lonely_share", "mean_self_reliance", "no_active_tie_share",
+LEGACY_HEADLINES = ["in_need_share", "severely_lonely_share", "mean_self_reliance", "no_active_tie_share",
                     "informal_hours", "team_mean_wait", "cost_total", "mkba_balance"]  # as older files named them
 
 

@@ -20,11 +20,12 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def headlines():
-    """Headline outcomes (name, label) in rank order, read from Outcomes.def."""
+    """Headline outcomes (name, label) in rank order, read from Outcomes.def; per-client outcomes (window `end`:
+    pooled over the intake cohorts reported so far, none before year 3) are not weekly levels and are left out."""
     text = (ROOT / "sim/include/buurt/core/Outcomes.def").read_text()
     rows = []
-    for m in re.finditer(r'^X\((\w+), "[^"]*", "[^"]*", "([^"]*)",.*, (\d+)\)\s*$', text, re.M):
-        if int(m.group(3)) > 0:
+    for m in re.finditer(r'^X\((\w+), "[^"]*", "[^"]*", "([^"]*)",.*, (\d+), (year|end)\)\s*$', text, re.M):
+        if int(m.group(3)) > 0 and m.group(4) == "year":
             rows.append((int(m.group(3)), m.group(1), m.group(2)))
     return [(n, label) for _, n, label in sorted(rows)]
 

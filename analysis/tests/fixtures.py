@@ -237,12 +237,12 @@ def make_sim_sweep(exe: str, tmp: Path, out: Path, points: int = 16, replicates:
                     prov = {k: h[f"meta/{k}"][()].decode() if isinstance(h[f"meta/{k}"][()], bytes) else str(h[f"meta/{k}"][()])
                             for k in ("program_version", "git_commit")}
                 rows.append([float(h[f"final/{o}"][()]) for o in outcomes])
-                series.append(h["timeseries/unmet_need_share"][()])
+                series.append(h["timeseries/in_need_share"][()])
             os.unlink(f)
     definition = (f"# assembled from `buurt run` by analysis/tests/fixtures.py (make_sim_sweep)\n"
                   f"design = \"{kind}\"\npoints = {points}\nreplicates = {replicates}\nweeks = {weeks}\n"
                   f"residents = {residents}\nseed = {seed}\n"
                   + "".join(f"[[factor]]\nkey = \"{n}\"\nmin = {a:g}\nmax = {b:g}\n" for n, a, b in zip(names, lo, hi)))
     return write_sweep(out, design, names, kind, np.array(rows), outcomes, replicates=replicates, units=units,
-                       timeseries={"unmet_need_share": np.array(series)}, seed=seed, definition=definition,
+                       timeseries={"in_need_share": np.array(series)}, seed=seed, definition=definition,
                        descriptions=descs, provenance=prov)

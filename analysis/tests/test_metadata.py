@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 # name: (unit, label, format, kind, direction, headline) of a small synthetic outcome set.
 SPECS = {
-    "unmet_need_share": ("share of residents", "unmet need", "pct", "share", "down", 2),
+    "in_need_share": ("share of residents", "residents in need", "pct", "share", "down", 2),
     "team_queue": ("residents", "waiting for the team", "int", "count", "down", 1),
     "informal_hours": ("hours per week", "informal help hours", "int", "hours", "neither", 0),
     "cost_total": ("euro per week", "public cost", "eur", "money", "down", 0),
@@ -29,7 +29,7 @@ SPECS = {
 def def_headlines() -> list[str]:
     """Headline outcomes in rank order, parsed from Outcomes.def (the source of truth)."""
     text = (REPO / "sim" / "include" / "buurt" / "core" / "Outcomes.def").read_text(encoding="utf-8")
-    ranks = {m.group(1): int(m.group(2)) for m in re.finditer(r"^X\((\w+),.*,\s*(\d+)\)\s*$", text, re.M)}
+    ranks = {m.group(1): int(m.group(2)) for m in re.finditer(r"^X\((\w+),.*,\s*(\d+),\s*(?:year|end)\)\s*$", text, re.M)}
     return sorted((o for o, r in ranks.items() if r > 0), key=ranks.get)
 
 
@@ -60,10 +60,10 @@ def write_run(path: Path, levels: dict[str, float], seed: int, weeks: int = 60, 
     return path
 
 
-BASE = {"unmet_need_share": 0.20, "team_queue": 30.0, "informal_hours": 400.0, "cost_total": 10000.0, "mkba_balance": -100.0,
+BASE = {"in_need_share": 0.20, "team_queue": 30.0, "informal_hours": 400.0, "cost_total": 10000.0, "mkba_balance": -100.0,
         "requests": 100.0}
-# The variant: less unmet need, higher cost (+20%), a social balance that crosses zero (-100 -> +500), 50% more requests.
-VARIANT = {"unmet_need_share": 0.15, "team_queue": 20.0, "informal_hours": 500.0, "cost_total": 12000.0, "mkba_balance": 500.0,
+# The variant: less residents in need, higher cost (+20%), a social balance that crosses zero (-100 -> +500), 50% more requests.
+VARIANT = {"in_need_share": 0.15, "team_queue": 20.0, "informal_hours": 500.0, "cost_total": 12000.0, "mkba_balance": 500.0,
            "requests": 150.0}
 
 
@@ -78,12 +78,12 @@ def synthetic_compare(tmp_path):
 def test_headline_order_comes_from_the_file(tmp_path):
     run = analysis.load(write_run(tmp_path / "run.h5", BASE, seed=1))
     assert run.has_outcome_metadata
-    assert run.headline_outcomes() == ["team_queue", "unmet_need_share"]     # ranks 1, 2 as the file says
-    assert headline_order(run) == ["team_queue", "unmet_need_share"]
+    assert run.headline_outcomes() == ["team_queue", "in_need_share"]     # ranks 1, 2 as the file says
+    assert headline_order(run) == ["team_queue", "in_need_share"]
     ctx = comparison_context(run)
-    assert ctx["headline"][:2] == ["team_queue", "unmet_need_share"]
+    assert ctx["headline"][:2] == ["team_queue", "in_need_share"]
     text = ctx["paragraphs"][0]["text"]
-    assert text.index("waiting for the team") < text.index("unmet need")      # labels from the file, in rank order
+    assert text.index("waiting for the team") < text.index("residents in need")      # labels from the file, in rank order
     assert "20.0% of residents" in text or "20.0" in text                    # format pct: a percentage
 
 
@@ -91,7 +91,7 @@ def test_headline_order_falls_back_for_files_without_metadata(tmp_path):
     run = analysis.load(write_run(tmp_path / "old.h5", BASE, seed=1, metadata=False))
     assert not run.has_outcome_metadata and run.headline_outcomes() == []
     assert headline_order(run) == [o for o in LEGACY_HEADLINES if o in SPECS]
-    assert run.meta_of("unmet_need_share").format == "pct"                    # derived from the unit
+    assert run.meta_of("in_need_share").format == "pct"                    # derived from the unit
     corpus = analysis.load(REPO / "tests" / "fuzz" / "corpus" / "results" / "run.h5")
     assert headline_order(corpus) == [o for o in LEGACY_HEADLINES if o in corpus.outcomes]
 
@@ -129,7 +129,7 @@ def test_money_never_gets_a_percentage_change(synthetic_compare):
     summ = analysis.stats.paired_differences(cmp.array("last_year_mean"))
     forest = _forest(cmp, summ, {o: True for o in cmp.outcomes}, headline_order(cmp))
     assert forest and not {"cost_total", "mkba_balance"} & {r["outcome"] for r in forest}
-    assert ctx["headline"] == ["team_queue", "unmet_need_share", "cost_total", "informal_hours"]
+    assert ctx["headline"] == ["team_queue", "in_need_share", "cost_total", "informal_hours"]
     text = ctx["paragraphs"][1]["text"]
     assert re.search(r"public cost rises from €10,0\d\d per week to €1[12],\d{3} per week \(\+€[12],\d{3}; 95% interval "
                      r"\+€[\d,]+ to \+€[\d,]+; worse\)", text)                                 # a headline: in euros
@@ -139,8 +139,8 @@ def test_money_never_gets_a_percentage_change(synthetic_compare):
     assert not re.search(r"(public cost|social balance \(MKBA\))[^;.]*\d%", text)
     html = report.render(str(synthetic_compare))
     assert not re.search(r"(public cost|social balance \(MKBA\))[^<.;]*\d%", html)
-    # Directions from the file: less unmet need is better, a higher public cost worse.
-    assert rows["unmet_need_share"]["diffs"][0]["verdict"] == "better"
+    # Directions from the file: less residents in need is better, a higher public cost worse.
+    assert rows["in_need_share"]["diffs"][0]["verdict"] == "better"
     assert rows["cost_total"]["diffs"][0]["verdict"] == "worse"
     assert rows["informal_hours"]["diffs"][0]["verdict"] == ""
 
@@ -169,7 +169,7 @@ def test_metadata_columns_of_compare_and_sweep_files(synthetic_compare, tmp_path
         c.create_dataset("headlines", data=np.array([ranks.get(o, 0) for o in names], dtype=np.int64))
     cmp = analysis.load(synthetic_compare)
     assert cmp.headline_outcomes() == ["cost_total", "requests"] and cmp.meta_of("requests").label == "L requests"
-    names = ["mkba_balance", "unmet_need_share", "x"]
+    names = ["mkba_balance", "in_need_share", "x"]
     sw = fixtures.write_sweep(tmp_path / "sw.h5", np.array([[0.0], [1.0]]), ["a"], "grid", np.array([[1.0, 0.1, 3.0], [2.0, 0.2, 4.0]]),
                               names, units=["euro per week", "share of residents", "hours"])
     with h5py.File(sw, "a") as f:
@@ -178,5 +178,5 @@ def test_metadata_columns_of_compare_and_sweep_files(synthetic_compare, tmp_path
         r.create_dataset("outcome_kinds", data=np.array(["money", "share", ""], dtype=object), dtype=h5py.string_dtype("utf-8"))
         r.create_dataset("outcome_headlines", data=np.array([2, 1, 0], dtype=np.int64))
     res = analysis.load(sw)
-    assert res.headline_outcomes() == ["unmet_need_share", "mkba_balance"]
+    assert res.headline_outcomes() == ["in_need_share", "mkba_balance"]
     assert res.meta_of("mkba_balance").is_money and res.meta_of("x").unit == "hours" and not res.meta_of("x").from_file

@@ -40,8 +40,8 @@ def test_comparison_report(compare_file, tmp_path):
     res = analysis.load(compare_file)
     # The numbers in the report are the paired differences of the file's last-year means.
     d = stats.paired_differences(res.array("last_year_mean"))
-    k = res.outcomes.index("unmet_need_share")
-    mid, lo, hi = fmt_ci(d["diff_mean"][1, k], d["diff_lo"][1, k], d["diff_hi"][1, k], res.meta_of("unmet_need_share"))
+    k = res.outcomes.index("in_need_share")
+    mid, lo, hi = fmt_ci(d["diff_mean"][1, k], d["diff_lo"][1, k], d["diff_hi"][1, k], res.meta_of("in_need_share"))
     assert f"{mid} [{lo}, {hi}]" in html
     # Rounded to what the interval supports: two significant figures of its half-width.
     half = 100 * (d["diff_hi"][1, k] - d["diff_lo"][1, k]) / 2
@@ -83,7 +83,7 @@ def test_decision_page_in_both_languages_and_as_pdf(policy_compare, tmp_path):
         assert euros(m["npv"][1]) in html
     # The Dutch page names outcomes by their Dutch labels from the file (Outcomes.def, label_nl), not the English ones.
     from analysis.results import CompareResult
-    metas = [CompareResult(str(policy_compare)).meta_of(o) for o in ("severely_lonely_share", "unmet_need_share")]
+    metas = [CompareResult(str(policy_compare)).meta_of(o) for o in ("severely_lonely_share", "in_need_share")]
     page = lambda html: html[html.index('class="decision"'):html.index('id="summary"')]
     for meta in metas:
         assert meta.label_nl and meta.label_nl != meta.label
@@ -185,7 +185,7 @@ def test_sweep_report_lhs_from_simulator(sim_sweep_file, tmp_path):
     assert len(images(html)) >= 3
     assert "weekly series by parameter level" in html      # the kept weekly series are drawn
     sw = analysis.load(sim_sweep_file)
-    fit = stats.fit_metamodel(sw.runs()[sw.parameter_names].to_numpy(), sw.runs()["unmet_need_share"].to_numpy(), names=sw.parameter_names)
+    fit = stats.fit_metamodel(sw.runs()[sw.parameter_names].to_numpy(), sw.runs()["in_need_share"].to_numpy(), names=sw.parameter_names)
     assert f"{fit.r2:.3f}" in html
 
 

@@ -137,7 +137,7 @@ void print_mkba(const std::vector<Scenario>& sc, const MkbaResult& m) {
       const std::string value = items[i].kind == ItemKind::effect
                                     ? "unpriced"
                                     : fmt::format("{} {}", items[i].kind == ItemKind::cost ? "cost" : "benefit", format_euros(m.pv_mean[s * I + i], true));
-      fmt::print("    {:<46} {:>30} {:<18} {}\n", items[i].name, eff, items[i].unit, value);
+      fmt::print("    {:<52} {:>32} {:<22} {}\n", items[i].name, eff, items[i].unit, value);
     }
     const auto& bars = m.tornado[s];
     std::vector<std::string> widest;

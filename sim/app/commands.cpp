@@ -278,8 +278,13 @@ std::vector<std::function<int()>>& runners() {
 std::string outcome_label(Outcome o) {
   const auto& sp = spec(o);
   std::string label(sp.label);
-  // Shares read as percentages already; a unit the label names itself ("active ties per resident") is not repeated.
-  if (sp.format != OutcomeFormat::pct && !sp.unit.empty() && label.find(sp.unit) == std::string::npos) label += fmt::format(" ({})", sp.unit);
+  // A share names its denominator ("share of adults": "% of adults"); a unit the label names itself ("active ties
+  // per resident") is not repeated.
+  constexpr std::string_view kShareOf = "share of ";
+  if (sp.format == OutcomeFormat::pct && sp.unit.starts_with(kShareOf))
+    label += fmt::format(" (% of {})", sp.unit.substr(kShareOf.size()));
+  else if (sp.format != OutcomeFormat::pct && !sp.unit.empty() && label.find(sp.unit) == std::string::npos)
+    label += fmt::format(" ({})", sp.unit);
   return label;
 }
 

@@ -89,7 +89,7 @@ grep -q "^team waiting time (weeks) " "$T/out.txt"; check "run table: label with
 grep -q "^public cost (euro per week) .*€" "$T/out.txt"; check "run table: money in euros" $?
 "$BUURT" compare "$B" "$SRC/scenarios/community_managers.toml" -r 2 --weeks 8 --set population.residents=400 --out "$T/cmp.h5" > "$T/out.txt" 2> /dev/null
 check "compare prints its table" $?
-grep -q "^unmet need .* pt" "$T/out.txt"; check "compare: a share changes in percentage points" $?
+grep -q "^residents in need .* pt" "$T/out.txt"; check "compare: a share changes in percentage points" $?
 grep "^public cost (euro per week) " "$T/out.txt" | grep -q "%"; [ $? -ne 0 ]; check "compare: money never as a percentage" $?
 grep "^public cost (euro per week) " "$T/out.txt" | grep -q "€.*€.*€"; check "compare: money change in euros" $?
 grep -q "^  net present value .*€.*€.*€" "$T/out.txt"; check "compare: the MKBA's net present value with an interval" $?

@@ -162,7 +162,7 @@ seed = 11
 helping.share_willing = [0.3, 0.4, 0.5, 0.6]
 [outcomes]
 final = "all"
-timeseries = ["unmet_need_share"]
+timeseries = ["in_need_share"]
 TOML
 "$BUURT" sweep "$T/sweep.toml" --out "$T/ref.h5" --threads 2 -q > /dev/null 2>&1
 check "reference sweep finished" $?

@@ -128,7 +128,7 @@ void read_run_layout(hid_t f) {
     for (const auto& spec : buurt::kOutcomeSpecs) read_capped<double>(g.id(), std::string(spec.name));
     if (!h5::exists(g.id(), "by_group")) return;
     h5::Handle bg = h5::open_group(g.id(), "by_group");
-    for (const char* s : {"residents", "unmet_need_share", "mean_self_reliance"}) read_capped<double>(bg.id(), s);
+    for (const char* s : {"residents", "in_need_share", "mean_self_reliance"}) read_capped<double>(bg.id(), s);
   });
 }
 

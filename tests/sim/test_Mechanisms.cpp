@@ -254,12 +254,13 @@ TEST(Limits, NoWillingHelpersMeansNoVolunteerHours) {
   EXPECT_EQ(hours, 0.0);
 }
 
-// Limit check: ten residents run without error and keep every share within 0..1.
+// Limit check: ten residents run without error and keep every share within 0..1 (a per-client share is NaN until
+// an intake cohort is reported, and at ten residents none is within a year).
 TEST(Limits, TenResidentsRun) {
   const auto rows = test::run_rows("baseline.toml", {"run.weeks=52", "population.residents=10"});
   for (const auto& row : rows)
     for (const auto& s : kOutcomeSpecs)
-      if (s.kind == OutcomeKind::share) {
+      if (s.kind == OutcomeKind::share && !(s.window == OutcomeWindow::end && std::isnan(row[s.id]))) {
         EXPECT_GE(row[s.id], 0.0) << s.name;
         EXPECT_LE(row[s.id], 1.0) << s.name;
       }

@@ -2,6 +2,7 @@
 // scenario run live, week by week and bit for bit, whether it is the first weeks of a longer stored run or
 // a policy variant started from a burned-in neighbourhood it shares with other runs.
 #include <gtest/gtest.h>
+#include <bit>
 
 #include "buurt/core/RunLoop.h"
 #include "buurt/core/Simulation.h"
@@ -25,7 +26,7 @@ void expect_stored_equals_live(const std::vector<std::string>& sets, std::uint32
   ASSERT_EQ(stored.size(), live.size());
   for (std::size_t w = 0; w < live.size(); ++w)
     for (int k = 0; k < kNumOutcomes; ++k)
-      ASSERT_EQ(stored[w].v[static_cast<std::size_t>(k)], live[w].v[static_cast<std::size_t>(k)])
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(stored[w].v[static_cast<std::size_t>(k)]), std::bit_cast<std::uint64_t>(live[w].v[static_cast<std::size_t>(k)]))
           << "week " << w << " outcome " << kOutcomeSpecs[static_cast<std::size_t>(k)].name;
 }
 

@@ -2,6 +2,7 @@
 // team and the second line") and the mechanisms of issue 14, each against its negative control.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -69,7 +70,9 @@ std::vector<test::RunRequest> paired_runs(const std::string& scenario, const std
             {"baseline.toml", {"run.weeks=26", "team.fte_per_1000=150"}, 1},
             {"baseline.toml", {"run.weeks=52", "secondline.capacity=0", "run.burn_in=0"}, 1},
             {"baseline.toml", {"run.weeks=104"}, 3},
-            {"baseline.toml", {"run.weeks=104", "population.residents=19500"}, 3}},
+            {"baseline.toml", {"run.weeks=104", "population.residents=19500"}, 3},
+            {"baseline.toml", {"run.weeks=260"}, kReplicates},
+            {"team_facilitating.toml", {"run.weeks=260"}, kReplicates}},
            paired_runs("community_managers.toml", cm, {"community.allowance=100"}, {"community.allowance=0"}, 8),
            paired_runs("community_managers.toml", cm_off, {"community.allowance=100"}, {"community.allowance=0"}, 8),
            paired_runs("baseline.toml", ini, {"initiatives.support=150"}, {"initiatives.support=25"}),
@@ -336,4 +339,27 @@ TEST(Sizes, AWijkThreeTimesAsLargeWaitsAsLong) {
     // The second line's queue is lumpier (whole treatments of many weeks): 25% for it, measured 10.2 vs 8.1 weeks.
     EXPECT_NEAR(large / small, 1.0, o == Outcome::team_mean_wait ? 0.15 : 0.25) << spec(o).name;
   }
+}
+
+// Effects per client, not per week (core/Cases.h; docs/ODD.md, "Effects per client"): the facilitating team
+// takes in fewer clients (its intakes take longer), so it counts fewer re-entries a week, though per closed
+// case its clients come back no less often. A ratio of weekly counts would read the throughput as an effect;
+// the cohort outcome does not. Paired over 4 replicates from one burned-in neighbourhood, 5 years: weekly
+// counts over years 4-5, the per-client outcome pooled over the intake cohorts reported by week 260.
+TEST(PerClient, FewerIntakesMeanFewerReentriesAWeekNotFewerPerClient) {
+  std::vector<double> intakes, per_week, per_client, clients;
+  for (std::uint32_t r = 0; r < kReplicates; ++r) {
+    const auto fac = test::run_rows("team_facilitating.toml", {"run.weeks=260"}, r), ref = test::run_rows("baseline.toml", {"run.weeks=260"}, r);
+    intakes.push_back(mean_of(fac, Outcome::team_intakes, 157, 261) - mean_of(ref, Outcome::team_intakes, 157, 261));
+    per_week.push_back(mean_of(fac, Outcome::reentries, 157, 261) - mean_of(ref, Outcome::reentries, 157, 261));
+    per_client.push_back(fac.back()[Outcome::team_client_reentry] - ref.back()[Outcome::team_client_reentry]);
+    clients.push_back(std::min(fac.back()[Outcome::team_clients], ref.back()[Outcome::team_clients]));
+  }
+  const Interval in = interval(intakes), pw = interval(per_week), pc = interval(per_client);
+  std::printf("[measured] facilitating minus baseline: intakes %.3g +- %.3g a week, re-entries %.3g +- %.3g a week, re-entry per closed case %.3g +- %.3g\n",
+              in.mean, in.half, pw.mean, pw.half, pc.mean, pc.half);
+  EXPECT_GT(*std::min_element(clients.begin(), clients.end()), 100.0) << "cohorts of clients are reported by week 260";
+  EXPECT_LT(in.mean + in.half, 0.0) << "the facilitating team takes in fewer clients";
+  EXPECT_LT(pw.mean + pw.half, 0.0) << "so fewer re-entries a week";
+  EXPECT_GT(pc.mean + pc.half, 0.0) << "but per closed case no fewer come back";
 }

@@ -1,5 +1,6 @@
 // Every scenario in scenarios/ loads and runs a few weeks (on a smaller neighbourhood).
 #include <gtest/gtest.h>
+#include <bit>
 
 #include <algorithm>
 
@@ -21,8 +22,8 @@ TEST(Scenarios, EveryLibraryScenarioRunsAFewWeeks) {
     Simulation sim(s.params);
     for (int w = 0; w < 4; ++w) sim.step();
     EXPECT_EQ(sim.week(), 4);
-    EXPECT_GE(sim.outcomes()[Outcome::unmet_need_share], 0.0);
-    EXPECT_LE(sim.outcomes()[Outcome::unmet_need_share], 1.0);
+    EXPECT_GE(sim.outcomes()[Outcome::in_need_share], 0.0);
+    EXPECT_LE(sim.outcomes()[Outcome::in_need_share], 1.0);
   }
   EXPECT_GE(count, 1u);
 }
@@ -70,7 +71,8 @@ TEST(CommonStart, EveryScenarioOfAComparisonStartsFromTheSameNeighbourhood) {
   for (std::size_t r = 0; r < 2; ++r)
     for (std::size_t s = 1; s < lib.size(); ++s)
       for (int k = 0; k < kNumOutcomes; ++k)
-        EXPECT_EQ(runs[s][r].rows[0].v[static_cast<std::size_t>(k)], runs[0][r].rows[0].v[static_cast<std::size_t>(k)])
+        EXPECT_EQ(std::bit_cast<std::uint64_t>(runs[s][r].rows[0].v[static_cast<std::size_t>(k)]),
+                  std::bit_cast<std::uint64_t>(runs[0][r].rows[0].v[static_cast<std::size_t>(k)]))
             << lib[s].name << " replicate " << r << " outcome " << kOutcomeSpecs[static_cast<std::size_t>(k)].name;
   EXPECT_NE(runs.back()[0].rows[1][Outcome::cost_professional], runs[0][0].rows[1][Outcome::cost_professional]);
 }
@@ -90,7 +92,8 @@ TEST(CommonStart, EachScenarioOfAComparisonRunsAsItWouldAlone) {
       for (int w = 0; w <= 30; ++w) {
         if (w > 0) alone.step();
         for (int k = 0; k < kNumOutcomes; ++k)
-          ASSERT_EQ(runs[s][r].rows[static_cast<std::size_t>(w)].v[static_cast<std::size_t>(k)], alone.outcomes().v[static_cast<std::size_t>(k)])
+          ASSERT_EQ(std::bit_cast<std::uint64_t>(runs[s][r].rows[static_cast<std::size_t>(w)].v[static_cast<std::size_t>(k)]),
+                    std::bit_cast<std::uint64_t>(alone.outcomes().v[static_cast<std::size_t>(k)]))
               << two[s].name << " replicate " << r << " week " << w << " outcome " << kOutcomeSpecs[static_cast<std::size_t>(k)].name;
       }
     }

@@ -91,7 +91,7 @@ TEST(Monotone, MoreTeamHoursNeverRaiseTheWaitingTime) {
 TEST(Monotone, MoreWillingHelpersNeverRaiseUnmetNeed) {
   double last = 1.0;
   for (const char* share : {"helping.share_willing=0.2", "helping.share_willing=0.45", "helping.share_willing=0.7"}) {
-    const double unmet = mean_outcome("baseline.toml", {"run.weeks=104", share}, Outcome::unmet_need_share, 52, 105);
+    const double unmet = mean_outcome("baseline.toml", {"run.weeks=104", share}, Outcome::in_need_share, 52, 105);
     EXPECT_LE(unmet, last + 0.002) << share;
     last = unmet;
   }

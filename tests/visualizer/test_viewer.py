@@ -169,7 +169,7 @@ def test_replay_detects_other_kernel(tmp):
     # re-simulated silently: the viewer says so and shows the file's snapshots instead.
     run([BASE, *SMALL, "--steer", "2:team.fte_per_1000=1.4", "--weeks", "10", "--screenshot", "l.png", "--out", "s.h5"])
     with h5py.File("s.h5", "r+") as f:
-        f["timeseries/unmet_need_share"][4] += 0.01
+        f["timeseries/in_need_share"][4] += 0.01
     p = run(["--replay", "s.h5", "--weeks", "10", "--screenshot", "r.png", "--geometry", "g.json"])
     assert "week 4 differs from the file" in p.stderr, p.stderr
     run(["--replay", "s.h5", "--replay-snapshots", "--weeks", "10", "--screenshot", "rs.png"])
@@ -277,7 +277,7 @@ def check_projector(report, pages):
     # Auto-scaled: the severe-loneliness axis does not start at zero, and counts carry their unit.
     assert by["severely_lonely_share"]["y_range"][0] > 0.05, by["severely_lonely_share"]["y_range"]
     assert by["team_queue"]["value"].endswith("bewoners"), by["team_queue"]["value"]
-    assert by["unmet_need_share"]["value"].endswith("%"), by["unmet_need_share"]["value"]
+    assert by["in_need_share"]["value"].endswith("%"), by["in_need_share"]["value"]
     header = " ".join(report["header"])
     assert f"[1/{len(LIBRARY)}] Uitgangssituatie" in header and f"pagina 1/{pages}" in header, header
     assert "zaadje" not in header.lower() and "20261123" not in header, f"the seed is shown in the workshop: {header}"

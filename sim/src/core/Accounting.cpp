@@ -204,7 +204,7 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   const double n = std::max(1.0, s[Present]);
   auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
   WeekOutcomes o;
-  o[Outcome::unmet_need_share] = s[InNeed] / n;
+  o[Outcome::in_need_share] = s[InNeed] / n;
   for (int d = 0; d < kDomains; ++d) o.v[static_cast<int>(Outcome::need_income) + d] = s[Dom0 + d] / n;
   o[Outcome::need_depth] = ratio(s[Depth], s[InNeed]);
   o[Outcome::mean_need] = s[NeedSum] / (n * kDomains);
@@ -247,6 +247,19 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   o[Outcome::referrals] = c.referrals;
   o[Outcome::secondline_waiting] = static_cast<double>(t.secondline_waiting);
   o[Outcome::reentries] = c.reentries;
+  // Effects per client (core/Cases.h): over the cases of the intake cohorts reported so far; NaN before any.
+  const auto per_client = [&](Service service, Outcome clients) {
+    const ClientTotals& ct = t.clients[static_cast<std::size_t>(service)];
+    const double nan = std::nan("");
+    const auto k = static_cast<int>(clients);
+    o.v[k] = ct.cases;
+    o.v[k + 1] = ct.cases - ct.left_open > 0 ? ct.closed / (ct.cases - ct.left_open) : nan;  // closed share
+    o.v[k + 2] = ct.closed > 0 ? ct.reentered / ct.closed : nan;                             // re-entry per closed case
+    o.v[k + 3] = ct.closed > 0 ? ct.weeks / ct.closed : nan;                                 // weeks to closure
+    o.v[k + 4] = ct.closed > 0 ? (ct.need_intake - ct.need_closed) / ct.closed : nan;        // need reduced
+  };
+  per_client(Service::Team, Outcome::team_clients);
+  per_client(Service::SecondLine, Outcome::secondline_clients);
   o[Outcome::cm_active] = c.cm_active;
   o[Outcome::cm_burned_out] = c.cm_burned_out;
   o[Outcome::volunteers_active] = s[Volunteers];

@@ -36,7 +36,7 @@ Simulation::Simulation(const Params& params, std::uint32_t run, const std::funct
   p_ = params;
 }
 
-WeekContext Simulation::context() { return WeekContext{pop_, net_, p_, rng_, tick_, week_, counters_}; }
+WeekContext Simulation::context() { return WeekContext{pop_, net_, p_, rng_, tick_, week_, counters_, cases_}; }
 
 // The model's week, in the order of docs/ODD.md (section "Process overview and scheduling").
 void Simulation::step() {
@@ -65,6 +65,7 @@ void Simulation::step() {
   team_.week(ctx, second_line_);  // 6  the social team
   services_.week(ctx);            // 6a the social services
   second_line_.week(ctx);         // 6b the second line
+  cases_.report(week_);           //    cohorts of clients followed long enough are reported
   lap(Phase::professionals);
   managers_.week(ctx, team_);           // 7  community managers on the street
   initiatives_.week(ctx, managers_);    // 7b citizen initiatives
@@ -87,11 +88,18 @@ void Simulation::forget(const std::vector<std::uint32_t>& left) {
   services_.forget(left);
   managers_.forget(left, p_, week_);
   initiatives_.forget(left);
+  cases_.forget(left, week_);
 }
 
 void Simulation::accounting() {
-  const PolicyTotals totals{team_.queued(),   team_.cases(), second_line_.waiting(pop_), initiatives_.active(), services_.cases(), team_.state().practised_mode,
-                            team_.state().fte};
+  const PolicyTotals totals{team_.queued(),
+                            team_.cases(),
+                            second_line_.waiting(pop_),
+                            initiatives_.active(),
+                            services_.cases(),
+                            team_.state().practised_mode,
+                            team_.state().fte,
+                            {cases_.totals(Service::Team), cases_.totals(Service::SecondLine)}};
   out_ = account(pop_, net_, p_, counters_, totals);
 }
 

@@ -106,7 +106,9 @@ CompareSummary summarise(const std::vector<std::vector<RunSummary>>& runs) {
         double sum = 0.0;
         for (std::size_t w = rows.size() - span; w < rows.size(); ++w) sum += rows[w].v[k];  // fixed order
         cs.final_values[(s * R + r) * K + k] = rows.back().v[k];
-        cs.last_year[(s * R + r) * K + k] = sum / static_cast<double>(span);
+        // What is compared (Outcomes.def `window`): the mean over the last 52 weeks, or for per-client outcomes the
+        // value at the end of the run (pooled over the intake cohorts reported by then).
+        cs.last_year[(s * R + r) * K + k] = kOutcomeSpecs[k].window == OutcomeWindow::end ? rows.back().v[k] : sum / static_cast<double>(span);
       }
     }
   for (auto* v : {&cs.mean, &cs.diff_mean, &cs.diff_lo, &cs.diff_hi, &cs.rel_mean, &cs.rel_lo, &cs.rel_hi}) v->assign(S * K, 0.0);
@@ -143,7 +145,7 @@ CompareSummary summarise(const std::vector<std::vector<RunSummary>>& runs) {
         double better = 0.0;
         for (std::size_t r = 0; r < R; ++r) {
           const double x = cs.last_year[(s * R + r) * K + k] - cs.last_year[r * K + k];
-          better += x == 0.0 ? 0.5 : ((dir == Direction::up) == (x > 0.0) ? 1.0 : 0.0);
+          better += std::isnan(x) ? std::nan("") : x == 0.0 ? 0.5 : ((dir == Direction::up) == (x > 0.0) ? 1.0 : 0.0);
         }
         cs.p_better[idx] = better / static_cast<double>(R);
       }

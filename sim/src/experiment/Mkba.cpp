@@ -86,15 +86,22 @@ const std::vector<MkbaItem>& mkba_items() {
       {"heavily burdened helpers", ItemKind::benefit, "person-years", "mkba.burden_wellbeing", Bearer::residents,
        [](const WeekOutcomes& o) { return at(o, O::burdened_helpers) / kWeeksPerYear; }},
       // Effects without a sourced price: listed in natural units.
-      {"unmet need, any domain", ItemKind::effect, "person-years", "", Bearer::residents,
-       [](const WeekOutcomes& o) { return at(o, O::unmet_need_share) * at(o, O::residents) / kWeeksPerYear; }},
+      {"residents in need, any domain", ItemKind::effect, "person-years", "", Bearer::residents,
+       [](const WeekOutcomes& o) { return at(o, O::in_need_share) * at(o, O::residents) / kWeeksPerYear; }},
       {"in need: health", ItemKind::effect, "person-years", "", Bearer::residents,
        [](const WeekOutcomes& o) { return at(o, O::need_health) * at(o, O::residents) / kWeeksPerYear; }},
       {"in need: mental health", ItemKind::effect, "person-years", "", Bearer::residents,
        [](const WeekOutcomes& o) { return at(o, O::need_mental) * at(o, O::residents) / kWeeksPerYear; }},
       {"in need: household and care", ItemKind::effect, "person-years", "", Bearer::residents,
        [](const WeekOutcomes& o) { return at(o, O::need_household) * at(o, O::residents) / kWeeksPerYear; }},
-      {"second-line episodes (referrals)", ItemKind::effect, "episodes", "", Bearer::health_insurer, [](const WeekOutcomes& o) { return at(o, O::referrals); }},
+      // Effects per client (core/Cases.h), not counts per week: a service that takes in fewer clients has fewer
+      // re-entries and referrals without doing any better for those it takes in.
+      {"team clients back within a year, per closed case", ItemKind::effect, "percentage points", "", Bearer::residents,
+       [](const WeekOutcomes& o) { return 100.0 * at(o, O::team_client_reentry); }, false, true},
+      {"team: weeks from application to closure", ItemKind::effect, "weeks per closed case", "", Bearer::residents,
+       [](const WeekOutcomes& o) { return at(o, O::team_client_weeks); }, false, true},
+      {"second-line clients back within a year, per episode", ItemKind::effect, "percentage points", "", Bearer::residents,
+       [](const WeekOutcomes& o) { return 100.0 * at(o, O::secondline_client_reentry); }, false, true},
       {"requests for help left unanswered", ItemKind::effect, "requests", "", Bearer::residents, [](const WeekOutcomes& o) { return at(o, O::unanswered); }},
       {"residents without any active tie", ItemKind::effect, "person-years", "", Bearer::residents,
        [](const WeekOutcomes& o) { return at(o, O::no_active_tie_share) * at(o, O::residents) / kWeeksPerYear; }},
@@ -162,7 +169,9 @@ Core present_values(const std::vector<std::vector<RunSummary>>& runs, const Mkba
           disc += discount_factor(static_cast<int>(w), c.discount_rate) * d;
         }
         const std::size_t k = (s * R + r) * I + i;
-        core.effect[k] = items[i].average && W > 0 ? sum / static_cast<double>(W) : sum;
+        core.effect[k] = items[i].at_end             ? items[i].per_week(pol[W]) - items[i].per_week(ref[W])
+                         : items[i].average && W > 0 ? sum / static_cast<double>(W)
+                                                     : sum;
         const double sign = items[i].kind == ItemKind::benefit ? -1.0 : 1.0;  // a benefit is a harm avoided
         core.pv[k] = items[i].kind == ItemKind::effect ? 0.0 : sign * disc * c.price[i];
       }

@@ -256,10 +256,11 @@ GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t
   for (auto* s : {"0-2", "3-5", "6+"}) t.labels.push_back(fmt::format("start_ties:{}", s));
   for (auto* s : {"settled", "newcomer"}) t.labels.push_back(fmt::format("arrival:{}", s));
   const std::size_t G = t.labels.size();
-  for (auto* col : {&t.residents, &t.unmet_need_share, &t.severely_lonely_share, &t.mean_self_reliance, &t.self_reliance_gain, &t.mean_active_ties})
-    col->assign(G, 0.0);
+  for (auto& col : t.values) col.assign(G, 0.0);
+  // Members of each group by whom a value is a mean over (GroupOver): residents, adults, stayers.
+  std::array<std::vector<double>, 3> members;
+  for (auto& m : members) m.assign(G, 0.0);
   const int weeks = std::max(0, sim.week());
-  std::vector<double> stayers(G, 0.0), adults(G, 0.0);
   for (std::size_t i = 0; i < pop.size; ++i) {
     if (!pop.present(i)) continue;  // an empty place
     // The same resident as at week 0: its age has grown by exactly the weeks since (ages stop at 120 years); without
@@ -267,8 +268,13 @@ GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t
     const bool stayer = initial_age[i] != kVacantAge && (!sim.params().demography_enabled || pop.age_weeks[i] == std::min(initial_age[i] + weeks, 52 * 120));
     // A newcomer moved in since week 0 (births are recorded as arriving at -1; movers at the tick they came).
     const bool newcomer = pop.arrived[i] >= sim.burn_in();
-    bool in_need = false;
-    for (int d = 0; d < kDomains; ++d) in_need |= pop.need[d][i] >= thr;
+    GroupResident r;
+    for (int d = 0; d < kDomains; ++d) r.in_need |= pop.need[d][i] >= thr;
+    r.social_need = pop.need[Social][i];
+    r.self_reliance = pop.self_reliance[i];
+    r.self_reliance_gain = stayer ? pop.self_reliance[i] - initial_self_reliance[i] : 0.0;
+    r.active_ties = pop.active_ties[i];
+    const bool adult = pop.age[i] != AgeGroup::Child;
     const std::size_t t0 = initial_ties[i];
     const std::size_t groups[4] = {static_cast<std::size_t>(pop.income[i]), 3 + static_cast<std::size_t>(pop.household_type[i]),
                                    7 + (t0 <= 2   ? 0u
@@ -278,26 +284,25 @@ GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t
                                    : newcomer ? 11u
                                               : G};
     for (std::size_t g : groups) {
-      if (g >= G || (g >= 7 && g < 10 && !stayer)) continue;
-      t.residents[g] += 1;
-      stayers[g] += stayer;
-      t.unmet_need_share[g] += in_need;
-      // Severe loneliness among adults, as the outcome severely_lonely_share (Outcomes.def: adults only).
-      if (pop.age[i] != AgeGroup::Child) {
-        adults[g] += 1;
-        t.severely_lonely_share[g] += pop.need[Social][i] >= kSeverelyLonely;
+      if (g >= G || (g >= 7 && g < 10 && !stayer)) continue;  // the start_ties groups count stayers only
+      members[static_cast<int>(GroupOver::residents)][g] += 1;
+      members[static_cast<int>(GroupOver::adults)][g] += adult;
+      members[static_cast<int>(GroupOver::stayers)][g] += stayer;
+      for (std::size_t k = 0; k < kGroupOutcomeSpecs.size(); ++k) {
+        const auto& s = kGroupOutcomeSpecs[k];
+        const bool member = s.over == GroupOver::adults ? adult : s.over == GroupOver::stayers ? stayer : true;
+        if (member) t.values[k][g] += s.value(r);
       }
-      t.mean_self_reliance[g] += pop.self_reliance[i];
-      if (stayer) t.self_reliance_gain[g] += pop.self_reliance[i] - initial_self_reliance[i];
-      t.mean_active_ties[g] += pop.active_ties[i];
     }
   }
-  for (std::size_t g = 0; g < G; ++g) {
-    const double c = std::max(1.0, t.residents[g]);
-    for (auto* col : {&t.unmet_need_share, &t.mean_self_reliance, &t.mean_active_ties}) (*col)[g] /= c;
-    t.severely_lonely_share[g] /= std::max(1.0, adults[g]);
-    // The gain is measured on stayers only; a group without any (newcomers) has none.
-    t.self_reliance_gain[g] = stayers[g] > 0.0 ? t.self_reliance_gain[g] / stayers[g] : std::nan("");
+  for (std::size_t k = 0; k < kGroupOutcomeSpecs.size(); ++k) {
+    const GroupOver over = kGroupOutcomeSpecs[k].over;
+    if (over == GroupOver::count) continue;
+    for (std::size_t g = 0; g < G; ++g) {
+      const double n = members[static_cast<int>(over)][g];
+      // A mean over stayers in a group without any (newcomers) is NaN; other means over an empty group read 0.
+      t.values[k][g] = n > 0.0 ? t.values[k][g] / n : over == GroupOver::stayers ? std::nan("") : 0.0;
+    }
   }
   return t;
 }
@@ -345,11 +350,12 @@ void set_outcome_attrs(hid_t obj, const OutcomeSpec& spec) {
   h5::set_attr(obj, "adults_only", static_cast<std::int64_t>(spec.adults_only));
   h5::set_attr(obj, "reference", std::string(spec.reference));
   h5::set_attr(obj, "headline", static_cast<std::int64_t>(spec.headline));
+  h5::set_attr(obj, "window", std::string(spec.window == OutcomeWindow::end ? "end" : "year"));
 }
 
 void write_outcome_columns(hid_t group, const std::vector<std::string>& names, const std::string& prefix) {
   const std::size_t K = names.size();
-  std::vector<std::string> units(K), descs(K), labels(K), labels_nl(K), formats(K), kinds(K), directions(K), references(K);
+  std::vector<std::string> units(K), descs(K), labels(K), labels_nl(K), formats(K), kinds(K), directions(K), references(K), windows(K, "year");
   std::vector<std::int64_t> adults(K, 0), headlines(K, 0);
   for (std::size_t i = 0; i < K; ++i)
     for (const auto& s : kOutcomeSpecs)
@@ -364,6 +370,7 @@ void write_outcome_columns(hid_t group, const std::vector<std::string>& names, c
         references[i] = s.reference;
         adults[i] = s.adults_only;
         headlines[i] = s.headline;
+        windows[i] = s.window == OutcomeWindow::end ? "end" : "year";
         break;
       }
   auto strings = [&](const char* col, const std::vector<std::string>& v) {
@@ -382,6 +389,7 @@ void write_outcome_columns(hid_t group, const std::vector<std::string>& names, c
   ints("adults_only", adults);
   strings("references", references);
   ints("headlines", headlines);
+  strings("windows", windows);
 }
 
 void write_outcomes(hid_t group, const std::vector<WeekOutcomes>& rows, const GroupTable& groups) {
@@ -402,53 +410,11 @@ void write_outcomes(hid_t group, const std::vector<WeekOutcomes>& rows, const Gr
   // Who is left behind: outcomes by income, household type and starting network size.
   h5::Handle bg = h5::create_group(fin.id(), "by_group");
   h5::write_strings(bg.id(), "group", groups.labels);
-  h5::write<double>(bg.id(), "residents", groups.residents);
-  h5::write<double>(bg.id(), "unmet_need_share", groups.unmet_need_share);
-  h5::write<double>(bg.id(), "severely_lonely_share", groups.severely_lonely_share);
-  h5::write<double>(bg.id(), "mean_self_reliance", groups.mean_self_reliance);
-  h5::write<double>(bg.id(), "self_reliance_gain", groups.self_reliance_gain);
-  h5::write<double>(bg.id(), "mean_active_ties", groups.mean_active_ties);
-  // The same metadata as the outcomes, so readers need not guess units from names.
-  constexpr OutcomeSpec kResidents{.name = "residents",
-                                   .unit = "residents",
-                                   .description = "Residents in the group",
-                                   .label = "residents",
-                                   .label_nl = "bewoners",
-                                   .format = OutcomeFormat::int_,
-                                   .kind = OutcomeKind::count,
-                                   .direction = Direction::neither,
-                                   .adults_only = false,
-                                   .reference = "",
-                                   .headline = 0,
-                                   .id = Outcome::Count};
-  constexpr OutcomeSpec kGain{.name = "self_reliance_gain",
-                              .unit = "0..1",
-                              .description = "Mean self-reliance now minus at week 0",
-                              .label = "self-reliance gain since week 0",
-                              .label_nl = "winst in zelfredzaamheid sinds week 0",
-                              .format = OutcomeFormat::dec,
-                              .kind = OutcomeKind::index,
-                              .direction = Direction::up,
-                              .adults_only = false,
-                              .reference = "",
-                              .headline = 0,
-                              .id = Outcome::Count};
-  constexpr OutcomeSpec kTies{.name = "mean_active_ties",
-                              .unit = "ties",
-                              .description = "Mean number of active ties per resident (household ties included)",
-                              .label = "active ties per resident",
-                              .label_nl = "actieve banden per bewoner",
-                              .format = OutcomeFormat::dec,
-                              .kind = OutcomeKind::ties,
-                              .direction = Direction::up,
-                              .adults_only = false,
-                              .reference = "",
-                              .headline = 0,
-                              .id = Outcome::Count};
-  for (const OutcomeSpec* s :
-       {&kResidents, &spec(Outcome::unmet_need_share), &spec(Outcome::severely_lonely_share), &spec(Outcome::mean_self_reliance), &kGain, &kTies}) {
-    h5::Handle d = h5::open_dataset(bg.id(), std::string(s->name));
-    set_outcome_attrs(d.id(), *s);
+  for (const auto& g : kGroupOutcomeSpecs) {
+    const std::string name(g.spec.name);
+    h5::write<double>(bg.id(), name, groups.values[static_cast<std::size_t>(&g - kGroupOutcomeSpecs.data())]);
+    h5::Handle d = h5::open_dataset(bg.id(), name);
+    set_outcome_attrs(d.id(), g.spec);
   }
 }
 

@@ -8,6 +8,9 @@ namespace buurt {
 
 void SecondLine::refer(WeekContext& ctx, std::uint32_t i) {
   Population& pop = ctx.pop;
+  // Taken in by the second line at referral; the application is the resident's to the team (its week, as ticks).
+  const int applied = ctx.week - (static_cast<std::int32_t>(ctx.tick) - pop.team_since[i]);
+  ctx.cases.open(Service::SecondLine, i, applied, ctx.week, detail::practical_need(pop, i));
   pop.team_state[i] = TeamStage::Referred;
   pop.team_since[i] = static_cast<std::int32_t>(ctx.tick);
   pop.referrals[i] = static_cast<std::uint8_t>(std::min(255, pop.referrals[i] + 1));
@@ -44,6 +47,7 @@ void SecondLine::week(WeekContext& ctx) {
       if (st == TeamStage::Referred && detail::top_team_need(pop, i) < closure) {  // solved while waiting
         st = TeamStage::None;
         pop.team_closed[i] = week;
+        ctx.cases.close(i, ctx.week, detail::practical_need(pop, i));
         continue;
       }
     }
@@ -54,6 +58,7 @@ void SecondLine::week(WeekContext& ctx) {
       if (detail::top_team_need(pop, i) < closure || week - pop.team_since[i] >= static_cast<std::int32_t>(p.secondline_treatment_weeks)) {
         st = TeamStage::None;
         pop.team_closed[i] = week;
+        ctx.cases.close(i, ctx.week, detail::practical_need(pop, i));
       }
     }
   }

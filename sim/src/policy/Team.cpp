@@ -27,6 +27,7 @@ void Team::apply(WeekContext& ctx, std::uint32_t i) {
   pop.team_state[i] = TeamStage::Queued;
   pop.team_since[i] = week;
   if (pop.team_closed[i] >= 0 && week - pop.team_closed[i] <= 52) ctx.counters.reentries += 1;
+  ctx.cases.applied(i, ctx.week);
   queue_.push_back(i);
 }
 
@@ -192,6 +193,7 @@ double Team::casework(WeekContext& ctx, double capacity, float closure, double e
       pop.team_closed[i] = week;
       pop.flags[i] &= static_cast<std::uint8_t>(~(kInTeam | kIntroduced));
       pop.trust_professionals[i] += static_cast<float>(p.team_trust_gain) * (1.0f - pop.trust_professionals[i]);
+      ctx.cases.close(i, ctx.week, practical_need(pop, i));
     }
   }
   std::erase_if(caseload_, [&](std::uint32_t i) { return pop.team_state[i] != TeamStage::Case; });
@@ -233,6 +235,7 @@ void Team::intakes(WeekContext& ctx, double capacity, float closure, SecondLine&
     }
     pop.team_state[i] = TeamStage::Case;
     pop.team_since[i] = week;
+    ctx.cases.open(Service::Team, i, ctx.week - wait, ctx.week, practical_need(pop, i));
     pop.flags[i] |= kInTeam;
     caseload_.push_back(i);
   }

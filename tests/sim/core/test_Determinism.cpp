@@ -77,7 +77,7 @@ TEST(Determinism, ResultFilesAtOneAndFourThreadsHaveIdenticalDatasets) {
     f.commit();
   }
   h5::Handle f1 = h5::open_file(dir / "t1.h5"), f4 = h5::open_file(dir / "t4.h5");
-  for (const char* name : {"timeseries/unmet_need_share", "timeseries/informal_hours", "final/mean_self_reliance"}) {
+  for (const char* name : {"timeseries/in_need_share", "timeseries/informal_hours", "final/mean_self_reliance"}) {
     EXPECT_EQ(h5::read<double>(f1.id(), name), h5::read<double>(f4.id(), name)) << name;
   }
   for (const char* name : {"snapshots/need_health", "snapshots/self_reliance", "network/week_00020/strength"})

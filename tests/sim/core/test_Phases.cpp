@@ -376,7 +376,7 @@ TEST(Model, MoreHelperTimeNeverRaisesUnmetNeed) {
     double unmet = 0;
     for (int w = 0; w < 156; ++w) {
       sim.step();
-      if (w >= 52) unmet += sim.outcomes()[Outcome::unmet_need_share];
+      if (w >= 52) unmet += sim.outcomes()[Outcome::in_need_share];
     }
     EXPECT_LE(unmet / 104, last + 0.002) << "budget " << budget;
     last = unmet / 104;

@@ -28,7 +28,7 @@ TEST(Recorder, RoundTripOfEveryGroup) {
     places = sim.population().size;
     RunRecorder rec(f.root(), s, sim);
     run_recorded(sim, &rec, 12, nullptr);
-    for (const auto& r : rec.rows()) unmet.push_back(r[Outcome::unmet_need_share]);
+    for (const auto& r : rec.rows()) unmet.push_back(r[Outcome::in_need_share]);
     write_runtime(f.root(), 1.0, 2);
     f.commit();
   }
@@ -37,7 +37,7 @@ TEST(Recorder, RoundTripOfEveryGroup) {
   EXPECT_EQ(h5::read_string(f.id(), "meta/scenario_resolved"), s.resolved_toml());
   EXPECT_NE(h5::read_string(f.id(), "meta/scenario_given").find("residents = 1500"), std::string::npos);
   EXPECT_EQ(h5::read<std::int64_t>(f.id(), "meta/seed").at(0), s.params.run_seed);
-  EXPECT_EQ(h5::read<double>(f.id(), "timeseries/unmet_need_share"), unmet);
+  EXPECT_EQ(h5::read<double>(f.id(), "timeseries/in_need_share"), unmet);
   EXPECT_EQ(h5::read<std::int32_t>(f.id(), "timeseries/week").size(), 13u);
   std::vector<hsize_t> dims;
   h5::read<float>(f.id(), "snapshots/need_income", &dims);
@@ -53,7 +53,7 @@ TEST(Recorder, RoundTripOfEveryGroup) {
   const double residents = h5::read<double>(f.id(), "final/residents").at(0);
   EXPECT_EQ(static_cast<double>(std::count_if(ages.end() - static_cast<std::ptrdiff_t>(places), ages.end(), [](std::uint8_t a) { return a != 255; })),
             residents);
-  EXPECT_DOUBLE_EQ(h5::read<double>(f.id(), "final/unmet_need_share").at(0), unmet.back());
+  EXPECT_DOUBLE_EQ(h5::read<double>(f.id(), "final/in_need_share").at(0), unmet.back());
   EXPECT_EQ(h5::read<double>(f.id(), "final/by_group/residents").size(), 12u);
   EXPECT_EQ(h5::read<double>(f.id(), "runtime/wall_seconds").at(0), 1.0);
   h5::Handle ts = h5::open_group(f.id(), "timeseries");
@@ -163,12 +163,13 @@ TEST(Recorder, ByGroupSevereLonelinessIsAShareOfAdults) {
   sim.refresh();
   const GroupTable only_children = group_outcomes(sim, ties, sr, age);
   EXPECT_EQ(sim.outcomes()[Outcome::severely_lonely_share], 0.0);
-  for (std::size_t g = 0; g < only_children.labels.size(); ++g) EXPECT_EQ(only_children.severely_lonely_share[g], 0.0) << only_children.labels[g];
+  for (std::size_t g = 0; g < only_children.labels.size(); ++g)
+    EXPECT_EQ(only_children[GroupOutcome::severely_lonely_share][g], 0.0) << only_children.labels[g];
   for (std::size_t i = 0; i < pop.size; i += 3) pop.need[Social][i] = 0.7f;  // a third of everyone, adults too
   sim.refresh();
   const GroupTable mixed = group_outcomes(sim, ties, sr, age);
   const auto settled = static_cast<std::size_t>(std::find(mixed.labels.begin(), mixed.labels.end(), "arrival:settled") - mixed.labels.begin());
   ASSERT_LT(settled, mixed.labels.size());
-  EXPECT_GT(mixed.severely_lonely_share[settled], 0.0);
-  EXPECT_DOUBLE_EQ(mixed.severely_lonely_share[settled], sim.outcomes()[Outcome::severely_lonely_share]);
+  EXPECT_GT(mixed[GroupOutcome::severely_lonely_share][settled], 0.0);
+  EXPECT_DOUBLE_EQ(mixed[GroupOutcome::severely_lonely_share][settled], sim.outcomes()[Outcome::severely_lonely_share]);
 }

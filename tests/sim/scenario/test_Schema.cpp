@@ -78,7 +78,7 @@ TEST(Schema, OutcomesAreDescribedWithUnitDirectionAndReference) {
   EXPECT_NE(d.find("11–14%"), std::string::npos) << d;                 // the reference figure
   EXPECT_NE(d.find("[ggd2022] GGD"), std::string::npos) << d;          // and the full entry of its source
   EXPECT_EQ(find_outcome_spec("no_such_outcome"), nullptr);
-  EXPECT_EQ(suggest_outcome("unmet_need_shar").value_or(""), "unmet_need_share");
+  EXPECT_EQ(suggest_outcome("in_need_shar").value_or(""), "in_need_share");
   // Every outcome appears once in the table, and a bar inside a description does not split a row.
   const std::string md = outcomes_markdown();
   for (const auto& spec : kOutcomeSpecs) {

@@ -63,7 +63,7 @@ fi
 echo "--- 3. memory (100 residents x 4 weeks per run, all outcomes + one time series)"
 for n in 100 1000 10000; do
   sed -e "s/points = .*/points = $n/" -e 's/replicates = 2/replicates = 1/' -e 's/residents = 2000/residents = 100/' \
-      -e 's/weeks = 52/weeks = 4/' -e 's/timeseries = "all"/timeseries = ["unmet_need_share"]/' "$T/b.toml" > "$T/m$n.toml"
+      -e 's/weeks = 52/weeks = 4/' -e 's/timeseries = "all"/timeseries = ["in_need_share"]/' "$T/b.toml" > "$T/m$n.toml"
   rss=$(/usr/bin/time -v "$BUURT" sweep "$T/m$n.toml" --out "$T/m$n.h5" -q 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p')
   printf "%6d runs: max RSS %6.1f MB\n" $n "$(calc "$rss / 1024")"
 done

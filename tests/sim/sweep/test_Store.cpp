@@ -33,8 +33,8 @@ seed = 11
 helping.share_willing = [0.2, 0.5, 0.8]
 asking.shame_mean = [0.3, 0.6]
 [outcomes]
-final = ["unmet_need_share", "severely_lonely_share", "informal_hours"]
-timeseries = ["unmet_need_share"]
+final = ["in_need_share", "severely_lonely_share", "informal_hours"]
+timeseries = ["in_need_share"]
 )";
 
 struct TempDir {
@@ -96,9 +96,9 @@ TEST(Runner, OneRunEqualsAPlainSimulationWithCommonRandomNumbers) {
     apply_overrides(s, plan.overrides(point));
     s.params.run_seed = 11;  // the sweep seed for every point: replicate r = run r
     Simulation sim(s.params, static_cast<std::uint32_t>(rep));
-    EXPECT_EQ(r.series[0], sim.outcomes()[Outcome::unmet_need_share]);
+    EXPECT_EQ(r.series[0], sim.outcomes()[Outcome::in_need_share]);
     for (int w = 0; w < 6; ++w) sim.step();
-    EXPECT_EQ(r.final[0], sim.outcomes()[Outcome::unmet_need_share]);
+    EXPECT_EQ(r.final[0], sim.outcomes()[Outcome::in_need_share]);
     EXPECT_EQ(r.final[2], sim.outcomes()[Outcome::informal_hours]);
     EXPECT_EQ(r.series[6], r.final[0]);
   }
@@ -132,7 +132,7 @@ TEST(Store, FinalFileHasTheDocumentedLayout) {
   }
   h5::read<double>(f.id(), "/runs/final", &dims);
   EXPECT_EQ(dims, (std::vector<hsize_t>{12, 3}));
-  h5::read<double>(f.id(), "/runs/timeseries/unmet_need_share", &dims);
+  h5::read<double>(f.id(), "/runs/timeseries/in_need_share", &dims);
   EXPECT_EQ(dims, (std::vector<hsize_t>{12, 7}));
 }
 
@@ -270,7 +270,7 @@ TEST(Adaptive, SameResultAcrossShardsAndTheTargetIsReached) {
   TempDir d;
   std::string text = kSweep;
   text.replace(text.find("seed = 11"), 9, "seed = 11\nmax_replicates = 12");
-  const TargetCi t = parse_target_ci("unmet_need_share=0.02");
+  const TargetCi t = parse_target_ci("in_need_share=0.02");
   const Plan plan = make(text, t);
   run_all(plan, d.p / "a.h5");
   run_all(make(text, t, {0, 2}), d.p / "a0.h5", true);

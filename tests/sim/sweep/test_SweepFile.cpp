@@ -109,8 +109,8 @@ TEST(SweepFile, BadFilesGetClearErrors) {
       {h + "[design]\nkind = \"morris\"\ntrajectories = 2\nlevels = 3\n[parameters]\nhelping.share_willing = { min = 0.2, max = 0.4 }\n",
        "expected an even number of levels (Morris), found 3"},
       {h + "[desing]\nkind = \"grid\"\n", "bad.toml:5:2: key 'desing': unknown top-level key in a sweep file; did you mean 'design'?"},
-      {h + "[design]\nkind = \"grid\"\n[parameters]\nhelping.share_willing = [0.2]\n[outcomes]\nfinal = [\"unmet_need_shar\"]\n",
-       "key 'outcomes.final': unknown outcome 'unmet_need_shar'; did you mean 'unmet_need_share'?"},
+      {h + "[design]\nkind = \"grid\"\n[parameters]\nhelping.share_willing = [0.2]\n[outcomes]\nfinal = [\"in_need_shar\"]\n",
+       "key 'outcomes.final': unknown outcome 'in_need_shar'; did you mean 'in_need_share'?"},
       {"base = \"baseline.toml\"\n[fixed]\npopulation.residents = -5\n[design]\nkind = \"grid\"\n[parameters]\nhelping.share_willing = [0.2]\n",
        "bad.toml:3:24: key 'population.residents': expected an integer in [10, 20000000], found the integer -5"},
       {"base = \"no_such.toml\"\n", "bad.toml:1:8: key 'base': base scenario"},
@@ -128,12 +128,12 @@ TEST(SweepFile, BadFilesGetClearErrors) {
 }
 
 TEST(SweepFile, TargetCiAndShardArguments) {
-  const TargetCi t = parse_target_ci("unmet_need_share=0.01");
-  EXPECT_EQ(t.outcome, find_outcome("unmet_need_share"));
+  const TargetCi t = parse_target_ci("in_need_share=0.01");
+  EXPECT_EQ(t.outcome, find_outcome("in_need_share"));
   EXPECT_EQ(t.width, 0.01);
-  EXPECT_THROW(parse_target_ci("unmet_need=0.01"), ScenarioError);
-  EXPECT_THROW(parse_target_ci("unmet_need_share=-1"), ScenarioError);
-  EXPECT_THROW(parse_target_ci("unmet_need_share"), ScenarioError);
+  EXPECT_THROW(parse_target_ci("in_need=0.01"), ScenarioError);
+  EXPECT_THROW(parse_target_ci("in_need_share=-1"), ScenarioError);
+  EXPECT_THROW(parse_target_ci("in_need_share"), ScenarioError);
   const Shard s = parse_shard("2/5");
   EXPECT_EQ(s.index, 2);
   EXPECT_EQ(s.count, 5);

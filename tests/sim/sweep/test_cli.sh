@@ -27,7 +27,7 @@ echo precious > "$T/exists.h5"; sum=$(md5sum < "$T/exists.h5")
 "$BUURT" sweep "$SRC/scenarios/sweeps/grid.toml" --resume --force 2> /dev/null; [ $? -eq 2 ]; check "--resume with --force is a usage error" $?
 "$BUURT" sweep 2> /dev/null; [ $? -eq 2 ]; check "no sweep file is a usage error" $?
 "$BUURT" sweep "$SRC/scenarios/sweeps/grid.toml" --shard 3/3 2> "$T/err.txt"; [ $? -eq 2 ] && grep -q "0 <= I < N" "$T/err.txt"; check "bad --shard exits 2" $?
-"$BUURT" sweep "$SRC/scenarios/sweeps/grid.toml" --target-ci unmet_need=0.1 2> "$T/err.txt"; [ $? -eq 2 ] && grep -q "did you mean 'unmet_need_share'" "$T/err.txt"; check "bad --target-ci exits 2 with a hint" $?
+"$BUURT" sweep "$SRC/scenarios/sweeps/grid.toml" --target-ci in_need=0.1 2> "$T/err.txt"; [ $? -eq 2 ] && grep -q "did you mean 'in_need_share'" "$T/err.txt"; check "bad --target-ci exits 2 with a hint" $?
 "$BUURT" sweep --status "$T/nothing.h5" 2> /dev/null; [ $? -eq 2 ]; check "--status of a missing file is bad input, exit 2" $?
 "$BUURT" merge "$T/grid.h5" --out "$T/m.h5" 2> "$T/err.txt"; [ $? -eq 2 ] && grep -q "not a shard" "$T/err.txt"; check "merge of a non-shard is bad input, exit 2" $?
 "$BUURT" merge "$T/s_missing_0.h5" "$T/s_missing_1.h5" --out "$T/m.h5" 2> "$T/err.txt"; [ $? -eq 2 ]; check "merge of shards that are not there is bad input, exit 2" $?

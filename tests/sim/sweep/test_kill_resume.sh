@@ -18,7 +18,7 @@ replicates = 8
 helping.share_willing = [0.2, 0.35, 0.5, 0.65]
 asking.shame_mean = { min = 0.2, max = 0.6, steps = 3 }
 [outcomes]
-timeseries = ["unmet_need_share"]
+timeseries = ["in_need_share"]
 TOML
 "$BUURT" sweep "$T/s.toml" --out "$T/ref.h5" -q > /dev/null 2>&1; check "uninterrupted reference (96 runs)" $?
 RANDOM=${KILL_SEED:-$$}

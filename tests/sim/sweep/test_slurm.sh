@@ -108,7 +108,7 @@ replicates = 2
 helping.share_willing = { min = 0.2, max = 0.7 }
 asking.threshold_mean = { min = 0.2, max = 0.5 }
 [outcomes]
-timeseries = ["unmet_need_share"]
+timeseries = ["in_need_share"]
 TOML
 "$BUURT" sweep "$T/s.toml" --out "$T/local.h5" -q > /dev/null 2>&1; check "local reference run" $?
 cd "$T"

@@ -21,7 +21,7 @@ helping.share_willing = { min = 0.2, max = 0.7 }
 asking.shame_mean = { min = 0.2, max = 0.7 }
 network.slack_per_resident = { min = 1, max = 8 }
 [outcomes]
-timeseries = ["unmet_need_share", "ties_per_resident"]
+timeseries = ["in_need_share", "ties_per_resident"]
 TOML
 "$BUURT" sweep "$T/s.toml" --out "$T/one.h5" --threads 1 -q > /dev/null 2>&1; check "1 way, 1 thread" $?
 [ "$(runs_in "$T/one.h5")" = 21 ]; check "21 runs (7 points x 3 replicates)" $?
@@ -40,8 +40,8 @@ if [ "$MPI" = ON ] && command -v mpirun > /dev/null; then
   mpirun --allow-run-as-root --oversubscribe -np 3 "$BUURT" sweep "$T/s.toml" --shard 1/3 --out "$T/mpishard1.h5" -q > /dev/null 2>&1; check "3 MPI ranks on shard 1/3" $?
   h5diff "$T/shard1.h5" "$T/mpishard1.h5"; check "shard by 1 process and by 3 MPI ranks: identical (h5diff)" $?
   # Adaptive replicates decide the same extra runs on 2 ranks as on 1 process.
-  "$BUURT" sweep "$T/s.toml" --out "$T/ad1.h5" --target-ci unmet_need_share=0.02 -q > /dev/null 2>&1; check "adaptive replicates, 1 process" $?
-  mpirun --allow-run-as-root --oversubscribe -np 2 "$BUURT" sweep "$T/s.toml" --out "$T/ad2.h5" --target-ci unmet_need_share=0.02 -q > /dev/null 2>&1; check "adaptive replicates, 2 MPI ranks" $?
+  "$BUURT" sweep "$T/s.toml" --out "$T/ad1.h5" --target-ci in_need_share=0.02 -q > /dev/null 2>&1; check "adaptive replicates, 1 process" $?
+  mpirun --allow-run-as-root --oversubscribe -np 2 "$BUURT" sweep "$T/s.toml" --out "$T/ad2.h5" --target-ci in_need_share=0.02 -q > /dev/null 2>&1; check "adaptive replicates, 2 MPI ranks" $?
   h5diff "$T/ad1.h5" "$T/ad2.h5"; check "adaptive: 1 process and 2 MPI ranks identical (h5diff), $(runs_in "$T/ad1.h5") runs" $?
 else
   echo "skip - MPI tests (built without MPI or no mpirun)"

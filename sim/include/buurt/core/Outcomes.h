@@ -7,7 +7,7 @@
 namespace buurt {
 
 enum class Outcome : int {
-#define X(name, unit, desc, label, label_nl, format, kind, direction, adults, reference, headline) name,
+#define X(name, unit, desc, label, label_nl, format, kind, direction, adults, reference, headline, window) name,
 #include "buurt/core/Outcomes.def"
 #undef X
   Count
@@ -18,8 +18,19 @@ inline constexpr int kNumOutcomes = static_cast<int>(Outcome::Count);
 enum class OutcomeFormat { pct, dec, int_, eur };
 /// What a value measures; decides e.g. whether a relative change is meaningful (never for money).
 enum class OutcomeKind { share, index, count, hours, weeks, ties, money };
+/// The `format` column of Outcomes.def and GroupOutcomes.def ("int" is a keyword, so the column holds words).
+constexpr OutcomeFormat outcome_format(std::string_view f) {
+  return f == "pct"   ? OutcomeFormat::pct
+         : f == "dec" ? OutcomeFormat::dec
+         : f == "int" ? OutcomeFormat::int_
+         : f == "eur" ? OutcomeFormat::eur
+                      : throw "Outcomes.def: format must be pct, dec, int or eur";
+}
 /// Which way is better for residents and the municipality.
 enum class Direction { up, down, neither };
+/// What a comparison compares: the mean over the last 52 weeks, or the value at the end of the run (per-client
+/// outcomes, pooled over the intake cohorts reported by then).
+enum class OutcomeWindow { year, end };
 
 struct OutcomeSpec {
   std::string_view name;
@@ -34,20 +45,25 @@ struct OutcomeSpec {
   std::string_view reference;  ///< reference-figure key in docs/references.md, empty if none
   int headline;                ///< rank among headline outcomes (1 first), 0 if not a headline
   Outcome id;
+  OutcomeWindow window = OutcomeWindow::year;
 };
 
 inline constexpr std::array<OutcomeSpec, kNumOutcomes> kOutcomeSpecs = {{
-#define X(name, unit, desc, label, label_nl, format, kind, direction, adults, reference, headline) \
-  {#name, unit, desc, label, label_nl, OutcomeFormat::format##_fmt_, OutcomeKind::kind, Direction::direction, adults, reference, headline, Outcome::name},
-#define pct_fmt_ pct
-#define dec_fmt_ dec
-#define int_fmt_ int_
-#define eur_fmt_ eur
+#define X(name, unit, desc, label, label_nl, format, kind, direction, adults, reference, headline, window) \
+  {#name,                                                                                                  \
+   unit,                                                                                                   \
+   desc,                                                                                                   \
+   label,                                                                                                  \
+   label_nl,                                                                                               \
+   outcome_format(#format),                                                                                \
+   OutcomeKind::kind,                                                                                      \
+   Direction::direction,                                                                                   \
+   adults,                                                                                                 \
+   reference,                                                                                              \
+   headline,                                                                                               \
+   Outcome::name,                                                                                          \
+   OutcomeWindow::window},
 #include "buurt/core/Outcomes.def"
-#undef pct_fmt_
-#undef dec_fmt_
-#undef int_fmt_
-#undef eur_fmt_
 #undef X
 }};
 
@@ -68,6 +84,10 @@ inline constexpr std::array<Outcome, kNumHeadlines> kHeadlines = [] {
       if (s.headline == rank) h[static_cast<std::size_t>(k++)] = s.id;
   return h;
 }();
+
+// The per-client outcomes of each service follow each other in this order (core/Accounting.cpp fills them so).
+static_assert(static_cast<int>(Outcome::team_client_need_reduction) == static_cast<int>(Outcome::team_clients) + 4 &&
+              static_cast<int>(Outcome::secondline_client_need_reduction) == static_cast<int>(Outcome::secondline_clients) + 4);
 
 /// One week's outcomes, indexed by Outcome.
 struct WeekOutcomes {

@@ -87,6 +87,8 @@ class Simulation {
   double bytes_per_resident() const;
   /// Time each group of phases from now on into `profile` (nullptr: stop).
   void profile(PhaseProfile* profile) { profile_ = profile; }
+  /// The team's and the second line's case records (effects per client).
+  const CaseBook& cases() const { return cases_; }
   /// Weeks run before week 0 (the burn-in this neighbourhood had).
   int burn_in() const { return burn_in_; }
 
@@ -110,6 +112,7 @@ class Simulation {
     part(ar, "managers", managers_);
     part(ar, "initiatives", initiatives_);
     part(ar, "volunteers", volunteers_);
+    part(ar, "cases", cases_);
   }
 
  private:
@@ -148,6 +151,7 @@ class Simulation {
   CommunityManagers managers_;
   Initiatives initiatives_;
   Volunteers volunteers_;
+  CaseBook cases_;  ///< the services' case records (effects per client)
 };
 
 /// A neighbourhood's state as bytes (a saved neighbourhood in memory, buurt/core/State.h).

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "buurt/core/Cases.h"
 #include "buurt/core/Rng.h"
 #include "buurt/network/Network.h"
 #include "buurt/population/Population.h"
@@ -37,6 +38,7 @@ struct WeekContext {
   std::uint32_t tick;  ///< weeks since the start of the burn-in: the week key of every random draw
   int week;            ///< weeks since week 0 (negative during the burn-in)
   WeekCounters& counters;
+  CaseBook& cases;  ///< the services' case records (effects per client)
 
   /// Block (buurt-part) of resident i.
   std::uint32_t block_of(std::size_t i) const { return pop.street[i] / static_cast<std::uint32_t>(p.population_streets_per_block); }

@@ -32,6 +32,7 @@ struct MkbaItem {
   Bearer bearer;
   double (*per_week)(const WeekOutcomes&);  ///< the quantity in one week, in `unit` per week
   bool average = false;                     ///< the effect is the mean over the horizon (a share), not the sum
+  bool at_end = false;                      ///< the effect is the difference in the last week (a per-client outcome, Outcomes.def window end)
 };
 
 /// The MKBA's items in a fixed order (costs, then priced benefits, then unpriced effects).

@@ -1,5 +1,6 @@
 #pragma once
 /// Records runs into HDF5: the temp-then-rename result file and the per-run layout.
+#include <array>
 #include <atomic>
 #include <filesystem>
 #include <functional>
@@ -7,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "buurt/core/GroupOutcomes.h"
 #include "buurt/core/Outcomes.h"
 #include "buurt/core/Simulation.h"
 #include "buurt/output/Hdf5.h"
@@ -87,9 +89,11 @@ class RunRecorder {
 };
 
 /// Outcomes by group (income, household type, ties at the start, arrival since week 0): who is left behind.
+/// One column per outcome of core/GroupOutcomes.def, one row per label.
 struct GroupTable {
   std::vector<std::string> labels;
-  std::vector<double> residents, unmet_need_share, severely_lonely_share, mean_self_reliance, self_reliance_gain, mean_active_ties;
+  std::array<std::vector<double>, kNumGroupOutcomes> values;
+  const std::vector<double>& operator[](GroupOutcome g) const { return values[static_cast<std::size_t>(g)]; }
 };
 /// Outcomes by group of the residents living there now; the start_ties groups and the gain in self-reliance
 /// count only residents who lived there at week 0 (`initial_age`: age in weeks at week 0, kVacantAge if empty);

@@ -1,0 +1,61 @@
+#pragma once
+/// Outcomes by group (who is left behind), declared once in GroupOutcomes.def.
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+#include "buurt/core/Accounting.h"
+#include "buurt/core/Outcomes.h"
+
+namespace buurt {
+
+enum class GroupOutcome : int {
+#define X(name, unit, desc, label, label_nl, format, kind, direction, adults, over, value) name,
+#define SAME(name, over, value) name,
+#include "buurt/core/GroupOutcomes.def"
+#undef SAME
+#undef X
+  Count
+};
+inline constexpr int kNumGroupOutcomes = static_cast<int>(GroupOutcome::Count);
+
+/// Whom a by-group value is a mean over.
+enum class GroupOver { residents, adults, stayers, count };
+
+/// One resident as the by-group outcomes read it.
+struct GroupResident {
+  bool in_need = false;
+  float social_need = 0.0f;
+  double self_reliance = 0.0;
+  double self_reliance_gain = 0.0;  ///< now minus at week 0 (stayers only)
+  double active_ties = 0.0;
+};
+
+struct GroupOutcomeSpec {
+  OutcomeSpec spec;  ///< metadata as a weekly outcome's (id is Outcome::Count for by-group-only outcomes)
+  GroupOver over;
+  double (*value)(const GroupResident& r);
+};
+
+inline constexpr std::array<GroupOutcomeSpec, kNumGroupOutcomes> kGroupOutcomeSpecs = {{
+#define X(name, unit, desc, label, label_nl, format, kind, direction, adults, over, value)                                                \
+  {{#name, unit, desc, label, label_nl, outcome_format(#format), OutcomeKind::kind, Direction::direction, adults, "", 0, Outcome::Count}, \
+   GroupOver::over,                                                                                                                       \
+   []([[maybe_unused]] const GroupResident& r) -> double { return value; }},
+#define SAME(name, over, value) {spec(Outcome::name), GroupOver::over, []([[maybe_unused]] const GroupResident& r) -> double { return value; }},
+#include "buurt/core/GroupOutcomes.def"
+#undef SAME
+#undef X
+}};
+
+inline constexpr const GroupOutcomeSpec& spec(GroupOutcome g) { return kGroupOutcomeSpecs[static_cast<std::size_t>(g)]; }
+
+/// A by-group outcome that repeats a weekly outcome must count whom that outcome counts.
+inline constexpr bool group_outcomes_agree() {
+  for (const auto& g : kGroupOutcomeSpecs)
+    if (g.spec.id != Outcome::Count && g.spec.adults_only != (g.over == GroupOver::adults)) return false;
+  return true;
+}
+static_assert(group_outcomes_agree(), "GroupOutcomes.def: a SAME outcome's `over` disagrees with its adults-only flag in Outcomes.def");
+
+}  // namespace buurt
