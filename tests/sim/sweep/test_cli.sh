@@ -59,7 +59,7 @@ f, g = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
 names = [x.decode() for x in f["runs/outcome_names"][()]]
 row = f["runs/final"][()][(f["runs/point"][()] == 1) & (f["runs/replicate"][()] == 0)][0]
 ts = g["timeseries"]
-same = [np.array_equal(ts[n][-1], row[i]) for i, n in enumerate(names) if n in ts]
+same = [np.array_equal(ts[n][-1], row[i], equal_nan=True) for i, n in enumerate(names) if n in ts]
 sys.exit(0 if len(same) > 50 and all(same) else 1)
 PY
 exit $fail
