@@ -72,7 +72,8 @@ std::vector<test::RunRequest> paired_runs(const std::string& scenario, const std
             {"baseline.toml", {"run.weeks=104"}, 3},
             {"baseline.toml", {"run.weeks=104", "population.residents=19500"}, 3},
             {"baseline.toml", {"run.weeks=260"}, kReplicates},
-            {"team_facilitating.toml", {"run.weeks=260"}, kReplicates}},
+            {"team_facilitating.toml", {"run.weeks=260"}, kReplicates},
+            {"baseline.toml", {"run.weeks=156", "population.residents=300", "team.referral_need=0.6"}, 1}},
            paired_runs("community_managers.toml", cm, {"community.allowance=100"}, {"community.allowance=0"}, 8),
            paired_runs("community_managers.toml", cm_off, {"community.allowance=100"}, {"community.allowance=0"}, 8),
            paired_runs("baseline.toml", ini, {"initiatives.support=150"}, {"initiatives.support=25"}),
@@ -362,4 +363,33 @@ TEST(PerClient, FewerIntakesMeanFewerReentriesAWeekNotFewerPerClient) {
   EXPECT_LT(in.mean + in.half, 0.0) << "the facilitating team takes in fewer clients";
   EXPECT_LT(pw.mean + pw.half, 0.0) << "so fewer re-entries a week";
   EXPECT_GT(pc.mean + pc.half, 0.0) << "but per closed case no fewer come back";
+}
+
+// A second line at any size (docs/ODD.md, phase 6b): a fraction of a place carries over to the next week, so
+// over 52 weeks with residents waiting the hours given are the contracted capacity x 52 within one
+// treatment-week, at 300 residents (1.2 hours a week: less than one place of 2 hours) as at 6,500 (26 hours,
+// 13 places). Before, a neighbourhood of 300 never had a place and nobody was treated. At 300 residents the team
+// refers from a summed need of 0.6 (team.referral_need) so that residents wait all year; the baseline's 1.1
+// refers about four a year there.
+TEST(Sizes, TheSecondLineGivesItsCapacityAtAnySize) {
+  const Params p = load_scenario(test::scenario_path("baseline.toml"), {}).params;
+  for (const auto& [residents, rows] :
+       {std::pair{300, test::run_rows("baseline.toml", {"run.weeks=156", "population.residents=300", "team.referral_need=0.6"})},
+        std::pair{6500, test::run_rows("baseline.toml", {"run.weeks=260"})}}) {
+    const double capacity = p.secondline_capacity * residents / 1000.0;
+    int windows = 0;
+    for (std::size_t from = 1; from + 52 <= rows.size(); from += 13) {
+      bool queue = true;
+      double given = 0.0;
+      for (std::size_t w = from; w < from + 52; ++w) {
+        queue &= rows[w][Outcome::secondline_waiting] > 0.0;
+        given += rows[w][Outcome::secondline_hours];
+      }
+      if (!queue) continue;
+      ++windows;
+      EXPECT_NEAR(given, 52.0 * capacity, p.secondline_hours_per_week) << residents << " residents, weeks " << from << "-" << from + 51;
+    }
+    std::printf("[measured] %d residents: %d windows of 52 weeks with a queue, capacity %.1f hours a week\n", residents, windows, capacity);
+    EXPECT_GT(windows, 0) << residents << " residents: no 52 weeks with a queue";
+  }
 }

@@ -1,6 +1,7 @@
 #include "buurt/policy/SecondLine.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "buurt/core/detail/Phase.h"
 
@@ -27,18 +28,23 @@ void SecondLine::week(WeekContext& ctx) {
   if (!p.team_enabled) return;
   const auto week = static_cast<std::int32_t>(ctx.tick);
   const float closure = detail::closure_need(p);
-  // Places: the hours available this week over the hours a treatment takes; treatments under way keep theirs.
-  const double hours = p.secondline_limited ? detail::secondline_capacity_hours(p) : 1e300;
-  double free =
-      hours - p.secondline_hours_per_week *
-                  static_cast<double>(std::count_if(cases_.begin(), cases_.end(), [&](std::uint32_t i) { return pop.team_state[i] == TeamStage::Treatment; }));
+  // Places: the hours available this week (this week's capacity plus the fraction of a place carried over) over the
+  // hours a treatment-week takes. Treatments under way are paid first; where the hours fall short of them (a
+  // neighbourhood whose capacity is less than one place) each gets the same share. Whole places unused this week
+  // lapse; a fraction of a place carries over, so a small neighbourhood's capacity adds up to places over weeks.
+  const double h = p.secondline_hours_per_week;
+  const double hours = p.secondline_limited ? carry_ + detail::secondline_capacity_hours(p) : 1e300;
+  const double under_way =
+      h * static_cast<double>(std::count_if(cases_.begin(), cases_.end(), [&](std::uint32_t i) { return pop.team_state[i] == TeamStage::Treatment; }));
+  const double intensity = under_way > hours ? hours / under_way : 1.0;
+  double free = hours - std::min(hours, under_way);
   for (auto i : cases_) {
     auto& st = pop.team_state[i];
     if (st == TeamStage::Referred) {
       const std::int32_t waited = week - pop.team_since[i];
       // In order of referral: the first whose indication is done takes the next free place.
-      if (waited >= static_cast<std::int32_t>(p.secondline_wait_weeks) && free >= p.secondline_hours_per_week) {
-        free -= p.secondline_hours_per_week;
+      if (waited >= static_cast<std::int32_t>(p.secondline_wait_weeks) && free >= h) {
+        free -= h;
         st = TeamStage::Treatment;
         pop.team_since[i] = week;
       }
@@ -52,8 +58,10 @@ void SecondLine::week(WeekContext& ctx) {
       }
     }
     if (st == TeamStage::Treatment) {
-      ctx.counters.secondline_hours += p.secondline_hours_per_week;
-      detail::relieve(pop, i, static_cast<float>(p.secondline_relief * p.secondline_hours_per_week));
+      // A treatment started this week was paid from the free hours in full; those under way get their share.
+      const double given = pop.team_since[i] == week ? h : h * intensity;
+      ctx.counters.secondline_hours += given;
+      detail::relieve(pop, i, static_cast<float>(p.secondline_relief * given));
       if (pop.help_source[i] == 0) pop.help_source[i] = static_cast<std::uint8_t>(HelpSource::SecondLine);
       if (detail::top_team_need(pop, i) < closure || week - pop.team_since[i] >= static_cast<std::int32_t>(p.secondline_treatment_weeks)) {
         st = TeamStage::None;
@@ -63,6 +71,7 @@ void SecondLine::week(WeekContext& ctx) {
     }
   }
   std::erase_if(cases_, [&](std::uint32_t i) { return pop.team_state[i] == TeamStage::None; });
+  carry_ = p.secondline_limited && h > 0.0 ? free - h * std::floor(free / h) : 0.0;
 }
 
 std::size_t SecondLine::waiting(const Population& pop) const {

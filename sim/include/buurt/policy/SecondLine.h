@@ -21,10 +21,12 @@ class SecondLine {
   template <class Ar>
   void state(Ar& ar) {
     ar("cases", cases_);
+    ar("carry", carry_);
   }
 
  private:
   std::vector<std::uint32_t> cases_;  ///< referred or in treatment, in order of referral
+  double carry_ = 0.0;                ///< hours short of a whole place left last week, carried over (less than secondline.hours_per_week)
 };
 
 }  // namespace buurt
