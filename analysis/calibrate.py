@@ -348,9 +348,8 @@ def load_calibration(path: str, schema=None, outcomes: list[str] | None = None) 
             if row["type"] == "boolean":
                 raise CalibrationError(path, line, f"parameters.{name}", "a boolean cannot be calibrated")
             integer = row["type"] == "integer"
-            rng = re.findall(r"-?[0-9.]+(?:e-?[0-9]+)?", str(row["range"]))
-            if len(rng) >= 2:
-                smin, smax = float(rng[0]), float(rng[1])
+            smin, smax = row["min"], row["max"]
+            if smin is not None and smax is not None:
                 if lo < smin or hi > smax:
                     raise CalibrationError(path, line, f"parameters.{name}",
                                            f"prior [{lo}, {hi}] lies outside the schema's range [{smin:g}, {smax:g}]")
@@ -362,19 +361,10 @@ def load_calibration(path: str, schema=None, outcomes: list[str] | None = None) 
 
 
 def known_outcomes() -> list[str]:
-    """Outcome names the model records (from `buurt describe outcomes --markdown`, else Outcomes.def in the source tree)."""
-    from .params import SOURCE_DIR, _buurt_binary
-    exe = _buurt_binary()
-    if exe:
-        try:
-            out = subprocess.run([exe, "describe", "outcomes", "--markdown"], capture_output=True, text=True, timeout=30)
-            names = re.findall(r"^\s*\|?\s*`?([a-z][a-z0-9_]+)`?\s*\|", out.stdout, re.M) if out.returncode == 0 else []
-            if names:
-                return [n for n in names if n not in ("outcome", "name")]
-        except (OSError, subprocess.SubprocessError):
-            pass
-    d = SOURCE_DIR / "sim" / "include" / "buurt" / "core" / "Outcomes.def"
-    return re.findall(r"^X\(([a-z0-9_]+),", d.read_text(encoding="utf-8"), re.M) if d.is_file() else []
+    """Outcome names the model records (the schema: `buurt describe --json`, else docs/schema.json)."""
+    from .params import outcome_table
+    tab = outcome_table()
+    return tab["name"].tolist() if len(tab) else []
 
 
 # ---------------------------------------------------------------- designs and emulators

@@ -1,13 +1,14 @@
-"""The parameter schema (units, ranges, sources) and resolved scenarios.
+"""The parameter and outcome schema (units, ranges, roles, labels, sources) and resolved scenarios.
 
-The schema is declared once in the kernel; `buurt describe --markdown` prints it and
-docs/scenarios.md holds the same generated table. This module parses that table instead of
-repeating it, so prices, units and sources in reports always match the program.
+The schema is declared once in the kernel (Params.def, Outcomes.def); `buurt describe --json` prints every
+column of it and docs/schema.json holds the same generated text (for a checkout without a built binary;
+the drift test `SchemaJson.DocsSchemaJsonMatchesTheSchema` fails when it is stale). This module reads that
+JSON instead of repeating the schema, so prices, units and sources in reports always match the program.
 """
 from __future__ import annotations
 
+import json
 import os
-import re
 import shutil
 import subprocess
 import tomllib
@@ -17,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 SOURCE_DIR = Path(__file__).resolve().parent.parent
-COLUMNS = ["section", "key", "name", "type", "default", "range", "unit", "description", "source"]
+COLUMNS = ["section", "key", "name", "type", "default", "min", "max", "unit", "description", "source", "role", "steerable", "slider"]
 
 
 def _buurt_binary() -> str | None:
@@ -31,51 +32,50 @@ def _buurt_binary() -> str | None:
     return shutil.which("buurt")
 
 
-def parse_schema_markdown(text: str) -> pd.DataFrame:
-    """Parse the tables of `buurt describe --markdown` into one row per parameter."""
-    rows, section = [], None
-    for line in text.splitlines():
-        m = re.match(r"^###\s+\[([^\]]+)\]", line)
-        if m:
-            section = m.group(1).strip()
-            continue
-        if section is None or not line.startswith("|"):
-            continue
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) < 7 or cells[0] in ("key",) or set(cells[0]) <= set("-: "):
-            continue
-        key = cells[0].strip("`")
-        rows.append([section, key, f"{section}.{key}", *cells[1:7]])
-    return pd.DataFrame(rows, columns=COLUMNS)
-
-
 @lru_cache(maxsize=4)
-def _schema_text(origin: str | None) -> tuple[str, str]:
+def schema(origin: str | None = None) -> tuple[dict, str]:
+    """The schema as `buurt describe --json` prints it, and where it came from.
+
+    ``origin``: a `buurt` executable or a JSON file; default: $BUURT_EXE / $BUURT, then build/release/buurt,
+    then docs/schema.json.
+    """
     if origin and os.path.isfile(origin) and not os.access(origin, os.X_OK):
-        return Path(origin).read_text(encoding="utf-8"), origin
+        return json.loads(Path(origin).read_text(encoding="utf-8")), origin
     exe = origin or _buurt_binary()
     if exe:
         try:
-            out = subprocess.run([exe, "describe", "--markdown"], capture_output=True, text=True, timeout=30, check=True)
-            return out.stdout, f"{exe} describe --markdown"
-        except (OSError, subprocess.SubprocessError):
+            out = subprocess.run([exe, "describe", "--json"], capture_output=True, text=True, timeout=30, check=True)
+            return json.loads(out.stdout), f"{exe} describe --json"
+        except (OSError, subprocess.SubprocessError, json.JSONDecodeError):
             pass
-    doc = SOURCE_DIR / "docs" / "scenarios.md"
+    doc = SOURCE_DIR / "docs" / "schema.json"
     if doc.is_file():
-        return doc.read_text(encoding="utf-8"), str(doc)
-    return "", "none"
+        return json.loads(doc.read_text(encoding="utf-8")), str(doc)
+    return {"parameters": [], "outcomes": []}, "none"
 
 
 def parameter_table(origin: str | None = None) -> pd.DataFrame:
-    """Every scenario parameter with type, default, range, unit, description and source.
-
-    ``origin``: a `buurt` executable or a Markdown file; default: $BUURT_EXE / $BUURT, then
-    build/release/buurt, then docs/scenarios.md. ``df.attrs['origin']`` says which was used.
-    """
-    text, where = _schema_text(origin)
-    df = parse_schema_markdown(text)
+    """Every scenario parameter: section, key, name, type, default, min, max, unit, description, source, role
+    (run, structure, behaviour, policy, price), steerable and the viewer's slider range (or None).
+    ``df.attrs['origin']`` says where the schema was read."""
+    doc, where = schema(origin)
+    df = pd.DataFrame([{c: p.get(c) for c in COLUMNS} for p in doc["parameters"]], columns=COLUMNS)
     df.attrs["origin"] = where
     return df
+
+
+def outcome_table(origin: str | None = None) -> pd.DataFrame:
+    """Every recorded outcome (Outcomes.def): name, unit, description, label, label_nl, format, kind, direction,
+    adults_only, reference, headline (rank, 0 if none) and window (year or end), in declaration order."""
+    doc, where = schema(origin)
+    df = pd.DataFrame(doc["outcomes"])
+    df.attrs["origin"] = where
+    return df
+
+
+def is_price(role: str) -> bool:
+    """A price (Params.def role `price`): a valuation used in costs and the MKBA that no behaviour reads."""
+    return role == "price"
 
 
 def resolved_parameters(toml_text: str) -> dict[str, object]:
@@ -92,15 +92,3 @@ def resolved_parameters(toml_text: str) -> dict[str, object]:
         else:
             flat[k] = v
     return flat
-
-
-def is_price(unit: str, section: str = "") -> bool:
-    """A price: a parameter in euro (the unit says so), or any key of a cost/MKBA section."""
-    u = (unit or "").lower()
-    s = (section or "").lower()
-    return "euro" in u or "€" in u or "eur/" in u or s in ("costs", "cost", "prices", "mkba")
-
-
-def is_money(unit: str) -> bool:
-    u = (unit or "").lower()
-    return "euro" in u or "€" in u

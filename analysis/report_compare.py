@@ -289,7 +289,7 @@ def comparison_context(res, source_name: str = "", outcomes: list[str] | None = 
     resolved = [resolved_parameters(str(cmp.scenario_meta(s).get("scenario_resolved", ""))) for s in range(S)]
     price_rows = [{"name": p["name"], "unit": p["unit"], "description": p["description"], "source": p["source"],
                    "values": [resolved[s].get(p["name"], p["default"]) for s in range(S)]}
-                  for _, p in schema.iterrows() if is_price(p["unit"], p["section"])]
+                  for _, p in schema.iterrows() if is_price(p["role"])]
     group_tables, group_figs = _groups(cmp, heads)
     from .references import cited, plain
     references = [{"key": k, "text": plain(e)} for k, e in cited(p["source"] for p in price_rows)]

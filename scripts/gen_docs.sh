@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Regenerate the parameter reference inside docs/scenarios.md (and docs/ODD.md) and the outcome table
-# inside docs/output.md from the schema (the drift tests Schema.DocsMatch* fail when they are stale).
+# Regenerate the parameter reference inside docs/scenarios.md (and docs/ODD.md), the outcome table inside
+# docs/output.md, docs/schema.json and tests/fuzz/scenario.dict from the schema (the drift tests Schema.DocsMatch* fail when they are stale).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUURT=${BUURT:-build/release/buurt}
@@ -25,4 +25,8 @@ for doc in docs/scenarios.md docs/ODD.md; do
 done
 splice docs/output.md "$outcomes" OUTCOMES
 rm -f "$params" "$outcomes"
+# The whole schema as JSON, for analysis/params.py in a checkout without a binary (SchemaJson.DocsSchemaJsonMatchesTheSchema),
+# and the scenario fuzzer's dictionary (lint.fuzz_dictionary).
+"$BUURT" describe --json > docs/schema.json
+/usr/bin/python3 scripts/gen_fuzz_dict.py --buurt "$BUURT"
 echo "docs regenerated"

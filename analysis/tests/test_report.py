@@ -122,7 +122,7 @@ def test_mkba_section_matches_the_file(policy_compare, tmp_path):
 def test_price_table_lists_every_price_with_source(compare_file, tmp_path):
     html = report.render(str(compare_file))
     tab = analysis.parameter_table()
-    prices = tab[[analysis.params.is_price(u, s) for u, s in zip(tab["unit"], tab["section"])]]
+    prices = tab[[analysis.params.is_price(r) for r in tab["role"]]]
     if len(prices) == 0:
         assert "declares no prices" in html
     from analysis.formatting import cite_links

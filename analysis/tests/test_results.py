@@ -170,9 +170,14 @@ def test_parameter_table_matches_describe(buurt):
     out = subprocess.run([buurt, "describe", "--markdown"], capture_output=True, text=True, check=True).stdout
     keys = [line.split("|")[1].strip().strip("`") for line in out.splitlines() if line.startswith("| `")]
     assert tab["key"].tolist() == keys
-    assert {"section", "unit", "source"} <= set(tab.columns)
+    assert {"section", "unit", "source", "role", "min", "max"} <= set(tab.columns)
     row = tab[tab.name == "population.residents"].iloc[0]
-    assert row["unit"] == "residents" and row["source"]
+    assert row["unit"] == "residents" and row["source"] and row["role"] == "structure"
+    # the role, not the unit, says what a price is: every costs.* key is one, no behavioural rate is
+    prices = set(tab[[analysis.params.is_price(r) for r in tab["role"]]]["name"])
+    assert "costs.professional_hour" in prices and "ties.meeting_rate" not in prices
+    # the file a checkout without a binary reads is the same schema
+    assert analysis.params.schema(str(analysis.params.SOURCE_DIR / "docs" / "schema.json"))[0] == analysis.params.schema(buurt)[0]
 
 
 def test_sweep_shards_and_merged_file(buurt, tmp_path):

@@ -44,7 +44,7 @@ int run_analysis(const std::vector<std::string>& analysis_args, const std::vecto
   const fs::path src = source_dir();
   std::vector<std::string> args{kPython, "-m", "analysis"};
   args.insert(args.end(), analysis_args.begin(), analysis_args.end());
-  // Environment: the package on PYTHONPATH, this binary for `describe --markdown` (units, sources).
+  // Environment: the package on PYTHONPATH, this binary for `describe --json` (units, roles, sources).
   std::vector<std::string> env;
   std::string pythonpath = src.string();
   for (char** e = environ; *e; ++e) {

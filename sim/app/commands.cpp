@@ -20,6 +20,7 @@
 #include "buurt/output/Recorder.h"
 #include "buurt/output/StateFile.h"
 #include "buurt/scenario/Scenario.h"
+#include "buurt/scenario/SchemaJson.h"
 
 namespace buurt::cli {
 namespace {
@@ -41,6 +42,7 @@ struct ValidateArgs {
 struct DescribeArgs {
   std::string key;
   bool markdown = false;
+  bool json = false;
 };
 struct BenchArgs {
   std::vector<std::int64_t> sizes{10000, 100000, 1000000};
@@ -143,6 +145,11 @@ int cmd_validate(const ValidateArgs& a) {
 }
 
 int cmd_describe(const DescribeArgs& a) {
+  if (a.json) {
+    if (!a.key.empty()) throw UsageError("`buurt describe --json` prints the whole schema (parameters and outcomes); leave out the key");
+    fmt::print("{}", schema_json());
+    return kExitOk;
+  }
   if (a.key == "outcomes") {
     if (a.markdown) {
       fmt::print("{}", outcomes_markdown());
@@ -244,6 +251,8 @@ CommandDef describe_command() {
     auto* c = app.add_subcommand("describe", "Reference of the parameters (all keys, one section, one key) and of the outcomes");
     c->add_option("key", a->key, "section, section.key, `outcomes` or an outcome name");
     c->add_flag("--markdown", a->markdown, "Print the parameters (or, with `outcomes`, the outcomes) as a Markdown table (docs/scenarios.md, docs/output.md)");
+    c->add_flag("--json", a->json, "Print the whole schema, every parameter and outcome with all its columns, as JSON (read by analysis/params.py)")
+        ->excludes("--markdown");
     return [c, a] { return c->parsed() ? cmd_describe(*a) : -1; };
   }};
 }

@@ -132,6 +132,43 @@ void TieDynamics::week(WeekContext& ctx) {
         out.emplace_back(static_cast<std::uint32_t>(i), j);
       }
     });
+    // Meeting through shared contacts (triadic closure, [kossinets2006]): an adult meets a contact of one of its
+    // active contacts (household excluded), chosen at random; they become friends at the same saturation odds.
+    // Proposed from the network as it stands before this week's meetings are added.
+    const auto introductions = detail::collect_chunks<Meeting>(pop.size, [&](std::size_t begin, std::size_t end, std::vector<Meeting>& out) {
+      if (p.ties_closure_rate <= 0.0) return;
+      DrawCursor draws(ctx.rng, ctx.tick, Stream::Meeting, 1, end);
+      const float act = static_cast<float>(p.ties_active_strength);
+      // The n-th active contact of r outside r's household (n < count), or the count when n is kNone.
+      auto contact = [&](std::uint32_t r, std::uint32_t n) {
+        std::uint32_t seen = 0;
+        for (std::uint32_t k = net.row_begin[r]; k < net.row_begin[r + 1]; ++k) {
+          if (net.other[k] == kNone) continue;
+          const std::uint32_t e = net.edge[k];
+          if (net.kind[e] == TieKind::Household || net.strength[e] < act) continue;
+          if (seen++ == n) return net.other[k];
+        }
+        return n == kNone ? seen : kNone;
+      };
+      for (std::size_t i = begin; i != end; ++i) {
+        if (pop.age[i] == AgeGroup::Child) continue;
+        const auto u = draws.uniforms(i);
+        if (u[0] >= p.ties_closure_rate) continue;
+        const auto me = static_cast<std::uint32_t>(i);
+        const std::uint32_t n = contact(me, kNone);
+        if (n == 0) continue;
+        const std::uint32_t j = contact(me, std::min(n - 1, static_cast<std::uint32_t>(u[1] * n)));
+        const std::uint32_t m = contact(j, kNone);
+        if (m < 2) continue;  // i is its only contact
+        const std::uint32_t k = contact(j, std::min(m - 1, static_cast<std::uint32_t>(u[2] * m)));
+        if (k == me || k == kNone || pop.household[k] == pop.household[i] || !pop.present(k) || pop.age[k] == AgeGroup::Child) continue;
+        if (sat > 0.0) {
+          const double room = std::max(0.0, 1.0 - pop.active_ties[i] / sat) * std::max(0.0, 1.0 - pop.active_ties[k] / sat);
+          if (u[3] >= room) continue;
+        }
+        out.emplace_back(me, k);
+      }
+    });
     std::size_t formed = 0;
     constexpr float kMet = 0.35f;  // strength of a tie formed at a meeting
     std::uint16_t* count = nullptr;
@@ -144,6 +181,11 @@ void TieDynamics::week(WeekContext& ctx) {
       if (net.add(i, j, TieKind::Neighbour, kMet, static_cast<std::int32_t>(ctx.tick)) != kNone) {
         ++formed;
         if (count) ++count[i], ++count[j];
+      }
+    for (const auto& [i, k] : introductions)
+      if (net.add(i, k, TieKind::Friend, kMet, static_cast<std::int32_t>(ctx.tick)) != kNone) {
+        ++formed;
+        if (count) ++count[i], ++count[k];
       }
     ctx.counters.meeting_ties = static_cast<double>(formed);
   }

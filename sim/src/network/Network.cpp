@@ -107,6 +107,8 @@ Network build_network(const Params& p, const Population& pop, std::uint32_t run)
   };
   std::vector<Proposal> props;
   props.reserve(n * 6);
+  std::vector<std::uint32_t> friends(n, 0);         // friend ties each resident proposes (drawn below, after kin and neighbours)
+  constexpr std::uint32_t kFriendDraws = 1u << 16;  // counter of a resident's friend draws, clear of the kin and neighbour draws
 
   // Household members are kin that live together.
   for (std::size_t i = 1; i < n; ++i) {
@@ -142,21 +144,59 @@ Network build_network(const Params& p, const Population& pop, std::uint32_t run)
       props.push_back({id, local ? pick(blo, bhi) : pick(0, static_cast<std::uint32_t>(n)), TieKind::Kin});
     }
     for (int k = 0; k < nb; ++k) props.push_back({id, pick(pop.street_begin[s], pop.street_begin[s + 1]), TieKind::Neighbour});
-    for (int k = 0; k < fr; ++k) {
-      const bool local = Rng::to_unit(rng.words(id, kInitWeek, Stream::Ties, sub++)[1]) < p.network_friend_local_share;
-      props.push_back({id, local ? pick(blo, bhi) : pick(0, static_cast<std::uint32_t>(n)), TieKind::Friend});
-    }
+    friends[i] = static_cast<std::uint32_t>(fr);
   }
   // Drop self-ties, ties to isolated residents and same-household duplicates; keep the first kind.
-  for (auto& pr : props)
-    if (pr.a > pr.b) std::swap(pr.a, pr.b);
-  std::erase_if(props, [&](const Proposal& pr) {
-    if (pr.a == pr.b || !pop.present(pr.a) || !pop.present(pr.b)) return true;
-    if (pr.kind != TieKind::Household && (pop.has(pr.a, kIsolated) || pop.has(pr.b, kIsolated))) return true;
-    return pr.kind != TieKind::Household && pop.household[pr.a] == pop.household[pr.b];
-  });
-  std::stable_sort(props.begin(), props.end(), [](const Proposal& x, const Proposal& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
-  props.erase(std::unique(props.begin(), props.end(), [](const Proposal& x, const Proposal& y) { return x.a == y.a && x.b == y.b; }), props.end());
+  auto tidy = [&] {
+    for (auto& pr : props)
+      if (pr.a > pr.b) std::swap(pr.a, pr.b);
+    std::erase_if(props, [&](const Proposal& pr) {
+      if (pr.a == pr.b || !pop.present(pr.a) || !pop.present(pr.b)) return true;
+      if (pr.kind != TieKind::Household && (pop.has(pr.a, kIsolated) || pop.has(pr.b, kIsolated))) return true;
+      return pr.kind != TieKind::Household && pop.household[pr.a] == pop.household[pr.b];
+    });
+    std::stable_sort(props.begin(), props.end(), [](const Proposal& x, const Proposal& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
+    props.erase(std::unique(props.begin(), props.end(), [](const Proposal& x, const Proposal& y) { return x.a == y.a && x.b == y.b; }), props.end());
+  };
+  tidy();
+  // Friends, drawn after kin and neighbours: a share (network.friend_via_contacts) among the kin and neighbours
+  // of one's own kin and neighbours (a friend's friend: the ties that meeting through shared contacts forms
+  // during the run, phase 3), the rest in the own block or anywhere (network.friend_local_share). Drawn so,
+  // the first residents' networks have the structure that newcomers' networks grow into, and the network's
+  // clustering does not drift as residents move (docs/ODD.md, "Meeting through shared contacts").
+  std::vector<std::uint32_t> near_begin(n + 1, 0), near;
+  for (const auto& pr : props)
+    if (pr.kind != TieKind::Household) ++near_begin[pr.a + 1], ++near_begin[pr.b + 1];
+  for (std::size_t i = 0; i < n; ++i) near_begin[i + 1] += near_begin[i];
+  near.resize(near_begin[n]);
+  {
+    std::vector<std::uint32_t> fill(near_begin.begin(), near_begin.end() - 1);
+    for (const auto& pr : props)
+      if (pr.kind != TieKind::Household) near[fill[pr.a]++] = pr.b, near[fill[pr.b]++] = pr.a;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto id = static_cast<std::uint32_t>(i);
+    const std::uint32_t s = pop.street[i];
+    const auto [blo, bhi] = block_range(s);
+    auto pick = [&](std::uint32_t lo, std::uint32_t hi, std::uint32_t w) {
+      return lo + static_cast<std::uint32_t>((static_cast<std::uint64_t>(w) * (hi - lo)) >> 32);
+    };
+    for (std::uint32_t k = 0; k < friends[i]; ++k) {
+      const auto w = rng.words(id, kInitWeek, Stream::Ties, kFriendDraws + k);
+      if (Rng::to_unit(w[0]) < p.network_friend_via_contacts && near_begin[i + 1] > near_begin[i]) {
+        const std::uint32_t c = near[pick(near_begin[i], near_begin[i + 1], w[1])];
+        const std::uint32_t f = near[pick(near_begin[c], near_begin[c + 1], w[2])];  // c has i among its contacts
+        if (f != id && pop.household[f] != pop.household[i]) {
+          props.push_back({id, f, TieKind::Friend});
+          continue;
+        }
+      }
+      const bool local = Rng::to_unit(w[3]) < p.network_friend_local_share;
+      const auto other = rng.words(id, kInitWeek, Stream::Ties, kFriendDraws + 256 + k)[0];
+      props.push_back({id, local ? pick(blo, bhi, other) : pick(0, static_cast<std::uint32_t>(n), other), TieKind::Friend});
+    }
+  }
+  tidy();
 
   Network net;
   std::vector<std::uint32_t> degree(n, 0);

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 
+#include "buurt/core/Outcomes.h"
 #include "buurt/core/Parallel.h"
 #include "buurt/core/detail/Phase.h"
 #include "buurt/policy/Initiatives.h"
@@ -159,7 +160,7 @@ void CommunityManagers::outreach(WeekContext& ctx, Team& team) {
         pop.hours_received[j] += h;
         if (nd >= ask_need && p.team_enabled) team.apply(ctx, j);
       }
-      if ((pop.need[Social][j] >= 0.3f || pop.active_ties[j] < 3) && u[1] < p.community_broker_probability * eff) {
+      if ((pop.need[Social][j] >= kSomewhatLonely || pop.active_ties[j] < 3) && u[1] < p.community_broker_probability * eff) {
         const std::uint32_t other = previous != kNone && previous != j ? previous : c;
         if (net.add(j, other, TieKind::Brokered, 0.4f, week) != kNone) ctx.counters.programme_ties += 1;
       }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "buurt/core/Outcomes.h"
 #include "buurt/core/Parallel.h"
 #include "buurt/core/detail/Phase.h"
 #include "buurt/policy/Community.h"
@@ -88,7 +89,7 @@ void Initiatives::week(WeekContext& ctx, const CommunityManagers& managers) {
     // A resident introduced by the team (community building, phase 6) joins more readily.
     const bool introduced = pop.has(i, kIntroduced);
     const double join = introduced ? p.initiatives_introduced_join : p.initiatives_join_rate;
-    if ((introduced || pop.need[Social][i] >= 0.3f || pop.need[ini.theme][i] >= 0.3f) && u[1] < join * activity * ini.ownership) {
+    if ((introduced || pop.need[Social][i] >= kSomewhatLonely || pop.need[ini.theme][i] >= kSomewhatLonely) && u[1] < join * activity * ini.ownership) {
       mem = here;
       pop.flags[i] &= static_cast<std::uint8_t>(~kIntroduced);
     }

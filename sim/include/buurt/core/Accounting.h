@@ -9,10 +9,6 @@
 
 namespace buurt {
 
-/// Loneliness as the GGD measures it (De Jong Gierveld scale), on the social need: severely lonely at or above
-/// kSeverelyLonely, (somewhat) lonely at or above kSomewhatLonely (docs/ODD.md, Outcomes).
-inline constexpr float kSeverelyLonely = 0.6f, kSomewhatLonely = 0.3f;
-
 /// Sizes of the policies' state this week, as accounting needs them.
 struct PolicyTotals {
   std::size_t team_queue = 0, team_caseload = 0, secondline_waiting = 0, active_initiatives = 0, desk_cases = 0;

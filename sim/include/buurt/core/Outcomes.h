@@ -32,6 +32,11 @@ enum class Direction { up, down, neither };
 /// outcomes, pooled over the intake cohorts reported by then).
 enum class OutcomeWindow { year, end };
 
+/// Loneliness as the GGD measures it (De Jong Gierveld scale), on the social need: severely lonely at or above
+/// kSeverelyLonely, (somewhat) lonely at or above kSomewhatLonely (docs/ODD.md, Outcomes). Defined here, once:
+/// the outcomes count by them and the programmes that seek out lonely residents read them.
+inline constexpr float kSeverelyLonely = 0.6f, kSomewhatLonely = 0.3f;
+
 struct OutcomeSpec {
   std::string_view name;
   std::string_view unit;
