@@ -54,7 +54,11 @@ TEST(StylizedFacts, CommunityManagersRaiseTiesAndLowerLonelinessWithADelay) {
   };
   const double early_lonely = effect(Outcome::severely_lonely_share, 1, 5), late_lonely = effect(Outcome::severely_lonely_share, 104, 157);
   const double early_ties = effect(Outcome::ties_per_resident, 1, 5), late_ties = effect(Outcome::ties_per_resident, 104, 157);
-  EXPECT_LT(late_lonely, -0.005);
+  std::printf("[stylized] community managers, severely lonely: %+.4f in weeks 1-4, %+.4f in years 2-3; ties per resident %+.3f, %+.3f\n", early_lonely,
+              late_lonely, early_ties, late_ties);
+  // At least 0.3 pt: 0.5 pt until issue 48; with meeting through shared contacts the effect is -0.46 pt in
+  // these 2 replicates (the main job, 10 over the ensemble: -0.4 pt, -0.5 to -0.3).
+  EXPECT_LT(late_lonely, -0.003);
   EXPECT_LT(late_lonely, 2 * early_lonely);  // the effect builds up
   EXPECT_GT(late_ties, 0.02);
   EXPECT_GT(late_ties, 2 * early_ties);
@@ -63,8 +67,9 @@ TEST(StylizedFacts, CommunityManagersRaiseTiesAndLowerLonelinessWithADelay) {
 // Burnout without replacement ends the managers' outreach: the hours of help they and the volunteers they
 // recruit give on the street fall. Since the life course and faster meetings (ties.meeting_rate 0.06), the
 // ties managers broker outlast them, so burnout no longer shows in severe loneliness within two years
-// (printed, not asserted: docs/ODD.md, known gaps); a takeover of the initiatives still raises loneliness and
-// drives volunteers out.
+// (printed, not asserted: docs/ODD.md, known gaps). A takeover of the initiatives drives members and
+// volunteers out ([seed000]); since meeting through shared contacts (issue 48) the members' lost ties are made
+// up within the network and severe loneliness no longer rises measurably (printed, not asserted).
 TEST(StylizedFacts, CommunityManagerEffectFadesWithBurnoutOrTakeover) {
   auto mean = [&](Outcome o, std::vector<std::string> extra) { return mean_outcome("community_managers.toml", with(kShort, extra), o, 104, 157, 4); };
   const std::vector<std::string> burnout = {"community.burnout_rate=0.05", "community.replace=false", "community.recovery_weeks=520"};
@@ -72,10 +77,13 @@ TEST(StylizedFacts, CommunityManagerEffectFadesWithBurnoutOrTakeover) {
   const double hours = mean(Outcome::volunteer_hours, {}), hours_burned = mean(Outcome::volunteer_hours, burnout);
   const double lonely = mean(Outcome::severely_lonely_share, {}), lonely_burned = mean(Outcome::severely_lonely_share, burnout);
   const double lonely_taken = mean(Outcome::severely_lonely_share, takeover);
-  std::printf("[stylized] years 2-3: street help %.1f h/week sustained, %.1f burned out; severely lonely %.4f sustained, %.4f burned out, %.4f taken over\n",
-              hours, hours_burned, lonely, lonely_burned, lonely_taken);
+  const double members = mean(Outcome::initiative_members, {}), members_taken = mean(Outcome::initiative_members, takeover);
+  std::printf(
+      "[stylized] years 2-3: street help %.1f h/week sustained, %.1f burned out; severely lonely %.4f sustained, %.4f burned out, %.4f taken over; "
+      "initiative members %.1f sustained, %.1f taken over\n",
+      hours, hours_burned, lonely, lonely_burned, lonely_taken, members, members_taken);
   EXPECT_LT(hours_burned, 0.9 * hours);
-  EXPECT_GT(lonely_taken, lonely + 0.001);
+  EXPECT_LT(members_taken, 0.8 * members);
   EXPECT_LT(mean(Outcome::volunteers_active, takeover), mean(Outcome::volunteers_active, {}));
 }
 
