@@ -13,7 +13,6 @@
 #include <sstream>
 
 #include "Preflight.h"
-#include "buurt/core/Outcomes.h"
 #include "buurt/core/RunLoop.h"
 #include "buurt/core/Simulation.h"
 #include "buurt/output/Format.h"
@@ -21,6 +20,7 @@
 #include "buurt/output/StateFile.h"
 #include "buurt/scenario/Scenario.h"
 #include "buurt/scenario/SchemaJson.h"
+#include "buurt/schema/Outcomes.h"
 
 namespace buurt::cli {
 namespace {
@@ -150,6 +150,11 @@ int cmd_describe(const DescribeArgs& a) {
     fmt::print("{}", schema_json());
     return kExitOk;
   }
+  if (a.key == "week") {
+    if (!a.markdown) throw UsageError("`buurt describe week` prints the week's schedule as Markdown: add --markdown");
+    fmt::print("{}", week_markdown());
+    return kExitOk;
+  }
   if (a.key == "outcomes") {
     if (a.markdown) {
       fmt::print("{}", outcomes_markdown());
@@ -249,7 +254,7 @@ CommandDef describe_command() {
   return {[](CLI::App& app) -> std::function<int()> {
     auto a = std::make_shared<DescribeArgs>();
     auto* c = app.add_subcommand("describe", "Reference of the parameters (all keys, one section, one key) and of the outcomes");
-    c->add_option("key", a->key, "section, section.key, `outcomes` or an outcome name");
+    c->add_option("key", a->key, "section, section.key, `outcomes`, an outcome name, or `week` (the schedule, with --markdown)");
     c->add_flag("--markdown", a->markdown, "Print the parameters (or, with `outcomes`, the outcomes) as a Markdown table (docs/scenarios.md, docs/output.md)");
     c->add_flag("--json", a->json, "Print the whole schema, every parameter and outcome with all its columns, as JSON (read by analysis/params.py)")
         ->excludes("--markdown");

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "buurt/core/Outcomes.h"
 #include "buurt/core/Simulation.h"
+#include "buurt/schema/Outcomes.h"
 
 namespace buurt::cli {
 

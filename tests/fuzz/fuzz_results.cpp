@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "buurt/core/Outcomes.h"
 #include "buurt/output/Hdf5.h"
 #include "buurt/output/Recorder.h"
 #include "buurt/scenario/Scenario.h"
+#include "buurt/schema/Outcomes.h"
 #if __has_include("buurt/sweep/Store.h")
 #include "buurt/sweep/Store.h"
 #define BUURT_FUZZ_SWEEP 1

@@ -18,7 +18,7 @@
 #include "buurt/core/RunLoop.h"
 #include "buurt/core/Simulation.h"
 #include "buurt/scenario/Scenario.h"
-#include "buurt/scenario/Schema.h"
+#include "buurt/schema/Schema.h"
 #include "test_support.h"
 
 namespace buurt::test {

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "buurt/core/Outcomes.h"
+#include "buurt/schema/Outcomes.h"
 
 namespace buurt::test {
 

@@ -14,7 +14,7 @@
 
 #include "Lang.h"
 #include "buurt/output/Format.h"
-#include "buurt/scenario/Schema.h"
+#include "buurt/schema/Schema.h"
 
 namespace buurt::view {
 namespace {

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "buurt/core/Outcomes.h"
 #include "buurt/core/Simulation.h"
 #include "buurt/population/Population.h"
+#include "buurt/schema/Outcomes.h"
 
 namespace buurt::view {
 

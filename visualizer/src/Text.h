@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "LayoutReport.h"
-#include "buurt/core/Outcomes.h"
+#include "buurt/schema/Outcomes.h"
 
 namespace buurt::view {
 

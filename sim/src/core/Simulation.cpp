@@ -5,6 +5,8 @@
 #include "buurt/core/Accounting.h"
 #include "buurt/core/State.h"
 
+#include <fmt/format.h>
+
 namespace buurt {
 
 Simulation::Simulation(const Params& params, std::uint32_t run, const std::atomic<bool>* stop)
@@ -38,47 +40,52 @@ Simulation::Simulation(const Params& params, std::uint32_t run, const std::funct
 
 WeekContext Simulation::context() { return WeekContext{pop_, net_, p_, rng_, tick_, week_, counters_, cases_}; }
 
-// The model's week, in the order of docs/ODD.md (section "Process overview and scheduling").
+// The model's week, in the order of core/Week.def (docs/ODD.md, "Process overview and scheduling").
 void Simulation::step() {
   tick_ = static_cast<std::uint32_t>(week_ + burn_in_);
   counters_ = WeekCounters{};
   WeekContext ctx = context();
-  Laps lap(profile_);          // times the phases for `buurt bench --phases`; nothing without a profile
-  demography_.week(ctx);       // 0  birthdays, births, deaths, moves
-  forget(demography_.left());  //    modules let go of those who left
-  lap(Phase::demography);
-  phase::life_events(ctx);  // 1  needs arise, pass and cascade
-  lap(Phase::life_events);
-  phase::self_help(ctx);  // 2  residents solve part themselves
-  lap(Phase::self_help);
-  volunteers_pool_.build(ctx);           //    who volunteers where, this week
-  phase::asking(ctx, volunteers_pool_);  // 3  whether and whom to ask
-  lap(Phase::asking);
-  care_.week(ctx);  // 3b the care circle gives informal care
-  lap(Phase::care);
-  matching_.week(ctx, volunteers_pool_);  // 4  requests meet helpers
-  lap(Phase::matching);
-  phase::helping(ctx);     // 5  hours flow
-  reciprocity_.week(ctx);  // 5b those who owe give back
-  phase::tire(ctx);        // 5c givers tire
-  lap(Phase::helping);
-  team_.week(ctx, second_line_);  // 6  the social team
-  services_.week(ctx);            // 6a the social services
-  second_line_.week(ctx);         // 6b the second line
-  cases_.report(week_);           //    cohorts of clients followed long enough are reported
-  lap(Phase::professionals);
-  managers_.week(ctx, team_);           // 7  community managers on the street
-  initiatives_.week(ctx, managers_);    // 7b citizen initiatives
-  volunteers_.week(ctx, initiatives_);  // 7c volunteers come and go
-  lap(Phase::community);
-  ties_.week(ctx);  // 8  ties and loneliness
-  lap(Phase::ties);
-  phase::adaptation(ctx);  // 9  self-reliance, trust, lived experience
-  lap(Phase::adaptation);
-  ++week_;
-  accounting();  // 10 outcomes
-  lap(Phase::accounting);
+  Laps lap(profile_);  // times the groups of steps for `buurt bench --phases`; nothing without a profile
+  for (const WeekStepSpec& s : kWeek) {
+    run_step(s.id, ctx);
+    lap(s.group);
+  }
   if (profile_) ++profile_->weeks;
+}
+
+void Simulation::run_step(WeekStep step, WeekContext& ctx) {
+  switch (step) {
+    case WeekStep::demography: demography_.week(ctx); return;
+    case WeekStep::forget: forget(demography_.left()); return;
+    case WeekStep::life_events: phase::life_events(ctx); return;
+    case WeekStep::self_help: phase::self_help(ctx); return;
+    case WeekStep::volunteer_pool: volunteers_pool_.build(ctx); return;
+    case WeekStep::asking: phase::asking(ctx, volunteers_pool_); return;
+    case WeekStep::care: care_.week(ctx); return;
+    case WeekStep::matching: matching_.week(ctx, volunteers_pool_); return;
+    case WeekStep::helping: phase::helping(ctx); return;
+    case WeekStep::reciprocity: reciprocity_.week(ctx); return;
+    case WeekStep::tire: phase::tire(ctx); return;
+    case WeekStep::team: team_.week(ctx, second_line_); return;
+    case WeekStep::services: services_.week(ctx); return;
+    case WeekStep::second_line: second_line_.week(ctx); return;
+    case WeekStep::cases: cases_.report(week_); return;
+    case WeekStep::managers: managers_.week(ctx, team_); return;
+    case WeekStep::initiatives: initiatives_.week(ctx, managers_); return;
+    case WeekStep::volunteers: volunteers_.week(ctx, initiatives_); return;
+    case WeekStep::ties: ties_.week(ctx); return;
+    case WeekStep::adaptation: phase::adaptation(ctx); return;
+    case WeekStep::accounting:
+      ++week_;
+      accounting();
+      return;
+  }
+}
+
+std::string week_markdown() {
+  std::string out = "| # | call | file | writes |\n|---|---|---|---|\n";
+  for (const WeekStepSpec& s : kWeek) out += fmt::format("| {} | `{}` | `{}` | {} |\n", s.number.empty() ? "–" : s.number, s.call, s.file, s.writes);
+  return out;
 }
 
 void Simulation::forget(const std::vector<std::uint32_t>& left) {

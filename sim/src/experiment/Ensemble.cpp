@@ -5,7 +5,7 @@
 
 #include "buurt/core/RunLoop.h"
 #include "buurt/output/Hdf5.h"
-#include "buurt/scenario/Schema.h"
+#include "buurt/schema/Schema.h"
 #include "buurt/sweep/Plan.h"
 
 namespace buurt {

@@ -4,11 +4,11 @@
 #include <atomic>
 #include <cmath>
 
-#include "buurt/core/Outcomes.h"
 #include "buurt/core/Parallel.h"
 #include "buurt/core/detail/Phase.h"
 #include "buurt/policy/Initiatives.h"
 #include "buurt/policy/Team.h"
+#include "buurt/schema/Outcomes.h"
 
 namespace buurt {
 

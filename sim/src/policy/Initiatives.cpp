@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "buurt/core/Outcomes.h"
 #include "buurt/core/Parallel.h"
 #include "buurt/core/detail/Phase.h"
 #include "buurt/policy/Community.h"
+#include "buurt/schema/Outcomes.h"
 
 namespace buurt {
 

@@ -13,7 +13,7 @@
 #include <system_error>
 #include <vector>
 
-#include "buurt/scenario/Schema.h"
+#include "buurt/schema/Schema.h"
 
 namespace buurt {
 

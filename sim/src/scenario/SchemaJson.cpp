@@ -4,8 +4,8 @@
 
 #include <toml++/toml.h>
 
-#include "buurt/core/Outcomes.h"
-#include "buurt/scenario/Schema.h"
+#include "buurt/schema/Outcomes.h"
+#include "buurt/schema/Schema.h"
 
 namespace buurt {
 namespace {
@@ -16,7 +16,7 @@ struct OutcomeTokens {
 };
 constexpr OutcomeTokens kOutcomeTokens[] = {
 #define X(name, unit, desc, label, label_nl, format, kind, direction, adults, reference, headline, window) {#format, #kind, #direction, #window},
-#include "buurt/core/Outcomes.def"
+#include "buurt/schema/Outcomes.def"
 #undef X
 };
 static_assert(std::size(kOutcomeTokens) == kNumOutcomes);

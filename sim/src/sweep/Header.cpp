@@ -4,7 +4,7 @@
 
 #include "FileFormat.h"
 #include "buurt/output/Recorder.h"
-#include "buurt/scenario/Schema.h"
+#include "buurt/schema/Schema.h"
 
 namespace buurt::sweep {
 

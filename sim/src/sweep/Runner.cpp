@@ -8,7 +8,7 @@
 #include "buurt/core/Parallel.h"
 #include "buurt/core/RunLoop.h"
 #include "buurt/core/Simulation.h"
-#include "buurt/scenario/Schema.h"
+#include "buurt/schema/Schema.h"
 
 namespace buurt::sweep {
 

@@ -5,9 +5,9 @@
 #include <sstream>
 
 #include "../test_support.h"
-#include "buurt/core/Outcomes.h"
-#include "buurt/scenario/Schema.h"
 #include "buurt/scenario/SchemaJson.h"
+#include "buurt/schema/Outcomes.h"
+#include "buurt/schema/Schema.h"
 
 using namespace buurt;
 

@@ -4,8 +4,8 @@
 #include <cstddef>
 
 #include "buurt/core/Cases.h"
-#include "buurt/core/Outcomes.h"
 #include "buurt/core/WeekContext.h"
+#include "buurt/schema/Outcomes.h"
 
 namespace buurt {
 

@@ -5,13 +5,14 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "buurt/behaviour/Care.h"
 #include "buurt/behaviour/Help.h"
 #include "buurt/behaviour/Reciprocity.h"
 #include "buurt/behaviour/Ties.h"
-#include "buurt/core/Outcomes.h"
 #include "buurt/core/Rng.h"
 #include "buurt/core/WeekContext.h"
 #include "buurt/network/Network.h"
@@ -22,15 +23,49 @@
 #include "buurt/policy/Team.h"
 #include "buurt/population/Demography.h"
 #include "buurt/population/Population.h"
-#include "buurt/scenario/Schema.h"
+#include "buurt/schema/Outcomes.h"
+#include "buurt/schema/Schema.h"
 
 namespace buurt {
 
-/// Groups of the week's phases as `buurt bench --phases` times them (in the order of step()).
-enum class Phase : int { demography, life_events, self_help, asking, care, matching, helping, professionals, community, ties, adaptation, accounting };
-inline constexpr std::array<const char*, 12> kPhaseNames = {"0 demography",   "1 life events", "2 self-help",        "3 asking",
-                                                            "3b care circle", "4 matching",    "5 helping, favours", "6 team, desk, 2nd line",
-                                                            "7 community",    "8 ties",        "9 adaptation",       "10 accounting"};
+/// Groups of the week's steps as `buurt bench --phases` times them (core/Week.def).
+enum class Phase : int {
+#define GROUP(id, label) id,
+#define STEP(id, group, number, call, file, writes)
+#include "buurt/core/Week.def"
+#undef STEP
+#undef GROUP
+};
+inline constexpr std::array kPhaseNames = {
+#define GROUP(id, label) label,
+#define STEP(id, group, number, call, file, writes)
+#include "buurt/core/Week.def"
+#undef STEP
+#undef GROUP
+};
+
+/// The steps of the week, in the order step() runs them (core/Week.def).
+enum class WeekStep : int {
+#define GROUP(id, label)
+#define STEP(id, group, number, call, file, writes) id,
+#include "buurt/core/Week.def"
+#undef STEP
+#undef GROUP
+};
+struct WeekStepSpec {
+  WeekStep id;
+  Phase group;
+  std::string_view number, call, file, writes;
+};
+inline constexpr std::array kWeek = {
+#define GROUP(id, label)
+#define STEP(id, group, number, call, file, writes) WeekStepSpec{WeekStep::id, Phase::group, number, call, file, writes},
+#include "buurt/core/Week.def"
+#undef STEP
+#undef GROUP
+};
+/// The schedule as the Markdown table of docs/architecture.md (`buurt describe week --markdown`).
+std::string week_markdown();
 
 /// Seconds spent in each group of phases over `weeks` weeks.
 struct PhaseProfile {
@@ -122,6 +157,8 @@ class Simulation {
     x.state(ar);
   }
   WeekContext context();
+  /// One step of the week (core/Week.def).
+  void run_step(WeekStep step, WeekContext& ctx);
   void accounting();
   /// Residents who left or died this week leave every queue, caseload and programme.
   void forget(const std::vector<std::uint32_t>& left);

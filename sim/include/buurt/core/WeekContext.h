@@ -7,7 +7,7 @@
 #include "buurt/core/Rng.h"
 #include "buurt/network/Network.h"
 #include "buurt/population/Population.h"
-#include "buurt/scenario/Schema.h"
+#include "buurt/schema/Schema.h"
 
 namespace buurt {
 

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "buurt/core/Outcomes.h"
 #include "buurt/core/Simulation.h"
 #include "buurt/output/Recorder.h"
 #include "buurt/scenario/Scenario.h"
+#include "buurt/schema/Outcomes.h"
 
 namespace buurt {
 

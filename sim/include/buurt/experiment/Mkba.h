@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "buurt/experiment/Compare.h"
-#include "buurt/scenario/Schema.h"
+#include "buurt/schema/Schema.h"
 
 namespace buurt {
 

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "buurt/population/Population.h"
-#include "buurt/scenario/Schema.h"
+#include "buurt/schema/Schema.h"
 
 namespace buurt {
 

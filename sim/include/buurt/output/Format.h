@@ -2,7 +2,7 @@
 /// Outcome values and changes as a reader sees them, following Outcomes.def (format, kind, unit).
 #include <string>
 
-#include "buurt/core/Outcomes.h"
+#include "buurt/schema/Outcomes.h"
 
 namespace buurt {
 

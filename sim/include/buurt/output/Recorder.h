@@ -8,11 +8,11 @@
 #include <string_view>
 #include <vector>
 
-#include "buurt/core/GroupOutcomes.h"
-#include "buurt/core/Outcomes.h"
 #include "buurt/core/Simulation.h"
 #include "buurt/output/Hdf5.h"
 #include "buurt/scenario/Scenario.h"
+#include "buurt/schema/GroupOutcomes.h"
+#include "buurt/schema/Outcomes.h"
 
 namespace buurt {
 
@@ -89,7 +89,7 @@ class RunRecorder {
 };
 
 /// Outcomes by group (income, household type, ties at the start, arrival since week 0): who is left behind.
-/// One column per outcome of core/GroupOutcomes.def, one row per label.
+/// One column per outcome of schema/GroupOutcomes.def, one row per label.
 struct GroupTable {
   std::vector<std::string> labels;
   std::array<std::vector<double>, kNumGroupOutcomes> values;

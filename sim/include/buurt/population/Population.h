@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "buurt/scenario/Schema.h"
+#include "buurt/schema/Schema.h"
 
 namespace buurt {
 class Rng;

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "buurt/core/Outcomes.h"
 #include "buurt/scenario/Scenario.h"
+#include "buurt/schema/Outcomes.h"
 
 namespace buurt::sweep {
 

@@ -8,7 +8,7 @@ namespace buurt {
 
 enum class Outcome : int {
 #define X(name, unit, desc, label, label_nl, format, kind, direction, adults, reference, headline, window) name,
-#include "buurt/core/Outcomes.def"
+#include "buurt/schema/Outcomes.def"
 #undef X
   Count
 };
@@ -68,7 +68,7 @@ inline constexpr std::array<OutcomeSpec, kNumOutcomes> kOutcomeSpecs = {{
    headline,                                                                                               \
    Outcome::name,                                                                                          \
    OutcomeWindow::window},
-#include "buurt/core/Outcomes.def"
+#include "buurt/schema/Outcomes.def"
 #undef X
 }};
 

@@ -18,7 +18,7 @@ using ctype_bool = bool;
 /// Every model parameter as a plain field named `<section>_<key>`; defaults from Params.def.
 struct Params {
 #define X(type, sec, key, def, lo, hi, unit, desc, src, role, slider) detail::ctype_##type sec##_##key = def;
-#include "buurt/scenario/Params.def"
+#include "buurt/schema/Params.def"
 #undef X
 };
 

@@ -8,9 +8,9 @@
 #include <string>
 
 #include "../test_support.h"
-#include "buurt/core/Outcomes.h"
-#include "buurt/scenario/References.h"
-#include "buurt/scenario/Schema.h"
+#include "buurt/schema/Outcomes.h"
+#include "buurt/schema/References.h"
+#include "buurt/schema/Schema.h"
 
 using namespace buurt;
 

@@ -1,4 +1,4 @@
-#include "buurt/scenario/References.h"
+#include "buurt/schema/References.h"
 
 #include <algorithm>
 

@@ -4,15 +4,14 @@
 #include <cstddef>
 #include <string_view>
 
-#include "buurt/core/Accounting.h"
-#include "buurt/core/Outcomes.h"
+#include "buurt/schema/Outcomes.h"
 
 namespace buurt {
 
 enum class GroupOutcome : int {
 #define X(name, unit, desc, label, label_nl, format, kind, direction, adults, over, value) name,
 #define SAME(name, over, value) name,
-#include "buurt/core/GroupOutcomes.def"
+#include "buurt/schema/GroupOutcomes.def"
 #undef SAME
 #undef X
   Count
@@ -43,7 +42,7 @@ inline constexpr std::array<GroupOutcomeSpec, kNumGroupOutcomes> kGroupOutcomeSp
    GroupOver::over,                                                                                                                       \
    []([[maybe_unused]] const GroupResident& r) -> double { return value; }},
 #define SAME(name, over, value) {spec(Outcome::name), GroupOver::over, []([[maybe_unused]] const GroupResident& r) -> double { return value; }},
-#include "buurt/core/GroupOutcomes.def"
+#include "buurt/schema/GroupOutcomes.def"
 #undef SAME
 #undef X
 }};

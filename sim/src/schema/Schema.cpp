@@ -1,7 +1,7 @@
-#include "buurt/scenario/Schema.h"
+#include "buurt/schema/Schema.h"
 
-#include "buurt/core/Outcomes.h"
-#include "buurt/scenario/References.h"
+#include "buurt/schema/Outcomes.h"
+#include "buurt/schema/References.h"
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -34,7 +34,7 @@ const std::vector<ParamSpec>& table() {
             &Params::sec##_##key,                                 \
             ParamRole::role,                                      \
             sl},
-#include "buurt/scenario/Params.def"
+#include "buurt/schema/Params.def"
 #undef X
 #undef slider
 #undef no_slider
