@@ -6,6 +6,7 @@
 
 #include "buurt/output/Hdf5.h"
 #include "buurt/scenario/Scenario.h"
+#include "buurt/schema/SnapshotVars.h"
 
 namespace buurt::view {
 namespace {
@@ -13,6 +14,12 @@ namespace {
 template <class T>
 std::vector<T> read_or_empty(hid_t g, const std::string& name) {
   return h5::exists(g, name) ? h5::read<T>(g, name) : std::vector<T>{};
+}
+
+/// A snapshot variable by its declaration (schema/SnapshotVars.def): name and type as the recorder writes them.
+template <SnapshotVar v>
+std::vector<SnapshotType<v>> read_snapshot(hid_t g) {
+  return read_or_empty<SnapshotType<v>>(g, std::string(snapshot_name(v)));
 }
 
 template <class T>
@@ -60,13 +67,14 @@ ReplaySource::ReplaySource(const std::filesystem::path& file) : path_(file) {
 
   h5::Handle sg = h5::open_group(root, "snapshots");
   weeks_ = h5::read<std::int32_t>(sg.id(), "week");
-  for (int d = 0; d < kDomains; ++d) need_[d] = read_or_empty<float>(sg.id(), std::string("need_") + kDomainNames[d]);
-  self_reliance_ = read_or_empty<float>(sg.id(), "self_reliance");
-  flags_ = read_or_empty<std::uint8_t>(sg.id(), "flags");
-  help_source_ = read_or_empty<std::uint8_t>(sg.id(), "help_source");
-  helper_ = read_or_empty<std::uint32_t>(sg.id(), "helper");
-  ask_domain_ = read_or_empty<std::int8_t>(sg.id(), "ask_domain");
-  active_ties_ = read_or_empty<std::uint16_t>(sg.id(), "active_ties");
+  // The variables by their declaration (schema/SnapshotVars.def): names and types as the recorder writes them.
+  for (int d = 0; d < kDomains; ++d) need_[d] = read_or_empty<float>(sg.id(), std::string(snapshot_name(need_snapshot(d))));
+  self_reliance_ = read_snapshot<SnapshotVar::self_reliance>(sg.id());
+  flags_ = read_snapshot<SnapshotVar::flags>(sg.id());
+  help_source_ = read_snapshot<SnapshotVar::help_source>(sg.id());
+  helper_ = read_snapshot<SnapshotVar::helper>(sg.id());
+  ask_domain_ = read_snapshot<SnapshotVar::ask_domain>(sg.id());
+  active_ties_ = read_snapshot<SnapshotVar::active_ties>(sg.id());
 
   if (h5::exists(root, "timeseries/week")) {
     const auto tw = h5::read<std::int32_t>(root, "timeseries/week");

@@ -100,49 +100,18 @@ void write_runtime(hid_t file, double wall_seconds, int threads) {
 }
 
 namespace {
-enum SnapVar {
-  NeedIncome,
-  NeedHealth,
-  NeedMental,
-  NeedSocial,
-  NeedHousehold,
-  SelfReliance,
-  SelfDirection,
-  TrustN,
-  TrustP,
-  Dependency,
-  Fatigue,
-  HoursReceived,
-  ActiveTies,
-  HelpSource_,
-  Helper,
-  Flags,
-  AskDomain,
-  AgeYears,
-  NumSnap
-};
-const char* kSnapNames[NumSnap] = {
-    "need_income",         "need_health", "need_mental", "need_social",    "need_household", "self_reliance", "self_direction", "trust_neighbours",
-    "trust_professionals", "dependency",  "fatigue",     "hours_received", "active_ties",    "help_source",   "helper",         "flags",
-    "ask_domain",          "age"};
-const char* kSnapUnits[NumSnap] = {"need 0..1",
-                                   "need 0..1",
-                                   "need 0..1",
-                                   "need 0..1",
-                                   "need 0..1",
-                                   "0..1",
-                                   "0..1",
-                                   "0..1",
-                                   "0..1",
-                                   "0..1",
-                                   "0..1",
-                                   "hours this week",
-                                   "ties",
-                                   "HelpSource code (see attribute codes)",
-                                   "resident index, 4294967295 = none",
-                                   "bit flags: 1 isolated, 2 willing helper, 4 volunteer, 8 community manager, 16 team case, 32 hides network",
-                                   "domain asked for this week, -1 none",
-                                   "years, 255 = an empty place (demography)"};
+// The stored HDF5 type of each snapshot variable (SnapshotVars.def).
+hid_t snapshot_h5_type(SnapshotVar v) {
+  switch (v) {
+#define X(id, name, type, unit) \
+  case SnapshotVar::id:         \
+    return h5::native_type<type>();
+#include "buurt/schema/SnapshotVars.def"
+#undef X
+    case SnapshotVar::Count: break;
+  }
+  return H5T_NATIVE_FLOAT;
+}
 }  // namespace
 
 RunRecorder::RunRecorder(hid_t group, const Scenario& scenario, const Simulation& sim)
@@ -178,18 +147,14 @@ RunRecorder::RunRecorder(hid_t group, const Scenario& scenario, const Simulation
   }
   {
     h5::Handle g = h5::create_group(group, "snapshots");
-    for (int v = 0; v < NumSnap; ++v) {
-      hid_t t = v == ActiveTies                                   ? H5T_NATIVE_UINT16
-                : v == HelpSource_ || v == Flags || v == AgeYears ? H5T_NATIVE_UINT8
-                : v == Helper                                     ? H5T_NATIVE_UINT32
-                : v == AskDomain                                  ? H5T_NATIVE_INT8
-                                                                  : H5T_NATIVE_FLOAT;
-      snap_.emplace_back(g.id(), kSnapNames[v], t, static_cast<hsize_t>(n), 4);
-      h5::set_attr(snap_.back().id(), "unit", std::string(kSnapUnits[v]));
+    for (int v = 0; v < kNumSnapshotVars; ++v) {
+      const auto var = static_cast<SnapshotVar>(v);
+      snap_.emplace_back(g.id(), std::string(kSnapshotVars[v].name), snapshot_h5_type(var), static_cast<hsize_t>(n), 4);
+      h5::set_attr(snap_.back().id(), "unit", std::string(kSnapshotVars[v].unit));
     }
     std::string codes;
     for (std::size_t k = 0; k < kHelpSourceNames.size(); ++k) codes += fmt::format("{}{} {}", k ? ", " : "", k, kHelpSourceNames[k]);
-    h5::set_attr(snap_[HelpSource_].id(), "codes", codes);
+    h5::set_attr(snap(SnapshotVar::help_source).id(), "codes", codes);
   }
   initial_ties_ = pop.active_ties;
   initial_self_reliance_ = pop.self_reliance;
@@ -202,22 +167,22 @@ void RunRecorder::snapshot(const Simulation& sim) {
   if (last_snapshot_ == sim.week()) return;
   last_snapshot_ = sim.week();
   const auto& pop = sim.population();
-  for (int d = 0; d < kDomains; ++d) snap_[NeedIncome + d].append<float>(pop.need[d]);
-  snap_[SelfReliance].append<float>(pop.self_reliance);
-  snap_[SelfDirection].append<float>(pop.self_direction);
-  snap_[TrustN].append<float>(pop.trust_neighbours);
-  snap_[TrustP].append<float>(pop.trust_professionals);
-  snap_[Dependency].append<float>(pop.dependency);
-  snap_[Fatigue].append<float>(pop.fatigue);
-  snap_[HoursReceived].append<float>(pop.hours_received);
-  snap_[ActiveTies].append<std::uint16_t>(pop.active_ties);
-  snap_[HelpSource_].append<std::uint8_t>(pop.help_source);
-  snap_[Helper].append<std::uint32_t>(pop.helper);
-  snap_[Flags].append<std::uint8_t>(pop.flags);
-  snap_[AskDomain].append<std::int8_t>(pop.ask_domain);
-  std::vector<std::uint8_t> age(pop.size);
+  for (int d = 0; d < kDomains; ++d) snap(need_snapshot(d)).append<float>(pop.need[d]);
+  append<SnapshotVar::self_reliance>(pop.self_reliance);
+  append<SnapshotVar::self_direction>(pop.self_direction);
+  append<SnapshotVar::trust_neighbours>(pop.trust_neighbours);
+  append<SnapshotVar::trust_professionals>(pop.trust_professionals);
+  append<SnapshotVar::dependency>(pop.dependency);
+  append<SnapshotVar::fatigue>(pop.fatigue);
+  append<SnapshotVar::hours_received>(pop.hours_received);
+  append<SnapshotVar::active_ties>(pop.active_ties);
+  append<SnapshotVar::help_source>(pop.help_source);
+  append<SnapshotVar::helper>(pop.helper);
+  append<SnapshotVar::flags>(pop.flags);
+  append<SnapshotVar::ask_domain>(pop.ask_domain);
+  std::vector<SnapshotType<SnapshotVar::age>> age(pop.size);
   for (std::size_t i = 0; i < pop.size; ++i) age[i] = pop.present(i) ? static_cast<std::uint8_t>(std::min(254, pop.age_years(i))) : 255;
-  snap_[AgeYears].append<std::uint8_t>(age);
+  append<SnapshotVar::age>(age);
   snap_weeks_.push_back(sim.week());
   // Ties at this week (active ties only).
   const auto& net = sim.network();

@@ -46,6 +46,14 @@ TEST(Recorder, RoundTripOfEveryGroup) {
   EXPECT_EQ(dims[1], places);
   EXPECT_GE(places, 1500u);
   EXPECT_EQ(h5::read<std::int32_t>(f.id(), "snapshots/week"), (std::vector<std::int32_t>{0, 4, 8, 12}));
+  // Every variable SnapshotVars.def declares is there with its unit; the need rows follow the domains' order.
+  for (const SnapshotVarSpec& v : kSnapshotVars) {
+    const std::string path = "snapshots/" + std::string(v.name);
+    ASSERT_TRUE(h5::exists(f.id(), path)) << path;
+    h5::Handle ds(H5Dopen2(f.id(), path.c_str(), H5P_DEFAULT));
+    EXPECT_EQ(h5::get_attr_string(ds.id(), "unit"), v.unit) << path;
+  }
+  for (int d = 0; d < kDomains; ++d) EXPECT_EQ(snapshot_name(need_snapshot(d)), std::string("need_") + kDomainNames[d]);
   EXPECT_TRUE(h5::exists(f.id(), "network/week_00012/a"));
   EXPECT_EQ(h5::read<float>(f.id(), "population/x").size(), places);
   const auto ages = h5::read<std::uint8_t>(f.id(), "snapshots/age");

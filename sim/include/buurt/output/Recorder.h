@@ -4,6 +4,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "buurt/scenario/Scenario.h"
 #include "buurt/schema/GroupOutcomes.h"
 #include "buurt/schema/Outcomes.h"
+#include "buurt/schema/SnapshotVars.h"
 
 namespace buurt {
 
@@ -76,6 +78,12 @@ class RunRecorder {
 
  private:
   void snapshot(const Simulation& sim);
+  h5::RowAppender& snap(SnapshotVar v) { return snap_[static_cast<std::size_t>(v)]; }
+  /// One snapshot row of variable v, of the type SnapshotVars.def declares for it.
+  template <SnapshotVar v>
+  void append(std::span<const SnapshotType<v>> row) {
+    snap(v).template append<SnapshotType<v>>(row);
+  }
   hid_t group_;
   int total_weeks_;
   int every_;
