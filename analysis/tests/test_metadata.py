@@ -28,7 +28,7 @@ SPECS = {
 
 def def_headlines() -> list[str]:
     """Headline outcomes in rank order, parsed from Outcomes.def (the source of truth)."""
-    text = (REPO / "sim" / "include" / "buurt" / "core" / "Outcomes.def").read_text(encoding="utf-8")
+    text = (REPO / "sim" / "include" / "buurt" / "schema" / "Outcomes.def").read_text(encoding="utf-8")
     ranks = {m.group(1): int(m.group(2)) for m in re.finditer(r"^X\((\w+),.*,\s*(\d+),\s*(?:year|end)\)\s*$", text, re.M)}
     return sorted((o for o, r in ranks.items() if r > 0), key=ranks.get)
 
