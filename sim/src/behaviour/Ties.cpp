@@ -112,6 +112,12 @@ void TieDynamics::week(WeekContext& ctx) {
     // Meetings: proposals drawn in parallel, applied in index order so the result is thread-independent.
     const double rate = p.ties_meeting_rate, sat = p.ties_saturation;
     using Meeting = std::pair<std::uint32_t, std::uint32_t>;
+    // Limited time: residents with many ties take on fewer new ones (ties.saturation): the odds that a meeting
+    // of i and j becomes a tie (above 1 without a limit, so no draw can reach it).
+    auto room = [&](std::uint32_t i, std::uint32_t j) {
+      if (sat <= 0.0) return 2.0;
+      return std::max(0.0, 1.0 - pop.active_ties[i] / sat) * std::max(0.0, 1.0 - pop.active_ties[j] / sat);
+    };
     const auto meetings = detail::collect_chunks<Meeting>(pop.size, [&](std::size_t begin, std::size_t end, std::vector<Meeting>& out) {
       DrawCursor draws(ctx.rng, ctx.tick, Stream::Meeting, 0, end);
       for (std::size_t i = begin; i != end; ++i) {
@@ -124,11 +130,7 @@ void TieDynamics::week(WeekContext& ctx) {
         const std::uint32_t lo = pop.street_begin[s], hi = pop.street_begin[s + 1];
         const auto j = lo + static_cast<std::uint32_t>(u[1] * (hi - lo));
         if (j >= hi || pop.household[j] == pop.household[i] || !pop.present(j)) continue;
-        // Limited time: residents with many ties take on fewer new ones (ties.saturation).
-        if (sat > 0.0) {
-          const double room = std::max(0.0, 1.0 - pop.active_ties[i] / sat) * std::max(0.0, 1.0 - pop.active_ties[j] / sat);
-          if (u[2] >= room) continue;
-        }
+        if (u[2] >= room(static_cast<std::uint32_t>(i), j)) continue;
         out.emplace_back(static_cast<std::uint32_t>(i), j);
       }
     });
@@ -162,10 +164,7 @@ void TieDynamics::week(WeekContext& ctx) {
         if (m < 2) continue;  // i is its only contact
         const std::uint32_t k = contact(j, std::min(m - 1, static_cast<std::uint32_t>(u[2] * m)));
         if (k == me || k == kNone || pop.household[k] == pop.household[i] || !pop.present(k) || pop.age[k] == AgeGroup::Child) continue;
-        if (sat > 0.0) {
-          const double room = std::max(0.0, 1.0 - pop.active_ties[i] / sat) * std::max(0.0, 1.0 - pop.active_ties[k] / sat);
-          if (u[3] >= room) continue;
-        }
+        if (u[3] >= room(me, k)) continue;
         out.emplace_back(me, k);
       }
     });
