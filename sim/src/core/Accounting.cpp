@@ -61,7 +61,7 @@ double clustering(const Population& pop, const Network& net, const Params& p) {
 }  // namespace
 
 // The reduce's body also writes each resident's own need mask: one pass over the residents instead of two.
-WeekOutcomes account(Population& pop, const Network& net, const Params& p, const WeekCounters& c, const PolicyTotals& t) {
+WeekOutcomes account(Population& pop, const Network& net, const Params& p, const WeekCounters& c, const CaseBook& cases) {
   enum S {
     InNeed,
     Dom0,
@@ -202,7 +202,7 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
         return a;
       });
   const double n = std::max(1.0, s[Present]);
-  auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  using detail::ratio;
   WeekOutcomes o;
   o[Outcome::in_need_share] = s[InNeed] / n;
   for (int d = 0; d < kDomains; ++d) o.v[static_cast<int>(Outcome::need_income) + d] = s[Dom0 + d] / n;
@@ -226,30 +226,9 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   o[Outcome::unanswered] = s[Unanswered];
   o[Outcome::informal_hours] = s[InformalHours];
   o[Outcome::volunteer_hours] = s[VolunteerHours];
-  o[Outcome::professional_hours] = c.professional_hours;
-  o[Outcome::secondline_hours] = c.secondline_hours;
-  // Paid capacity, used or not: a municipality pays the FTE it employs and the second-line hours it contracts.
-  o[Outcome::team_paid_hours] = t.team_fte * p.team_hours_per_fte;
-  o[Outcome::team_utilisation] = ratio(c.professional_hours, o[Outcome::team_paid_hours]);
-  o[Outcome::secondline_paid_hours] = p.secondline_limited ? detail::secondline_capacity_hours(p) : c.secondline_hours;
-  o[Outcome::secondline_utilisation] = ratio(c.secondline_hours, o[Outcome::secondline_paid_hours]);
-  const double all_hours = s[InformalHours] + s[VolunteerHours] + c.professional_hours + c.secondline_hours;
-  o[Outcome::team_queue] = static_cast<double>(t.team_queue);
-  o[Outcome::team_caseload] = static_cast<double>(t.team_caseload);
-  o[Outcome::team_practised_mode] = t.practised_mode;
-  o[Outcome::team_mean_wait] = ratio(c.wait_sum + c.queue_wait_sum, c.intakes + c.queued);
-  o[Outcome::team_intake_wait] = ratio(c.wait_sum, c.intakes);
-  o[Outcome::secondline_mean_wait] = ratio(c.sl_wait_sum, c.sl_waits);
-  o[Outcome::team_intakes] = c.intakes;
-  o[Outcome::team_bounces] = c.bounces;
-  o[Outcome::desk_cases] = static_cast<double>(t.desk_cases);
-  o[Outcome::desk_dropouts] = c.desk_dropouts;
-  o[Outcome::referrals] = c.referrals;
-  o[Outcome::secondline_waiting] = static_cast<double>(t.secondline_waiting);
-  o[Outcome::reentries] = c.reentries;
   // Effects per client (core/Cases.h): over the cases of the intake cohorts reported so far; NaN before any.
   const auto per_client = [&](Service service, Outcome clients) {
-    const ClientTotals& ct = t.clients[static_cast<std::size_t>(service)];
+    const ClientTotals& ct = cases.totals(service);
     const double nan = std::nan("");
     const auto k = static_cast<int>(clients);
     o.v[k] = ct.cases;
@@ -260,24 +239,7 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   };
   per_client(Service::Team, Outcome::team_clients);
   per_client(Service::SecondLine, Outcome::secondline_clients);
-  o[Outcome::cm_active] = c.cm_active;
-  o[Outcome::cm_burned_out] = c.cm_burned_out;
   o[Outcome::volunteers_active] = s[Volunteers];
-  o[Outcome::volunteers_burned_out] = c.volunteers_burned_out;
-  o[Outcome::initiative_members] = c.initiative_members;
-  o[Outcome::initiative_ownership] = c.ownership;
-  // Costs (euro per week) as the payer pays them: the team's payroll and the second line's contracted hours,
-  // used or not; allowances and training per person paid. The MKBA (experiment/Mkba.cpp) values them against
-  // the reference.
-  const double cms_paid = c.cm_active + c.cm_burned_out;
-  o[Outcome::cost_professional] = o[Outcome::team_paid_hours] * p.costs_professional_hour;
-  o[Outcome::cost_secondline] = o[Outcome::secondline_paid_hours] * p.costs_secondline_hour;
-  o[Outcome::cost_allowances] = cms_paid * p.community_allowance + static_cast<double>(t.active_initiatives) * p.initiatives_support;
-  o[Outcome::cm_trained] = p.community_training ? cms_paid : 0.0;
-  o[Outcome::volunteers_trained] = p.volunteers_training ? s[Volunteers] : 0.0;
-  o[Outcome::cost_training] = o[Outcome::cm_trained] * p.costs_cm_training + o[Outcome::volunteers_trained] * p.costs_volunteer_training;
-  o[Outcome::cost_total] = o[Outcome::cost_professional] + o[Outcome::cost_secondline] + o[Outcome::cost_allowances] + o[Outcome::cost_training];
-  o[Outcome::informal_share_of_hours] = ratio(s[InformalHours], all_hours);
   o[Outcome::helper_share_adults] = ratio(s[AnyHelp], s[Adults]);
   o[Outcome::volunteer_share_adults] = ratio(s[VolAdults], s[Adults]);
   o[Outcome::volunteer_hours_employed] = ratio(s[VolEmployedHours], s[VolEmployed]);
@@ -323,6 +285,15 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   o[Outcome::mean_abs_imbalance] = ratio(imb[0], imb[1]);
   o[Outcome::imbalanced_tie_share] = ratio(imb[2], imb[1]);
   return o;
+}
+
+void account_totals(WeekOutcomes& o) {
+  const double all_hours = o[Outcome::informal_hours] + o[Outcome::volunteer_hours] + o[Outcome::professional_hours] + o[Outcome::secondline_hours];
+  o[Outcome::informal_share_of_hours] = detail::ratio(o[Outcome::informal_hours], all_hours);
+  // Costs (euro per week) as the payer pays them, each written by the module that spends them (the team's
+  // payroll and the second line's contracted hours, used or not; allowances and training per person paid).
+  // The MKBA (experiment/Mkba.cpp) values them against the reference.
+  o[Outcome::cost_total] = o[Outcome::cost_professional] + o[Outcome::cost_secondline] + o[Outcome::cost_allowances] + o[Outcome::cost_training];
 }
 
 }  // namespace buurt

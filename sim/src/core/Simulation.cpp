@@ -15,11 +15,10 @@ Simulation::Simulation(const Params& params, std::uint32_t run, const std::atomi
       run_(run),
       rng_(static_cast<std::uint64_t>(params.run_seed), run),
       pop_(build_population(p_, run)),
-      net_(build_network(p_, pop_, run)),
-      team_(pop_) {
+      net_(build_network(p_, pop_, run)) {
   care_.resize(pop_.size);
   matching_.resize(pop_.size);
-  initiatives_.resize(pop_.size);
+  policies_.for_each([&](const char*, auto& policy) { policy.start(pop_); });
   phase::count_active_ties(pop_, net_, p_);
   accounting();  // need mask, active ties and outcomes before anything happens
   // Burn-in: run until needs, ties and loneliness have settled, under the reference policy (every policy
@@ -33,7 +32,7 @@ Simulation::Simulation(const Params& params, std::uint32_t run, const std::atomi
 }
 
 Simulation::Simulation(const Params& params, std::uint32_t run, const std::function<void(Simulation&)>& load)
-    : p_(params), run_(run), rng_(static_cast<std::uint64_t>(params.run_seed), run), team_(pop_) {
+    : p_(params), run_(run), rng_(static_cast<std::uint64_t>(params.run_seed), run) {
   load(*this);
   p_ = params;
 }
@@ -44,6 +43,7 @@ WeekContext Simulation::context() { return WeekContext{pop_, net_, p_, rng_, tic
 void Simulation::step() {
   tick_ = static_cast<std::uint32_t>(week_ + burn_in_);
   counters_ = WeekCounters{};
+  policies_.for_each([](const char*, auto& policy) { policy.new_week(); });
   WeekContext ctx = context();
   Laps lap(profile_);  // times the groups of steps for `buurt bench --phases`; nothing without a profile
   for (const WeekStepSpec& s : kWeek) {
@@ -56,7 +56,7 @@ void Simulation::step() {
 void Simulation::run_step(WeekStep step, WeekContext& ctx) {
   switch (step) {
     case WeekStep::demography: demography_.week(ctx); return;
-    case WeekStep::forget: forget(demography_.left()); return;
+    case WeekStep::forget: forget(demography_.left(), ctx); return;
     case WeekStep::life_events: phase::life_events(ctx); return;
     case WeekStep::self_help: phase::self_help(ctx); return;
     case WeekStep::volunteer_pool: volunteers_pool_.build(ctx); return;
@@ -66,13 +66,17 @@ void Simulation::run_step(WeekStep step, WeekContext& ctx) {
     case WeekStep::helping: phase::helping(ctx); return;
     case WeekStep::reciprocity: reciprocity_.week(ctx); return;
     case WeekStep::tire: phase::tire(ctx); return;
-    case WeekStep::team: team_.week(ctx, second_line_); return;
-    case WeekStep::services: services_.week(ctx); return;
-    case WeekStep::second_line: second_line_.week(ctx); return;
+#define POLICY(id, group, number, type, file, writes) \
+  case WeekStep::id:                                  \
+    policies_.id.week(ctx, policies_);                \
+    return;
+#define STEP(id, group, number, call, file, writes)
+#define GROUP(id, label)
+#include "buurt/core/Week.def"
+#undef GROUP
+#undef STEP
+#undef POLICY
     case WeekStep::cases: cases_.report(week_); return;
-    case WeekStep::managers: managers_.week(ctx, team_); return;
-    case WeekStep::initiatives: initiatives_.week(ctx, managers_); return;
-    case WeekStep::volunteers: volunteers_.week(ctx, initiatives_); return;
     case WeekStep::ties: ties_.week(ctx); return;
     case WeekStep::adaptation: phase::adaptation(ctx); return;
     case WeekStep::accounting:
@@ -88,26 +92,16 @@ std::string week_markdown() {
   return out;
 }
 
-void Simulation::forget(const std::vector<std::uint32_t>& left) {
+void Simulation::forget(const std::vector<std::uint32_t>& left, const WeekContext& ctx) {
   if (left.empty()) return;
-  team_.forget(left);
-  second_line_.forget(left);
-  services_.forget(left);
-  managers_.forget(left, p_, week_);
-  initiatives_.forget(left);
+  policies_.for_each([&](const char*, auto& policy) { policy.forget(left, ctx); });
   cases_.forget(left, week_);
 }
 
 void Simulation::accounting() {
-  const PolicyTotals totals{team_.queued(),
-                            team_.cases(),
-                            second_line_.waiting(pop_),
-                            initiatives_.active(),
-                            services_.cases(),
-                            team_.state().practised_mode,
-                            team_.state().fte,
-                            {cases_.totals(Service::Team), cases_.totals(Service::SecondLine)}};
-  out_ = account(pop_, net_, p_, counters_, totals);
+  out_ = account(pop_, net_, p_, counters_, cases_);
+  policies_.for_each([&](const char*, const auto& policy) { policy.outcomes(out_, pop_, p_); });
+  account_totals(out_);
 }
 
 void Simulation::refresh() {

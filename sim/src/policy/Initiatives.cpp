@@ -5,7 +5,7 @@
 
 #include "buurt/core/Parallel.h"
 #include "buurt/core/detail/Phase.h"
-#include "buurt/policy/Community.h"
+#include "buurt/policy/Policies.h"
 #include "buurt/schema/Outcomes.h"
 
 namespace buurt {
@@ -43,7 +43,8 @@ std::size_t Initiatives::active() const {
   return static_cast<std::size_t>(std::count_if(initiatives_.begin(), initiatives_.end(), [](const Initiative& x) { return x.active; }));
 }
 
-void Initiatives::week(WeekContext& ctx, const CommunityManagers& managers) {
+void Initiatives::week(WeekContext& ctx, Policies& all) {
+  const CommunityManagers& managers = all.managers;
   const Params& p = ctx.p;
   Population& pop = ctx.pop;
   Network& net = ctx.net;
@@ -111,15 +112,21 @@ void Initiatives::week(WeekContext& ctx, const CommunityManagers& managers) {
     if (ini.active) {
       own += ini.ownership;
       active += 1;
-      ctx.counters.initiative_members += ini.members;
+      counters_.members += ini.members;
     }
   ownership_ = active > 0 ? own / active : 0.0;
-  ctx.counters.ownership = ownership_;
+  counters_.ownership = ownership_;
 }
 
-void Initiatives::forget(const std::vector<std::uint32_t>& left) {
+void Initiatives::forget(const std::vector<std::uint32_t>& left, const WeekContext&) {
   for (auto& ini : initiatives_)
     if (ini.chair != kNone && std::binary_search(left.begin(), left.end(), ini.chair)) ini.chair = kNone;
+}
+
+void Initiatives::outcomes(WeekOutcomes& o, const Population&, const Params& p) const {
+  o[Outcome::initiative_members] = counters_.members;
+  o[Outcome::initiative_ownership] = counters_.ownership;
+  o[Outcome::cost_allowances] += static_cast<double>(active()) * p.initiatives_support;
 }
 
 }  // namespace buurt

@@ -15,12 +15,12 @@ void SecondLine::refer(WeekContext& ctx, std::uint32_t i) {
   pop.team_state[i] = TeamStage::Referred;
   pop.team_since[i] = static_cast<std::int32_t>(ctx.tick);
   pop.referrals[i] = static_cast<std::uint8_t>(std::min(255, pop.referrals[i] + 1));
-  ctx.counters.referrals += 1;
+  counters_.referrals += 1;
   cases_.push_back(i);
 }
 
 // Its own waiting time, then treatment at a much higher cost per hour.
-void SecondLine::week(WeekContext& ctx) {
+void SecondLine::week(WeekContext& ctx, Policies&) {
   const Params& p = ctx.p;
   Population& pop = ctx.pop;
   // Referrals come through the team, and so far the second line works in the team's week: with the
@@ -48,8 +48,8 @@ void SecondLine::week(WeekContext& ctx) {
         st = TeamStage::Treatment;
         pop.team_since[i] = week;
       }
-      ctx.counters.sl_wait_sum += waited;
-      ctx.counters.sl_waits += 1;
+      counters_.wait_sum += waited;
+      counters_.waits += 1;
       if (st == TeamStage::Referred && detail::top_team_need(pop, i) < closure) {  // solved while waiting
         st = TeamStage::None;
         pop.team_closed[i] = week;
@@ -60,7 +60,7 @@ void SecondLine::week(WeekContext& ctx) {
     if (st == TeamStage::Treatment) {
       // A treatment started this week was paid from the free hours in full; those under way get their share.
       const double given = pop.team_since[i] == week ? h : h * intensity;
-      ctx.counters.secondline_hours += given;
+      counters_.hours += given;
       detail::relieve(pop, i, static_cast<float>(p.secondline_relief * given));
       if (pop.help_source[i] == 0) pop.help_source[i] = static_cast<std::uint8_t>(HelpSource::SecondLine);
       if (detail::top_team_need(pop, i) < closure || week - pop.team_since[i] >= static_cast<std::int32_t>(p.secondline_treatment_weeks)) {
@@ -78,8 +78,20 @@ std::size_t SecondLine::waiting(const Population& pop) const {
   return static_cast<std::size_t>(std::count_if(cases_.begin(), cases_.end(), [&](std::uint32_t i) { return pop.team_state[i] == TeamStage::Referred; }));
 }
 
-void SecondLine::forget(const std::vector<std::uint32_t>& left) {
+void SecondLine::forget(const std::vector<std::uint32_t>& left, const WeekContext&) {
   std::erase_if(cases_, [&](std::uint32_t i) { return std::binary_search(left.begin(), left.end(), i); });
+}
+
+void SecondLine::outcomes(WeekOutcomes& o, const Population& pop, const Params& p) const {
+  const Counters& c = counters_;
+  o[Outcome::secondline_hours] = c.hours;
+  // Paid capacity, used or not: a municipality pays the second-line hours it contracts.
+  o[Outcome::secondline_paid_hours] = p.secondline_limited ? detail::secondline_capacity_hours(p) : c.hours;
+  o[Outcome::secondline_utilisation] = detail::ratio(c.hours, o[Outcome::secondline_paid_hours]);
+  o[Outcome::secondline_mean_wait] = detail::ratio(c.wait_sum, c.waits);
+  o[Outcome::referrals] = c.referrals;
+  o[Outcome::secondline_waiting] = static_cast<double>(waiting(pop));
+  o[Outcome::cost_secondline] = o[Outcome::secondline_paid_hours] * p.costs_secondline_hour;
 }
 
 }  // namespace buurt

@@ -11,7 +11,7 @@ void SocialServices::join(WeekContext& ctx, std::uint32_t i) {
   cases_.push_back({i, static_cast<std::int32_t>(ctx.tick)});
 }
 
-void SocialServices::week(WeekContext& ctx) {
+void SocialServices::week(WeekContext& ctx, Policies&) {
   const Params& p = ctx.p;
   Population& pop = ctx.pop;
   if (!p.services_desk) return;
@@ -42,20 +42,25 @@ void SocialServices::week(WeekContext& ctx) {
       if (dropout_risk && ctx.rng.uniforms(i, ctx.tick, Stream::Team, 5)[0] < p.services_dropout) {
         pop.flags[i] &= static_cast<std::uint8_t>(~kAtDesk);
         pop.trust_professionals[i] = std::max(0.0f, pop.trust_professionals[i] - static_cast<float>(p.team_trust_loss));
-        ctx.counters.desk_dropouts += 1;
+        counters_.dropouts += 1;
       }
       continue;
     }
     // Decided: benefits and a debt arrangement relieve the income need week by week until it is small.
     detail::reduce_need(pop.need[Income][i], static_cast<float>(p.services_income_relief));
-    ctx.counters.desk_relief += 1;
+    counters_.relief += 1;
     if (pop.need[Income][i] < closure) pop.flags[i] &= static_cast<std::uint8_t>(~kAtDesk);
   }
   std::erase_if(cases_, [&](const Case& c) { return !pop.has(c.resident, kAtDesk); });
 }
 
-void SocialServices::forget(const std::vector<std::uint32_t>& left) {
+void SocialServices::forget(const std::vector<std::uint32_t>& left, const WeekContext&) {
   std::erase_if(cases_, [&](const Case& c) { return std::binary_search(left.begin(), left.end(), c.resident); });
+}
+
+void SocialServices::outcomes(WeekOutcomes& o, const Population&, const Params&) const {
+  o[Outcome::desk_cases] = static_cast<double>(cases_.size());
+  o[Outcome::desk_dropouts] = counters_.dropouts;
 }
 
 }  // namespace buurt

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "buurt/core/detail/Phase.h"
-#include "buurt/policy/SecondLine.h"
+#include "buurt/policy/Policies.h"
 
 namespace buurt {
 
@@ -12,7 +12,7 @@ using detail::practical_need;
 using detail::relieve;
 using detail::top_team_need;
 
-Team::Team(const Population& pop) {
+void Team::start(const Population& pop) {
   if (pop.size == 0) return;
   const auto [x0, x1] = std::minmax_element(pop.x.begin(), pop.x.end());
   const auto [y0, y1] = std::minmax_element(pop.y.begin(), pop.y.end());
@@ -26,12 +26,12 @@ void Team::apply(WeekContext& ctx, std::uint32_t i) {
   const auto week = static_cast<std::int32_t>(ctx.tick);
   pop.team_state[i] = TeamStage::Queued;
   pop.team_since[i] = week;
-  if (pop.team_closed[i] >= 0 && week - pop.team_closed[i] <= 52) ctx.counters.reentries += 1;
+  if (pop.team_closed[i] >= 0 && week - pop.team_closed[i] <= 52) counters_.reentries += 1;
   ctx.cases.applied(i, ctx.week);
   queue_.push_back(i);
 }
 
-void Team::week(WeekContext& ctx, SecondLine& second_line) {
+void Team::week(WeekContext& ctx, Policies& all) {
   const Params& p = ctx.p;
   // Attunement: a new team needs one to two years to find its way in the neighbourhood ([seed003]).
   // The attunement ramp starts at week 0; during burn-in the neighbourhood had an attuned team.
@@ -49,14 +49,14 @@ void Team::week(WeekContext& ctx, SecondLine& second_line) {
     drift(ctx);
     const float closure = detail::closure_need(p);
     capacity = casework(ctx, capacity, closure, effectiveness);
-    intakes(ctx, capacity, closure, second_line);
+    intakes(ctx, capacity, closure, all.second_line);
     waiting(ctx);
   }
   // The waiting time counts those still in the queue with the weeks they have waited so far, so a team
   // that takes nobody in shows a growing wait.
   const auto week = static_cast<std::int32_t>(ctx.tick);
-  for (auto i : queue_) ctx.counters.queue_wait_sum += week - ctx.pop.team_since[i];
-  ctx.counters.queued += static_cast<double>(queue_.size());
+  for (auto i : queue_) counters_.queue_wait_sum += week - ctx.pop.team_since[i];
+  counters_.queued += static_cast<double>(queue_.size());
   state_.queue = queue_.size();
   state_.caseload = caseload_.size();
 }
@@ -127,8 +127,8 @@ double Team::casework(WeekContext& ctx, double capacity, float closure, double e
     const bool one_plan = p.services_integrated && pop.need[Income][i] >= thr;
     if (domains >= 2 && !one_plan && ctx.rng.uniforms(i, ctx.tick, Stream::Team, 3)[0] < bounce) {
       capacity -= p.team_bounce_hours;
-      ctx.counters.professional_hours += p.team_bounce_hours;
-      ctx.counters.bounces += 1;
+      counters_.hours += p.team_bounce_hours;
+      counters_.bounces += 1;
       pop.team_since[i] = week;  // starts again with the next organisation
       pop.trust_professionals[i] = std::max(0.0f, pop.trust_professionals[i] - static_cast<float>(2 * p.team_trust_loss));
       continue;
@@ -138,10 +138,10 @@ double Team::casework(WeekContext& ctx, double capacity, float closure, double e
     if (handoff_due(i)) {
       const double handoff = p.services_handoff_hours * share;  // hand-off between separate desks
       capacity -= handoff;
-      ctx.counters.professional_hours += handoff;
+      counters_.hours += handoff;
     }
     capacity -= h;
-    ctx.counters.professional_hours += h;
+    counters_.hours += h;
     relieve(pop, i, static_cast<float>(p.team_relief * effectiveness * solving));
     const auto u = ctx.rng.uniforms(i, ctx.tick, Stream::Team, 1);
     // Facilitating: self-reliance and self-direction grow; the network is mobilised. The resident
@@ -209,10 +209,10 @@ void Team::intakes(WeekContext& ctx, double capacity, float closure, SecondLine&
     const std::uint32_t i = queue_.front();
     queue_.pop_front();
     capacity -= intake;
-    ctx.counters.professional_hours += intake;
-    ctx.counters.intakes += 1;
+    counters_.hours += intake;
+    counters_.intakes += 1;
     const int wait = week - pop.team_since[i];
-    ctx.counters.wait_sum += wait;
+    counters_.wait_sum += wait;
     pop.team_wait[i] = static_cast<std::uint16_t>(std::min(wait, 65535));
     pop.team_state[i] = TeamStage::None;
     if (top_team_need(pop, i) < closure) continue;  // solved while waiting
@@ -258,10 +258,28 @@ void Team::waiting(WeekContext& ctx) {
   std::erase_if(queue_, [&](std::uint32_t i) { return pop.team_state[i] != TeamStage::Queued; });
 }
 
-void Team::forget(const std::vector<std::uint32_t>& left) {
+void Team::forget(const std::vector<std::uint32_t>& left, const WeekContext&) {
   const auto gone = [&](std::uint32_t i) { return std::binary_search(left.begin(), left.end(), i); };
   std::erase_if(queue_, gone);
   std::erase_if(caseload_, gone);
+}
+
+void Team::outcomes(WeekOutcomes& o, const Population&, const Params& p) const {
+  using detail::ratio;
+  const Counters& c = counters_;
+  o[Outcome::professional_hours] = c.hours;
+  // Paid capacity, used or not: a municipality pays the FTE it employs.
+  o[Outcome::team_paid_hours] = state_.fte * p.team_hours_per_fte;
+  o[Outcome::team_utilisation] = ratio(c.hours, o[Outcome::team_paid_hours]);
+  o[Outcome::team_queue] = static_cast<double>(queue_.size());
+  o[Outcome::team_caseload] = static_cast<double>(caseload_.size());
+  o[Outcome::team_practised_mode] = state_.practised_mode;
+  o[Outcome::team_mean_wait] = ratio(c.wait_sum + c.queue_wait_sum, c.intakes + c.queued);
+  o[Outcome::team_intake_wait] = ratio(c.wait_sum, c.intakes);
+  o[Outcome::team_intakes] = c.intakes;
+  o[Outcome::team_bounces] = c.bounces;
+  o[Outcome::reentries] = c.reentries;
+  o[Outcome::cost_professional] = o[Outcome::team_paid_hours] * p.costs_professional_hour;
 }
 
 }  // namespace buurt

@@ -16,11 +16,7 @@
 #include "buurt/core/Rng.h"
 #include "buurt/core/WeekContext.h"
 #include "buurt/network/Network.h"
-#include "buurt/policy/Community.h"
-#include "buurt/policy/Initiatives.h"
-#include "buurt/policy/SecondLine.h"
-#include "buurt/policy/Services.h"
-#include "buurt/policy/Team.h"
+#include "buurt/policy/Policies.h"
 #include "buurt/population/Demography.h"
 #include "buurt/population/Population.h"
 #include "buurt/schema/Outcomes.h"
@@ -111,8 +107,8 @@ class Simulation {
   const Population& population() const { return pop_; }
   const Network& network() const { return net_; }
   const WeekOutcomes& outcomes() const { return out_; }
-  const std::vector<Initiative>& initiatives() const { return initiatives_.all(); }
-  const TeamState& team() const { return team_.state(); }
+  const std::vector<Initiative>& initiatives() const { return policies_.initiatives.all(); }
+  const TeamState& team() const { return policies_.team.state(); }
   /// Writable state, for tests and tools that set up a situation between weeks (never during step()).
   Population& population_mut() { return pop_; }
   Network& network_mut() { return net_; }
@@ -141,12 +137,7 @@ class Simulation {
     part(ar, "demography", demography_);
     part(ar, "care", care_);
     part(ar, "matching", matching_);
-    part(ar, "team", team_);
-    part(ar, "second_line", second_line_);
-    part(ar, "services", services_);
-    part(ar, "managers", managers_);
-    part(ar, "initiatives", initiatives_);
-    part(ar, "volunteers", volunteers_);
+    policies_.for_each([&](const char* name, auto& policy) { part(ar, name, policy); });
     part(ar, "cases", cases_);
   }
 
@@ -161,7 +152,7 @@ class Simulation {
   void run_step(WeekStep step, WeekContext& ctx);
   void accounting();
   /// Residents who left or died this week leave every queue, caseload and programme.
-  void forget(const std::vector<std::uint32_t>& left);
+  void forget(const std::vector<std::uint32_t>& left, const WeekContext& ctx);
 
   Params p_;
   std::uint32_t run_;
@@ -182,13 +173,8 @@ class Simulation {
   phase::Matching matching_;
   phase::Reciprocity reciprocity_;
   phase::TieDynamics ties_;
-  Team team_;
-  SecondLine second_line_;
-  SocialServices services_;
-  CommunityManagers managers_;
-  Initiatives initiatives_;
-  Volunteers volunteers_;
-  CaseBook cases_;  ///< the services' case records (effects per client)
+  Policies policies_;  ///< every policy module (policy/Policies.h)
+  CaseBook cases_;     ///< the services' case records (effects per client)
 };
 
 /// A neighbourhood's state as bytes (a saved neighbourhood in memory, buurt/core/State.h).

@@ -11,23 +11,15 @@
 
 namespace buurt {
 
-/// Counters of one week, written by the phases and read by accounting. `Simulation::step()` resets them
-/// before the first phase, so no phase depends on another phase's position in the week.
+/// Counters of one week that are not a policy module's own (those count in the module: policy/Policies.h),
+/// written by the phases and read by accounting. `Simulation::step()` resets them before the first phase,
+/// so no phase depends on another phase's position in the week.
 struct WeekCounters {
-  double intakes = 0, wait_sum = 0, referrals = 0, reentries = 0;  ///< the team (residents, weeks)
-  double queue_wait_sum = 0, queued = 0;                           ///< weeks waited so far by those still in the team's queue, and their number
-  double bounces = 0;                                              ///< team cases bounced between parent organisations this week
-  double desk_dropouts = 0, desk_relief = 0;                       ///< the social services: applications dropped, residents in relief
-  double sl_wait_sum = 0, sl_waits = 0;                            ///< the second line: weeks waited by those starting treatment and those still waiting
-  double professional_hours = 0, secondline_hours = 0;             ///< hours of the team and the second line
-  double programme_ties = 0;                                       ///< ties formed by team mobilisation, managers and initiatives
-  double meeting_ties = 0;                                         ///< ties formed when street neighbours meet (tie dynamics)
-  double ties_broken = 0;                                          ///< ties that ended (tie dynamics)
-  double cm_hours = 0, cm_active = 0, cm_burned_out = 0;           ///< community managers
-  double volunteers_burned_out = 0;                                ///< volunteers who stopped this week heavily burdened
-  double initiative_members = 0, ownership = 0;                    ///< citizen initiatives
-  double births = 0, deaths = 0, moves_in = 0, moves_out = 0;      ///< the life course (residents)
-  double newcomers_year = 0, newcomers_without_tie = 0;            ///< movers of 52-103 weeks ago, and those without a tie outside the household
+  double programme_ties = 0;                                   ///< ties formed by team mobilisation, managers and initiatives
+  double meeting_ties = 0;                                     ///< ties formed when street neighbours meet (tie dynamics)
+  double ties_broken = 0;                                      ///< ties that ended (tie dynamics)
+  double births = 0, deaths = 0, moves_in = 0, moves_out = 0;  ///< the life course (residents)
+  double newcomers_year = 0, newcomers_without_tie = 0;        ///< movers of 52-103 weeks ago, and those without a tie outside the household
 };
 
 struct WeekContext {

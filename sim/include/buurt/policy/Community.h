@@ -1,25 +1,35 @@
 #pragma once
-/// Phase 7 of the week: community managers (outreach on the street) and volunteers.
+/// Phase 7 of the week: community managers (outreach on the street).
 #include <cstdint>
 #include <vector>
 
 #include "buurt/core/State.h"
 #include "buurt/core/WeekContext.h"
+#include "buurt/schema/Outcomes.h"
 
 namespace buurt {
 
 class Team;
-class Initiatives;
+struct Policies;
 
 /// Community managers: residents with a connecting talent, recruited among adults on benefits or low
 /// income ([seed001]), who meet residents who never ask, help on the spot, lower the threshold to ask,
 /// introduce people, recruit volunteers and refer severe cases to the team. Burnout takes them out.
 class CommunityManagers {
  public:
-  /// Recruitment, burnout and replacement (from week 0), then this week's street outreach.
-  void week(WeekContext& ctx, Team& team);
+  /// What the programme counts in a week (policy/Policies.h).
+  struct Counters {
+    double hours = 0;                   ///< hours of outreach help given
+    double active = 0, burned_out = 0;  ///< managers active, and burned out or awaiting a replacement (paid either way)
+  };
+  void start(const Population&) {}
+  void new_week() { counters_ = {}; }
+  /// Recruitment, burnout and replacement (from week 0), then this week's street outreach (referring to the team).
+  void week(WeekContext& ctx, Policies& all);
   /// Managers who left the wijk leave the programme; a replacement is sought as after quitting (sorted list).
-  void forget(const std::vector<std::uint32_t>& left, const Params& p, int week);
+  void forget(const std::vector<std::uint32_t>& left, const WeekContext& ctx);
+  /// Managers active and burned out, trained; their allowances and training (costs add over the modules).
+  void outcomes(WeekOutcomes& o, const Population& pop, const Params& p) const;
   /// Active (not burned out, not replaced) managers' residents, in recruitment order.
   template <class F>
   void for_each_active(F&& f) const {
@@ -40,6 +50,7 @@ class CommunityManagers {
     ar("replacements_due", replacements_due_);
     ar("next_recruit", next_recruit_);
     ar("recruit_order", recruit_order_);
+    ar("counters", counters_);
   }
 
  private:
@@ -58,26 +69,7 @@ class CommunityManagers {
   std::vector<std::int32_t> replacements_due_;  ///< weeks at which replacement managers start
   std::uint32_t next_recruit_ = 0;              ///< position in the recruitment order
   std::vector<std::uint32_t> recruit_order_;    ///< candidates in an order fixed by the seed
-};
-
-/// Volunteers: a steady inflow keeps the initial share; dropout rises when initiatives lose ownership.
-class Volunteers {
- public:
-  void week(WeekContext& ctx, const Initiatives& initiatives);
-  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
-  template <class Ar>
-  void state(Ar& ar) {
-    ar("trained", trained_);
-    ar("recruited", recruited_);
-    ar("burdened_share", burdened_share_);
-    ar("burdened_set", burdened_set_);
-  }
-
- private:
-  bool trained_ = false;         ///< the volunteers present when training started have been trained
-  bool recruited_ = false;       ///< the programme's recruitment at week 0 is done
-  double burdened_share_ = 0.0;  ///< heavily burdened share of volunteers, averaged over about a year
-  bool burdened_set_ = false;
+  Counters counters_;
 };
 
 }  // namespace buurt

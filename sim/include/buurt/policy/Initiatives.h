@@ -5,10 +5,12 @@
 
 #include "buurt/core/State.h"
 #include "buurt/core/WeekContext.h"
+#include "buurt/schema/Outcomes.h"
 
 namespace buurt {
 
 class CommunityManagers;
+struct Policies;
 
 /// A citizen initiative: a meeting place with members and an owner.
 struct Initiative {
@@ -25,13 +27,22 @@ struct Initiative {
 /// other; ownership drifts towards residents or professionals; without ownership volunteers leave ([seed000]).
 class Initiatives {
  public:
-  void resize(std::size_t residents) { meets_.assign(residents, 0); }
-  /// From week 0: founding up to initiatives.count, membership, activities, meetings, ownership.
-  void week(WeekContext& ctx, const CommunityManagers& managers);
+  /// What the initiatives count in a week (policy/Policies.h).
+  struct Counters {
+    double members = 0;    ///< members of active initiatives
+    double ownership = 0;  ///< mean ownership of the active initiatives (0 before week 0 and when none)
+  };
+  void start(const Population& pop) { meets_.assign(pop.size, 0); }
+  void new_week() { counters_ = {}; }
+  /// From week 0: founding up to initiatives.count (chaired by community managers), membership, activities,
+  /// meetings, ownership.
+  void week(WeekContext& ctx, Policies& all);
   const std::vector<Initiative>& all() const { return initiatives_; }
   std::size_t active() const;
   /// A chair who left the wijk no longer chairs (sorted list; members are recounted every week).
-  void forget(const std::vector<std::uint32_t>& left);
+  void forget(const std::vector<std::uint32_t>& left, const WeekContext& ctx);
+  /// Members and ownership; the support paid per active initiative (costs add over the modules).
+  void outcomes(WeekOutcomes& o, const Population& pop, const Params& p) const;
   /// Mean ownership of the active initiatives this week (0 when none).
   double ownership() const { return ownership_; }
   /// Every variable that outlives a week, for saved states (buurt/core/State.h).
@@ -44,6 +55,7 @@ class Initiatives {
     ar("block_order", block_order_);
     ar("meets", meets_);
     ar("ownership", ownership_);
+    ar("counters", counters_);
   }
 
  private:
@@ -53,6 +65,7 @@ class Initiatives {
   std::vector<std::uint32_t> block_order_;  ///< blocks in an order fixed by the seed: initiative k opens in the k-th
   std::vector<std::uint8_t> meets_;         ///< member wants to meet another member this week
   double ownership_ = 0.0;
+  Counters counters_;
 };
 
 }  // namespace buurt

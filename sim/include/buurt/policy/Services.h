@@ -5,8 +5,11 @@
 
 #include "buurt/core/State.h"
 #include "buurt/core/WeekContext.h"
+#include "buurt/schema/Outcomes.h"
 
 namespace buurt {
+
+struct Policies;
 
 /// The desk is one actor with one list of applications, so its week runs serially in resident-index order.
 /// Separate services work by the rules of their own domain: an applicant whose household also struggles
@@ -16,16 +19,26 @@ namespace buurt {
 /// cases reach the desk at once ([seed004]).
 class SocialServices {
  public:
+  /// What the desk counts in a week (policy/Policies.h).
+  struct Counters {
+    double dropouts = 0;  ///< applications dropped
+    double relief = 0;    ///< residents in relief
+  };
+  void start(const Population&) {}
+  void new_week() { counters_ = {}; }
   /// Applications, hand-overs from the team, drop-outs and relief, for one week.
-  void week(WeekContext& ctx);
+  void week(WeekContext& ctx, Policies& all);
   /// Residents with an open application or in relief.
   std::size_t cases() const { return cases_.size(); }
   /// Residents who left the wijk leave the desk (sorted list).
-  void forget(const std::vector<std::uint32_t>& left);
+  void forget(const std::vector<std::uint32_t>& left, const WeekContext& ctx);
+  /// Open cases and drop-outs.
+  void outcomes(WeekOutcomes& o, const Population& pop, const Params& p) const;
   /// Every variable that outlives a week, for saved states (buurt/core/State.h).
   template <class Ar>
   void state(Ar& ar) {
     state::columns(ar, "cases", cases_, state::field("resident", &Case::resident), state::field("since", &Case::since));
+    ar("counters", counters_);
   }
 
  private:
@@ -35,6 +48,7 @@ class SocialServices {
   };
   void join(WeekContext& ctx, std::uint32_t i);
   std::vector<Case> cases_;
+  Counters counters_;
 };
 
 }  // namespace buurt

@@ -6,10 +6,12 @@
 
 #include "buurt/core/State.h"
 #include "buurt/core/WeekContext.h"
+#include "buurt/schema/Outcomes.h"
 
 namespace buurt {
 
 class SecondLine;
+struct Policies;
 
 /// Where the social team works from (drawn by the viewer), and its size this week.
 struct TeamState {
@@ -25,15 +27,26 @@ struct TeamState {
 /// per-resident decision to apply is drawn in parallel from the counter-based generator.
 class Team {
  public:
+  /// What the team counts in a week (policy/Policies.h: zeroed by new_week, reported by outcomes).
+  struct Counters {
+    double intakes = 0, wait_sum = 0, reentries = 0;  ///< residents taken in, the weeks they waited, re-entries within a year
+    double queue_wait_sum = 0, queued = 0;            ///< weeks waited so far by those still in the queue, and their number
+    double bounces = 0;                               ///< cases bounced between parent organisations
+    double hours = 0;                                 ///< professional hours worked
+  };
+
   /// Places the team's office in the middle of the neighbourhood.
-  explicit Team(const Population& pop);
+  void start(const Population& pop);
+  void new_week() { counters_ = {}; }
   /// Applications, case work, intakes (referring to the second line) and the queue, for one week.
-  void week(WeekContext& ctx, SecondLine& second_line);
+  void week(WeekContext& ctx, Policies& all);
   /// Resident i asks the team for help (e.g. referred by a community manager); ignored if already with the team.
   void apply(WeekContext& ctx, std::uint32_t i);
 
   /// Residents who left the wijk leave the queue and the caseload (sorted list).
-  void forget(const std::vector<std::uint32_t>& left);
+  void forget(const std::vector<std::uint32_t>& left, const WeekContext& ctx);
+  /// The team's outcomes: queue, caseload, waits, intakes, hours worked and paid, payroll.
+  void outcomes(WeekOutcomes& o, const Population& pop, const Params& p) const;
   const TeamState& state() const { return state_; }
   std::size_t queued() const { return queue_.size(); }
   std::size_t cases() const { return caseload_.size(); }
@@ -50,6 +63,7 @@ class Team {
     ar("caseload_size", state_.caseload);
     ar("queue", queue_);
     ar("caseload", caseload_);
+    ar("counters", counters_);
   }
 
  private:
@@ -64,6 +78,7 @@ class Team {
   TeamState state_;
   std::deque<std::uint32_t> queue_;
   std::vector<std::uint32_t> caseload_;
+  Counters counters_;
 };
 
 }  // namespace buurt

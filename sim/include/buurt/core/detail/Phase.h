@@ -99,6 +99,9 @@ inline float practical_need(const Population& pop, std::size_t i) {
   return s;
 }
 
+/// a / b, and 0 where b is not positive (an outcome of nobody is reported as 0).
+inline double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
+
 /// Team and second-line cases close when every team need is below this (output steering closes sooner).
 inline float closure_need(const Params& p) { return static_cast<float>(p.team_closure_need + 0.25 * p.team_output_steering); }
 
