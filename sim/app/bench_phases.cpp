@@ -8,9 +8,9 @@
 #include <map>
 #include <vector>
 
+#include "buurt/base/State.h"
 #include "buurt/core/RunLoop.h"
 #include "buurt/core/Simulation.h"
-#include "buurt/core/State.h"
 #include "buurt/output/Recorder.h"
 #include "commands.h"
 

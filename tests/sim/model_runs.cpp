@@ -14,7 +14,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "buurt/core/Parallel.h"
+#include "buurt/base/Parallel.h"
 #include "buurt/core/RunLoop.h"
 #include "buurt/core/Simulation.h"
 #include "buurt/scenario/Scenario.h"

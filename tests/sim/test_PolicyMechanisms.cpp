@@ -8,8 +8,8 @@
 #include <functional>
 #include <numeric>
 
-#include "buurt/core/detail/Phase.h"
 #include "buurt/experiment/Stats.h"
+#include "buurt/week/Phase.h"
 #include "model_support.h"
 
 using namespace buurt;
@@ -342,7 +342,7 @@ TEST(Sizes, AWijkThreeTimesAsLargeWaitsAsLong) {
   }
 }
 
-// Effects per client, not per week (core/Cases.h; docs/ODD.md, "Effects per client"): the facilitating team
+// Effects per client, not per week (week/Cases.h; docs/ODD.md, "Effects per client"): the facilitating team
 // takes in fewer clients (its intakes take longer), so it counts fewer re-entries a week, though per closed
 // case its clients come back no less often. A ratio of weekly counts would read the throughput as an effect;
 // the cohort outcome does not. Paired over 4 replicates from one burned-in neighbourhood, 5 years: weekly

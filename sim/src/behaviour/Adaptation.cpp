@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "buurt/core/detail/Phase.h"
+#include "buurt/week/Phase.h"
 
 namespace buurt::phase {
 

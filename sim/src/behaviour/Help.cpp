@@ -4,7 +4,7 @@
 #include <atomic>
 #include <cmath>
 
-#include "buurt/core/detail/Phase.h"
+#include "buurt/week/Phase.h"
 
 namespace buurt::phase {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-#include "buurt/core/detail/Phase.h"
+#include "buurt/week/Phase.h"
 
 namespace buurt::phase {
 

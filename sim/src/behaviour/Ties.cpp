@@ -4,7 +4,7 @@
 #include <cmath>
 #include <utility>
 
-#include "buurt/core/detail/Phase.h"
+#include "buurt/week/Phase.h"
 
 namespace buurt::phase {
 

@@ -4,7 +4,7 @@
 #include <array>
 #include <cmath>
 
-#include "buurt/core/detail/Phase.h"
+#include "buurt/week/Phase.h"
 
 namespace buurt {
 
@@ -226,7 +226,7 @@ WeekOutcomes account(Population& pop, const Network& net, const Params& p, const
   o[Outcome::unanswered] = s[Unanswered];
   o[Outcome::informal_hours] = s[InformalHours];
   o[Outcome::volunteer_hours] = s[VolunteerHours];
-  // Effects per client (core/Cases.h): over the cases of the intake cohorts reported so far; NaN before any.
+  // Effects per client (week/Cases.h): over the cases of the intake cohorts reported so far; NaN before any.
   const auto per_client = [&](Service service, Outcome clients) {
     const ClientTotals& ct = cases.totals(service);
     const double nan = std::nan("");

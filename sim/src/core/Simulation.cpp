@@ -1,9 +1,9 @@
 #include "buurt/core/Simulation.h"
 
+#include "buurt/base/State.h"
 #include "buurt/behaviour/Adaptation.h"
 #include "buurt/behaviour/Needs.h"
 #include "buurt/core/Accounting.h"
-#include "buurt/core/State.h"
 
 #include <fmt/format.h>
 
@@ -39,7 +39,7 @@ Simulation::Simulation(const Params& params, std::uint32_t run, const std::funct
 
 WeekContext Simulation::context() { return WeekContext{pop_, net_, p_, rng_, tick_, week_, counters_, cases_}; }
 
-// The model's week, in the order of core/Week.def (docs/ODD.md, "Process overview and scheduling").
+// The model's week, in the order of week/Week.def (docs/ODD.md, "Process overview and scheduling").
 void Simulation::step() {
   tick_ = static_cast<std::uint32_t>(week_ + burn_in_);
   counters_ = WeekCounters{};
@@ -72,7 +72,7 @@ void Simulation::run_step(WeekStep step, WeekContext& ctx) {
     return;
 #define STEP(id, group, number, call, file, writes)
 #define GROUP(id, label)
-#include "buurt/core/Week.def"
+#include "buurt/week/Week.def"
 #undef GROUP
 #undef STEP
 #undef POLICY

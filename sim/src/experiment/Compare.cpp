@@ -6,7 +6,7 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "buurt/core/Parallel.h"
+#include "buurt/base/Parallel.h"
 #include "buurt/core/RunLoop.h"
 #include "buurt/core/Simulation.h"
 #include "buurt/experiment/Stats.h"

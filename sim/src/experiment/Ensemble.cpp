@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 #include <cmath>
 
+#include "buurt/base/Hash.h"
 #include "buurt/core/RunLoop.h"
 #include "buurt/output/Hdf5.h"
 #include "buurt/schema/Schema.h"
-#include "buurt/sweep/Plan.h"
 
 namespace buurt {
 
@@ -18,14 +18,14 @@ std::string model_fingerprint() {
   p.run_snapshot_every = 0;
   p.run_seed = 1;
   Simulation sim(p, 0);
-  std::uint64_t h = sweep::fnv1a(&kSchemaVersion, sizeof kSchemaVersion);
+  std::uint64_t h = fnv1a(&kSchemaVersion, sizeof kSchemaVersion);
   // What people do, not what it is priced at: money outcomes are left out, so a price change (the MKBA's keys)
   // does not make a calibrated ensemble stale.
   auto add = [&](const Simulation& at) {
     for (const auto& spec : kOutcomeSpecs)
       if (spec.kind != OutcomeKind::money) {
         const double v = at.outcomes()[spec.id];
-        h = sweep::fnv1a(&v, sizeof v, h);
+        h = fnv1a(&v, sizeof v, h);
       }
   };
   add(sim);

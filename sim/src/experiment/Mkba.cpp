@@ -94,7 +94,7 @@ const std::vector<MkbaItem>& mkba_items() {
        [](const WeekOutcomes& o) { return at(o, O::need_mental) * at(o, O::residents) / kWeeksPerYear; }},
       {"in need: household and care", ItemKind::effect, "person-years", "", Bearer::residents,
        [](const WeekOutcomes& o) { return at(o, O::need_household) * at(o, O::residents) / kWeeksPerYear; }},
-      // Effects per client (core/Cases.h), not counts per week: a service that takes in fewer clients has fewer
+      // Effects per client (week/Cases.h), not counts per week: a service that takes in fewer clients has fewer
       // re-entries and referrals without doing any better for those it takes in.
       {"team clients back within a year, per closed case", ItemKind::effect, "percentage points", "", Bearer::residents,
        [](const WeekOutcomes& o) { return 100.0 * at(o, O::team_client_reentry); }, false, true},

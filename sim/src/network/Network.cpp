@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "buurt/core/Rng.h"
+#include "buurt/base/Rng.h"
 
 namespace buurt {
 

@@ -8,7 +8,8 @@
 #include <sstream>
 #include <type_traits>
 
-#include "buurt/core/State.h"
+#include "buurt/base/Hash.h"
+#include "buurt/base/State.h"
 #include "buurt/output/Recorder.h"
 
 namespace fs = std::filesystem;
@@ -112,14 +113,6 @@ class H5Reader : public state::Names {
   hid_t group_;
   std::string where_;
 };
-
-std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ull) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 /// `key = value` lines into a map.
 std::map<std::string, std::string> parse_keys(const std::string& text) {

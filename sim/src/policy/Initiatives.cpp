@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "buurt/core/Parallel.h"
-#include "buurt/core/detail/Phase.h"
+#include "buurt/base/Parallel.h"
 #include "buurt/policy/Policies.h"
 #include "buurt/schema/Outcomes.h"
+#include "buurt/week/Phase.h"
 
 namespace buurt {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "buurt/core/detail/Phase.h"
+#include "buurt/week/Phase.h"
 
 namespace buurt {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "buurt/core/detail/Phase.h"
 #include "buurt/policy/Policies.h"
+#include "buurt/week/Phase.h"
 
 namespace buurt {
 

@@ -4,9 +4,9 @@
 #include <atomic>
 #include <cmath>
 
-#include "buurt/core/Parallel.h"
-#include "buurt/core/detail/Phase.h"
+#include "buurt/base/Parallel.h"
 #include "buurt/policy/Policies.h"
+#include "buurt/week/Phase.h"
 
 namespace buurt {
 

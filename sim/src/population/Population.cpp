@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "buurt/core/Rng.h"
-#include "buurt/population/Demography.h"
+#include "buurt/base/Rng.h"
 
 namespace buurt {
 namespace {
@@ -143,7 +142,7 @@ void come_of_age(Population& pop, const Params& p, const Rng& rng, std::size_t i
 
 namespace {
 /// The neighbourhood with n places in its dwellings.
-Population build_places(const Params& p, std::uint32_t run, std::size_t n) {
+Population build_places(const Params& p, std::uint32_t run, std::size_t n, Spinup spinup) {
   const Rng rng(static_cast<std::uint64_t>(p.run_seed), run);
   Population pop;
   pop.size = n;
@@ -273,7 +272,7 @@ Population build_places(const Params& p, std::uint32_t run, std::size_t n) {
       clear_resident(pop, i);
   // The life course runs before the ties are drawn, so the neighbourhood starts with a stationary age and
   // household structure (and some places empty: a widow's, a child's who left home).
-  if (p.demography_enabled) Demography::spinup(pop, p, rng);
+  if (p.demography_enabled) spinup(pop, p, rng);
 
   // share_isolated is a share of all residents; only residents living alone can be isolated.
   std::size_t alone = 0, present = 0;
@@ -307,14 +306,14 @@ Population build_places(const Params& p, std::uint32_t run, std::size_t n) {
 
 // With the life course some places are empty (a child left home, a partner died), so the dwellings are
 // sized in a second pass to hold population.residents on average (the first pass measures occupancy).
-Population build_population(const Params& p, std::uint32_t run) {
+Population build_population(const Params& p, std::uint32_t run, Spinup spinup) {
   const auto target = static_cast<std::size_t>(p.population_residents);
-  if (!p.demography_enabled) return build_places(p, run, target);
-  Population first = build_places(p, run, target);
+  if (!p.demography_enabled) return build_places(p, run, target, spinup);
+  Population first = build_places(p, run, target, spinup);
   std::size_t present = 0;
   for (std::size_t i = 0; i < first.size; ++i) present += first.present(i);
   const double occupancy = static_cast<double>(std::max<std::size_t>(present, 1)) / static_cast<double>(target);
-  return build_places(p, run, static_cast<std::size_t>(std::llround(static_cast<double>(target) / occupancy)));
+  return build_places(p, run, static_cast<std::size_t>(std::llround(static_cast<double>(target) / occupancy)), spinup);
 }
 
 }  // namespace buurt

@@ -1,6 +1,6 @@
 #include "buurt/scenario/Scenario.h"
 
-#include "buurt/scenario/TomlText.h"
+#include "scenario/TomlText.h"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>

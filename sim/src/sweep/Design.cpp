@@ -6,7 +6,7 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "buurt/core/Rng.h"
+#include "buurt/base/Rng.h"
 
 namespace buurt::sweep {
 namespace {

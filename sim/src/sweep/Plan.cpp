@@ -6,15 +6,6 @@
 
 namespace buurt::sweep {
 
-std::uint64_t fnv1a(const void* data, std::size_t n, std::uint64_t h) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  for (std::size_t i = 0; i < n; ++i) {
-    h ^= p[i];
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 Shard parse_shard(std::string_view arg) {
   const auto slash = arg.find('/');
   auto bad = [&]() -> Shard { throw ScenarioError("--shard", 1, 1, "", fmt::format("expected I/N with 0 <= I < N (e.g. 0/4), found '{}'", arg)); };

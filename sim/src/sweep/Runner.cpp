@@ -5,7 +5,7 @@
 #include <limits>
 #include <mutex>
 
-#include "buurt/core/Parallel.h"
+#include "buurt/base/Parallel.h"
 #include "buurt/core/RunLoop.h"
 #include "buurt/core/Simulation.h"
 #include "buurt/schema/Schema.h"

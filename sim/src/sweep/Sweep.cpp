@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "buurt/scenario/TomlText.h"
+#include "scenario/TomlText.h"
 
 #include "buurt/sweep/Design.h"
 

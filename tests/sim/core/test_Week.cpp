@@ -1,4 +1,4 @@
-// The week's schedule (core/Week.def): one table that step() runs, bench --phases times and the docs show.
+// The week's schedule (week/Week.def): one table that step() runs, bench --phases times and the docs show.
 #include <gtest/gtest.h>
 
 #include <set>

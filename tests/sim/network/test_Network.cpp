@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "../test_support.h"
+#include "buurt/behaviour/Demography.h"
 #include "buurt/network/Network.h"
 
 using namespace buurt;

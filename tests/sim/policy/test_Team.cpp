@@ -5,7 +5,7 @@
 
 #include "../test_support.h"
 #include "buurt/core/Simulation.h"
-#include "buurt/core/detail/Phase.h"
+#include "buurt/week/Phase.h"
 
 using namespace buurt;
 

@@ -1,13 +1,14 @@
 #include <gtest/gtest.h>
 
 #include "../test_support.h"
+#include "buurt/behaviour/Demography.h"
 #include "buurt/population/Population.h"
 
 using namespace buurt;
 
 TEST(Population, SizeStreetsAndHouseholdsAreConsistent) {
   Params p = test::small_params(5000);
-  p.demography_enabled = false;  // the dwellings as drawn (tests/sim/population/test_Demography.cpp: with the life course)
+  p.demography_enabled = false;  // the dwellings as drawn (tests/sim/behaviour/test_Demography.cpp: with the life course)
   const Population pop = build_population(p, 0);
   ASSERT_EQ(pop.size, 5000u);
   EXPECT_EQ(pop.street_begin.front(), 0u);

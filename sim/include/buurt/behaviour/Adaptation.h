@@ -1,6 +1,6 @@
 #pragma once
 /// Phase 9 of the week: solving needs oneself or with one's network builds self-reliance; unmet need erodes it.
-#include "buurt/core/WeekContext.h"
+#include "buurt/week/WeekContext.h"
 
 namespace buurt::phase {
 

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "buurt/core/WeekContext.h"
+#include "buurt/week/WeekContext.h"
 
 namespace buurt::phase {
 
@@ -18,7 +18,7 @@ class CareCircle {
   /// Bytes per resident of the per-resident buffers, and the per-tie buffers' bytes in total.
   double bytes_per_resident() const { return 5.0; }
   double tie_bytes() const { return static_cast<double>(to_a_.capacity() + to_b_.capacity()) * 4.0; }
-  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  /// Every variable that outlives a week, for saved states (buurt/base/State.h).
   template <class Ar>
   void state(Ar& ar) {
     ar("weight", weight_);

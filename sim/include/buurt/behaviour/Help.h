@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "buurt/core/WeekContext.h"
+#include "buurt/week/WeekContext.h"
 
 namespace buurt::phase {
 
@@ -31,7 +31,7 @@ class Matching {
   void resize(std::size_t residents) { offer_.assign(residents, 0); }
   void week(WeekContext& ctx, const VolunteerPool& volunteers);
   double bytes_per_resident() const { return 8.0; }
-  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  /// Every variable that outlives a week, for saved states (buurt/base/State.h).
   template <class Ar>
   void state(Ar& ar) {
     ar("offer", offer_);

@@ -1,6 +1,6 @@
 #pragma once
 /// Phases 1 and 2 of the week: needs arise, pass and cascade (life events); residents solve part themselves.
-#include "buurt/core/WeekContext.h"
+#include "buurt/week/WeekContext.h"
 
 namespace buurt::phase {
 

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "buurt/core/WeekContext.h"
+#include "buurt/week/WeekContext.h"
 
 namespace buurt::phase {
 

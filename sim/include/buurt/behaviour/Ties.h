@@ -4,8 +4,8 @@
 #include <span>
 #include <vector>
 
-#include "buurt/core/Parallel.h"
-#include "buurt/core/WeekContext.h"
+#include "buurt/base/Parallel.h"
+#include "buurt/week/WeekContext.h"
 
 namespace buurt::phase {
 

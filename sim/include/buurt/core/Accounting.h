@@ -3,9 +3,9 @@
 #include <array>
 #include <cstddef>
 
-#include "buurt/core/Cases.h"
-#include "buurt/core/WeekContext.h"
 #include "buurt/schema/Outcomes.h"
+#include "buurt/week/Cases.h"
+#include "buurt/week/WeekContext.h"
 
 namespace buurt {
 

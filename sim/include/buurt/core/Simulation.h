@@ -9,42 +9,42 @@
 #include <string_view>
 #include <vector>
 
+#include "buurt/base/Rng.h"
 #include "buurt/behaviour/Care.h"
+#include "buurt/behaviour/Demography.h"
 #include "buurt/behaviour/Help.h"
 #include "buurt/behaviour/Reciprocity.h"
 #include "buurt/behaviour/Ties.h"
-#include "buurt/core/Rng.h"
-#include "buurt/core/WeekContext.h"
 #include "buurt/network/Network.h"
 #include "buurt/policy/Policies.h"
-#include "buurt/population/Demography.h"
 #include "buurt/population/Population.h"
 #include "buurt/schema/Outcomes.h"
 #include "buurt/schema/Schema.h"
+#include "buurt/week/WeekContext.h"
 
 namespace buurt {
 
-/// Groups of the week's steps as `buurt bench --phases` times them (core/Week.def).
+/// Groups of the week's steps as `buurt bench --phases` times them (week/Week.def).
 enum class Phase : int {
 #define GROUP(id, label) id,
 #define STEP(id, group, number, call, file, writes)
-#include "buurt/core/Week.def"
+#include "buurt/week/Week.def"
 #undef STEP
 #undef GROUP
 };
 inline constexpr std::array kPhaseNames = {
 #define GROUP(id, label) label,
 #define STEP(id, group, number, call, file, writes)
-#include "buurt/core/Week.def"
+#include "buurt/week/Week.def"
 #undef STEP
 #undef GROUP
 };
 
-/// The steps of the week, in the order step() runs them (core/Week.def).
+/// The steps of the week, in the order step() runs them (week/Week.def).
 enum class WeekStep : int {
 #define GROUP(id, label)
 #define STEP(id, group, number, call, file, writes) id,
-#include "buurt/core/Week.def"
+#include "buurt/week/Week.def"
 #undef STEP
 #undef GROUP
 };
@@ -56,7 +56,7 @@ struct WeekStepSpec {
 inline constexpr std::array kWeek = {
 #define GROUP(id, label)
 #define STEP(id, group, number, call, file, writes) WeekStepSpec{WeekStep::id, Phase::group, number, call, file, writes},
-#include "buurt/core/Week.def"
+#include "buurt/week/Week.def"
 #undef STEP
 #undef GROUP
 };
@@ -123,7 +123,7 @@ class Simulation {
   /// Weeks run before week 0 (the burn-in this neighbourhood had).
   int burn_in() const { return burn_in_; }
 
-  /// Every variable that outlives a week, by part (buurt/core/State.h): what a saved state holds. The random
+  /// Every variable that outlives a week, by part (buurt/base/State.h): what a saved state holds. The random
   /// numbers need none: they are a function of (run.seed, run, ...).
   template <class Ar>
   void state(Ar& ar) {
@@ -148,7 +148,7 @@ class Simulation {
     x.state(ar);
   }
   WeekContext context();
-  /// One step of the week (core/Week.def).
+  /// One step of the week (week/Week.def).
   void run_step(WeekStep step, WeekContext& ctx);
   void accounting();
   /// Residents who left or died this week leave every queue, caseload and programme.
@@ -177,7 +177,7 @@ class Simulation {
   CaseBook cases_;     ///< the services' case records (effects per client)
 };
 
-/// A neighbourhood's state as bytes (a saved neighbourhood in memory, buurt/core/State.h).
+/// A neighbourhood's state as bytes (a saved neighbourhood in memory, buurt/base/State.h).
 std::vector<std::byte> save_state(Simulation& sim);
 /// The neighbourhood saved in `bytes` with `params`' policy keys switched on, as replicate `run`.
 Simulation restore_state(const Params& params, std::uint32_t run, const std::vector<std::byte>& bytes);

@@ -38,7 +38,7 @@ struct Network {
   void remove(std::uint32_t i);
   std::size_t active_edges() const;
   double bytes_per_tie() const;
-  /// Every variable, for saved states (buurt/core/State.h).
+  /// Every variable, for saved states (buurt/base/State.h).
   template <class Ar>
   void state(Ar& ar) {
     ar("row_begin", row_begin);

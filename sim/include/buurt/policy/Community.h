@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "buurt/core/State.h"
-#include "buurt/core/WeekContext.h"
+#include "buurt/base/State.h"
 #include "buurt/schema/Outcomes.h"
+#include "buurt/week/WeekContext.h"
 
 namespace buurt {
 
@@ -42,7 +42,7 @@ class CommunityManagers {
     for (const auto& m : managers_)
       if (!m.replaced) f(m.resident);
   }
-  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  /// Every variable that outlives a week, for saved states (buurt/base/State.h).
   template <class Ar>
   void state(Ar& ar) {
     state::columns(ar, "managers", managers_, state::field("resident", &Manager::resident), state::field("inactive_until", &Manager::inactive_until),

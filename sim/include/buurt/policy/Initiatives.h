@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "buurt/core/State.h"
-#include "buurt/core/WeekContext.h"
+#include "buurt/base/State.h"
 #include "buurt/schema/Outcomes.h"
+#include "buurt/week/WeekContext.h"
 
 namespace buurt {
 
@@ -45,7 +45,7 @@ class Initiatives {
   void outcomes(WeekOutcomes& o, const Population& pop, const Params& p) const;
   /// Mean ownership of the active initiatives this week (0 when none).
   double ownership() const { return ownership_; }
-  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  /// Every variable that outlives a week, for saved states (buurt/base/State.h).
   template <class Ar>
   void state(Ar& ar) {
     state::columns(ar, "initiatives", initiatives_, state::field("x", &Initiative::x), state::field("y", &Initiative::y),

@@ -1,5 +1,5 @@
 #pragma once
-/// The policy modules, registered once: the week's schedule (core/Week.def, its POLICY lines) names each
+/// The policy modules, registered once: the week's schedule (week/Week.def, its POLICY lines) names each
 /// module's type and member, and `Simulation` walks this list for their state, their start, the residents
 /// who leave, the start of a week and the outcomes they report. Adding a policy touches its own files, the
 /// schema (Params.def, Outcomes.def), its POLICY line in Week.def and its #include below.
@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "buurt/core/WeekContext.h"
 #include "buurt/policy/Community.h"
 #include "buurt/policy/Initiatives.h"
 #include "buurt/policy/SecondLine.h"
@@ -15,6 +14,7 @@
 #include "buurt/policy/Team.h"
 #include "buurt/policy/Volunteers.h"
 #include "buurt/schema/Outcomes.h"
+#include "buurt/week/WeekContext.h"
 
 namespace buurt {
 
@@ -27,7 +27,7 @@ concept PolicyModule = requires(P& x, const P& cx, const Population& pop, WeekCo
                                 WeekOutcomes& o, const Params& p) {
   x.start(pop);            ///< the neighbourhood is built (not called for a loaded state)
   x.new_week();            ///< zero this week's counters, before the first step of the week
-  x.week(ctx, all);        ///< its step of the week (core/Week.def), with the other modules it works with
+  x.week(ctx, all);        ///< its step of the week (week/Week.def), with the other modules it works with
   x.forget(left, ctx);     ///< residents who left the wijk this week (sorted list)
   cx.outcomes(o, pop, p);  ///< the outcomes it reports (Outcomes.def), from its counters and state
 };
@@ -37,7 +37,7 @@ struct Policies {
 #define POLICY(id, group, number, type, file, writes) type id;
 #define STEP(id, group, number, call, file, writes)
 #define GROUP(id, label)
-#include "buurt/core/Week.def"
+#include "buurt/week/Week.def"
 #undef GROUP
 #undef STEP
 #undef POLICY
@@ -48,7 +48,7 @@ struct Policies {
 #define POLICY(id, group, number, type, file, writes) f(#id, id);
 #define STEP(id, group, number, call, file, writes)
 #define GROUP(id, label)
-#include "buurt/core/Week.def"
+#include "buurt/week/Week.def"
 #undef GROUP
 #undef STEP
 #undef POLICY
@@ -62,7 +62,7 @@ struct Policies {
 #define POLICY(id, group, number, type, file, writes) static_assert(PolicyModule<type>, #type " is not a policy module (policy/Policies.h)");
 #define STEP(id, group, number, call, file, writes)
 #define GROUP(id, label)
-#include "buurt/core/Week.def"
+#include "buurt/week/Week.def"
 #undef GROUP
 #undef STEP
 #undef POLICY

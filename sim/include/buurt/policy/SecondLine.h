@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "buurt/core/WeekContext.h"
 #include "buurt/schema/Outcomes.h"
+#include "buurt/week/WeekContext.h"
 
 namespace buurt {
 
@@ -30,7 +30,7 @@ class SecondLine {
   void forget(const std::vector<std::uint32_t>& left, const WeekContext& ctx);
   /// Referrals, waits, waiting residents, hours given and paid (contracted), their cost.
   void outcomes(WeekOutcomes& o, const Population& pop, const Params& p) const;
-  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  /// Every variable that outlives a week, for saved states (buurt/base/State.h).
   template <class Ar>
   void state(Ar& ar) {
     ar("cases", cases_);

@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "buurt/core/State.h"
-#include "buurt/core/WeekContext.h"
+#include "buurt/base/State.h"
 #include "buurt/schema/Outcomes.h"
+#include "buurt/week/WeekContext.h"
 
 namespace buurt {
 
@@ -34,7 +34,7 @@ class SocialServices {
   void forget(const std::vector<std::uint32_t>& left, const WeekContext& ctx);
   /// Open cases and drop-outs.
   void outcomes(WeekOutcomes& o, const Population& pop, const Params& p) const;
-  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  /// Every variable that outlives a week, for saved states (buurt/base/State.h).
   template <class Ar>
   void state(Ar& ar) {
     state::columns(ar, "cases", cases_, state::field("resident", &Case::resident), state::field("since", &Case::since));

@@ -4,9 +4,9 @@
 #include <deque>
 #include <vector>
 
-#include "buurt/core/State.h"
-#include "buurt/core/WeekContext.h"
+#include "buurt/base/State.h"
 #include "buurt/schema/Outcomes.h"
+#include "buurt/week/WeekContext.h"
 
 namespace buurt {
 
@@ -50,7 +50,7 @@ class Team {
   const TeamState& state() const { return state_; }
   std::size_t queued() const { return queue_.size(); }
   std::size_t cases() const { return caseload_.size(); }
-  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  /// Every variable that outlives a week, for saved states (buurt/base/State.h).
   template <class Ar>
   void state(Ar& ar) {
     ar("x", state_.x);

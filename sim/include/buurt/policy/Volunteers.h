@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "buurt/core/State.h"
-#include "buurt/core/WeekContext.h"
+#include "buurt/base/State.h"
 #include "buurt/schema/Outcomes.h"
+#include "buurt/week/WeekContext.h"
 
 namespace buurt {
 
@@ -26,7 +26,7 @@ class Volunteers {
   void forget(const std::vector<std::uint32_t>&, const WeekContext&) {}
   /// Burned-out and trained volunteers, the training's cost (costs add over the modules).
   void outcomes(WeekOutcomes& o, const Population& pop, const Params& p) const;
-  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  /// Every variable that outlives a week, for saved states (buurt/base/State.h).
   template <class Ar>
   void state(Ar& ar) {
     ar("trained", trained_);

@@ -140,7 +140,7 @@ struct Population {
   }
   /// Bytes held per resident by these arrays (excluding ties).
   double bytes_per_resident() const;
-  /// Every variable, for saved states (buurt/core/State.h).
+  /// Every variable, for saved states (buurt/base/State.h).
   template <class Ar>
   void state(Ar& ar) {
     ar("size", size);
@@ -215,9 +215,13 @@ inline float free_time(const Params& p, WorkStatus w) {
   return w == WorkStatus::NotEmployed || w == WorkStatus::Retired ? static_cast<float>(p.helping_free_time_factor) : 1.0f;
 }
 
-/// Build the population (households, streets, blocks, groups, traits), then run demography.spinup_years of
-/// life course so the age and household structure start stationary. Deterministic, single-threaded.
-Population build_population(const Params& p, std::uint32_t run);
+/// The life course run on the drawn residents before anything else is set (where demography.enabled):
+/// `Demography::spinup` (behaviour/Demography.h), passed in so the population does not depend on the steps.
+using Spinup = void (*)(Population& pop, const Params& p, const Rng& rng);
+/// Build the population (households, streets, blocks, groups, traits), then run `spinup` (demography.spinup_years
+/// of life course) so the age and household structure start stationary. Deterministic, single-threaded.
+/// `build_population(p, run)` (behaviour/Demography.h) passes the life course's spin-up.
+Population build_population(const Params& p, std::uint32_t run, Spinup spinup);
 
 /// Draw the traits, work status, helping budget and skills of the resident in slot i from its age group
 /// and income group (set before), and reset its dynamic state. `week` keys the draws (kInitWeek at the start).

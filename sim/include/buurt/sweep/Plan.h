@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "buurt/base/Hash.h"
 #include "buurt/experiment/Ensemble.h"
 #include "buurt/experiment/Stats.h"
 #include "buurt/scenario/Scenario.h"
@@ -21,9 +22,6 @@ struct Shard {
 };
 /// Parse "I/N" (0 <= I < N). Throws ScenarioError.
 Shard parse_shard(std::string_view arg);
-
-/// 64-bit FNV-1a (fingerprints and row checksums).
-std::uint64_t fnv1a(const void* data, std::size_t n, std::uint64_t h = 1469598103934665603ull);
 
 /// Runs are numbered run_index = point * stride + replicate, where stride is the number of replicates
 /// (or the cap on replicates when they are adaptive). A shard owns the runs with run_index % N == I,

@@ -1,11 +1,11 @@
-// Case records (core/Cases.h): effects per client. A cohort is the cases taken in during one year from week 0;
+// Case records (week/Cases.h): effects per client. A cohort is the cases taken in during one year from week 0;
 // it is reported once every case has closed and had 52 weeks after closure, left, or been open 104 weeks.
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "buurt/core/Cases.h"
-#include "buurt/core/State.h"
+#include "buurt/base/State.h"
+#include "buurt/week/Cases.h"
 
 namespace buurt {
 namespace {

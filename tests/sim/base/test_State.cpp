@@ -4,8 +4,8 @@
 #include <cstring>
 
 #include "../test_support.h"
+#include "buurt/base/State.h"
 #include "buurt/core/Simulation.h"
-#include "buurt/core/State.h"
 
 using namespace buurt;
 

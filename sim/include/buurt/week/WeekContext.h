@@ -3,11 +3,11 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "buurt/core/Cases.h"
-#include "buurt/core/Rng.h"
+#include "buurt/base/Rng.h"
 #include "buurt/network/Network.h"
 #include "buurt/population/Population.h"
 #include "buurt/schema/Schema.h"
+#include "buurt/week/Cases.h"
 
 namespace buurt {
 

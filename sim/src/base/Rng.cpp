@@ -1,4 +1,4 @@
-#include "buurt/core/Rng.h"
+#include "buurt/base/Rng.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 // GCC 12 warns inside its own AVX-512 headers (_mm512_undefined_epi32); the warning is about the header.

@@ -1,11 +1,11 @@
-#include "buurt/population/Demography.h"
+#include "buurt/behaviour/Demography.h"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 
-#include "buurt/core/Rng.h"
-#include "buurt/core/detail/Phase.h"
+#include "buurt/base/Rng.h"
+#include "buurt/week/Phase.h"
 
 namespace buurt {
 

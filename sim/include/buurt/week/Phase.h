@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include "buurt/core/Parallel.h"
-#include "buurt/core/Rng.h"
+#include "buurt/base/Parallel.h"
+#include "buurt/base/Rng.h"
 #include "buurt/network/Network.h"
 #include "buurt/population/Population.h"
 

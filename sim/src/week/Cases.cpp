@@ -1,4 +1,4 @@
-#include "buurt/core/Cases.h"
+#include "buurt/week/Cases.h"
 
 #include <algorithm>
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "buurt/core/Rng.h"
+#include "buurt/base/Rng.h"
 
 using namespace buurt;
 

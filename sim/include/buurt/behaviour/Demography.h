@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "buurt/core/WeekContext.h"
+#include "buurt/week/WeekContext.h"
 
 namespace buurt {
 
@@ -19,7 +19,7 @@ class Demography {
   const std::vector<std::uint32_t>& left() const { return left_; }
   /// demography.spinup_years of life course in yearly steps on a population without ties (initialisation).
   static void spinup(Population& pop, const Params& p, const Rng& rng);
-  /// Every variable that outlives a week, for saved states (buurt/core/State.h).
+  /// Every variable that outlives a week, for saved states (buurt/base/State.h).
   template <class Ar>
   void state(Ar& ar) {
     ar("busy", busy_);
@@ -47,5 +47,8 @@ class Demography {
   std::vector<std::uint8_t> busy_;  ///< per dwelling: something may happen this step (drawn in parallel)
   std::vector<std::uint32_t> left_;
 };
+
+/// The neighbourhood's residents as drawn, with demography.spinup_years of life course run (population/Population.h).
+inline Population build_population(const Params& p, std::uint32_t run) { return build_population(p, run, &Demography::spinup); }
 
 }  // namespace buurt

@@ -14,7 +14,7 @@
 #include <map>
 #include <vector>
 
-#include "buurt/core/State.h"
+#include "buurt/base/State.h"
 
 namespace buurt {
 
