@@ -248,15 +248,15 @@ int run(const CompareArgs& a) {
   if (ens) command += " --ensemble " + a.ensemble;
   write_comparison(file.root(), scenarios, runs, cs, command);
   {
-    h5::Handle cmp = h5::open_group(file.root(), "compare");
-    write_mkba(cmp.id(), mk);
+    ResultGroup cmp = file.root().open_group("compare");
+    write_mkba(cmp, mk);
   }
   if (ens) {
-    h5::Handle cmp = h5::open_group(file.root(), "compare");
-    h5::set_attr(cmp.id(), "ensemble", ens->path);
-    h5::set_attr(cmp.id(), "ensemble_members", static_cast<std::int64_t>(ens->members.size()));
-    h5::set_attr(cmp.id(), "model_fingerprint", ens->fingerprint);
-    h5::set_attr(cmp.id(), "ensemble_keys", fmt::format("{}", fmt::join(ens->names, ",")));
+    ResultGroup cmp = file.root().open_group("compare");
+    cmp.set_attr("ensemble", ens->path);
+    cmp.set_attr("ensemble_members", static_cast<std::int64_t>(ens->members.size()));
+    cmp.set_attr("model_fingerprint", ens->fingerprint);
+    cmp.set_attr("ensemble_keys", fmt::format("{}", fmt::join(ens->names, ",")));
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   write_runtime(file.root(), secs, threads);

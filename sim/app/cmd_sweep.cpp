@@ -74,13 +74,13 @@ std::optional<PartialFile> open_working_file(const SweepArgs& a, const Plan& pla
   std::error_code ec;
   if (fs::exists(out, ec) && !a.force) {
     if (a.resume) {  // nothing left to do, if it is this sweep's result
-      h5::Handle f = h5::open_file(out, false);
-      if (!h5::exists(f.id(), "sweep"))
+      ResultGroup f = ResultGroup::open_file(out, false);
+      if (!f.exists("sweep"))
         throw OutputError(
             fmt::format("'{}' exists and is not a sweep result (no /sweep group): --resume will not touch it; choose another --out, "
                         "move the file away, or pass --force to replace it",
                         out.string()));
-      const Header h = Header::read(f.id());
+      const Header h = Header::read(f);
       if (h.fingerprint != plan.fingerprint())
         throw OutputError(fmt::format("'{}' is the result of a different sweep definition (fingerprint {} vs {}); choose another --out or pass --force",
                                       out.string(), h.fingerprint, plan.fingerprint()));

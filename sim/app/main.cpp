@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
   } catch (const Interrupted&) {
     spdlog::warn("interrupted: no result file was written");
     return cli::kExitInterrupted;
-  } catch (const h5::Error& e) {
+  } catch (const FormatError& e) {
     spdlog::error("{}", e.what());
     return cli::kExitOutput;
   } catch (const std::bad_alloc&) {

@@ -1,5 +1,5 @@
 // Fuzz target: reading result files. The input bytes are written to a file and opened as HDF5:
-//  1. the run layout of docs/output.md (`buurt run` files) through the wrappers of buurt/output/Hdf5.h:
+//  1. the run layout of docs/output.md (`buurt run` files) through the output module's private HDF5 wrappers (sim/src/output/Hdf5.h):
 //     every group, dataset and attribute the report and the viewer read, with shape checks;
 //  2. the sweep readers: Header::read, status_report (final and working files) and merge of the
 //     file as a one-shard sweep.
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "buurt/output/Hdf5.h"
+#include "Hdf5.h"  // private to the output module: tests/fuzz/CMakeLists.txt gives this harness its folder
 #include "buurt/output/Recorder.h"
 #include "buurt/scenario/Scenario.h"
 #include "buurt/schema/Outcomes.h"
@@ -140,10 +140,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   buurt_fuzz::write_file(path, std::string_view(reinterpret_cast<const char*>(data), size));
   h5::quiet();
   allowed_errors_only([&] {
-    h5::Handle f = h5::open_file(path, false);
-    read_run_layout(f.id());
+    const buurt::ResultGroup f = buurt::ResultGroup::open_file(path, false);
+    read_run_layout(f.handle());
 #ifdef BUURT_FUZZ_SWEEP
-    allowed_errors_only([&] { (void)buurt::sweep::Header::read(f.id()); });
+    allowed_errors_only([&] { (void)buurt::sweep::Header::read(f); });
 #endif
   });
 #ifdef BUURT_FUZZ_SWEEP

@@ -3,24 +3,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
+#include <stdexcept>
 
-#include "buurt/output/Hdf5.h"
+#include "buurt/output/Results.h"
 #include "buurt/scenario/Scenario.h"
 #include "buurt/schema/SnapshotVars.h"
 
 namespace buurt::view {
 namespace {
-
-template <class T>
-std::vector<T> read_or_empty(hid_t g, const std::string& name) {
-  return h5::exists(g, name) ? h5::read<T>(g, name) : std::vector<T>{};
-}
-
-/// A snapshot variable by its declaration (schema/SnapshotVars.def): name and type as the recorder writes them.
-template <SnapshotVar v>
-std::vector<SnapshotType<v>> read_snapshot(hid_t g) {
-  return read_or_empty<SnapshotType<v>>(g, std::string(snapshot_name(v)));
-}
 
 template <class T>
 void row(const std::vector<T>& all, std::size_t s, std::size_t n, std::vector<T>& out) {
@@ -34,58 +25,46 @@ void row(const std::vector<T>& all, std::size_t s, std::size_t n, std::vector<T>
 }  // namespace
 
 ReplaySource::ReplaySource(const std::filesystem::path& file) : path_(file) {
-  h5::quiet();
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) throw std::invalid_argument(fmt::format("'{}' does not exist", file.string()));
-  h5::Handle f;
+  std::optional<Results> opened;
   try {
-    f = h5::open_file(file);
-  } catch (const h5::Error& e) {
+    opened.emplace(file);
+  } catch (const FormatError& e) {
     throw std::invalid_argument(fmt::format("'{}' is not a readable HDF5 result file: {}", file.string(), e.what()));
   }
-  const hid_t root = f.id();
-  for (const char* need : {"population/x", "population/y", "population/street", "population/household", "snapshots/week"})
-    if (!h5::exists(root, need))
-      throw std::invalid_argument(fmt::format("'{}' has no /{}: not a run result with snapshots (see docs/output.md)", file.string(), need));
-  std::string name = h5::exists(root, "meta/scenario_name") ? h5::read_string(root, "meta/scenario_name") : file.stem().string();
+  const Results& f = *opened;
+  if (const auto need = f.missing_for_replay())
+    throw std::invalid_argument(fmt::format("'{}' has no /{}: not a run result with snapshots (see docs/output.md)", file.string(), *need));
+  std::string name = f.scenario_name().value_or(file.stem().string());
   title_ = fmt::format("{} ({})", name, file.filename().string());
-  if (h5::exists(root, "meta/scenario_resolved")) {
+  if (const auto resolved = f.scenario_resolved()) {
     try {
-      threshold_ = static_cast<float>(parse_scenario(h5::read_string(root, "meta/scenario_resolved"), name).params.events_in_need_threshold);
+      threshold_ = static_cast<float>(parse_scenario(*resolved, name).params.events_in_need_threshold);
     } catch (const std::exception&) {
       // Files from another schema version: keep the default threshold.
     }
   }
-  layout_.x = h5::read<float>(root, "population/x");
-  layout_.y = h5::read<float>(root, "population/y");
-  layout_.street = h5::read<std::uint32_t>(root, "population/street");
-  layout_.household = h5::read<std::uint32_t>(root, "population/household");
+  PopulationLayout pop = f.population();
+  layout_.x = std::move(pop.x);
+  layout_.y = std::move(pop.y);
+  layout_.street = std::move(pop.street);
+  layout_.household = std::move(pop.household);
   layout_.n = layout_.x.size();
-  auto block = read_or_empty<std::uint32_t>(root, "population/block");
-  if (block.size() != layout_.n) block.assign(layout_.n, 0);
-  layout_.derive_blocks(block);
+  if (pop.block.size() != layout_.n) pop.block.assign(layout_.n, 0);
+  layout_.derive_blocks(pop.block);
 
-  h5::Handle sg = h5::open_group(root, "snapshots");
-  weeks_ = h5::read<std::int32_t>(sg.id(), "week");
+  weeks_ = f.snapshot_weeks();
   // The variables by their declaration (schema/SnapshotVars.def): names and types as the recorder writes them.
-  for (int d = 0; d < kDomains; ++d) need_[d] = read_or_empty<float>(sg.id(), std::string(snapshot_name(need_snapshot(d))));
-  self_reliance_ = read_snapshot<SnapshotVar::self_reliance>(sg.id());
-  flags_ = read_snapshot<SnapshotVar::flags>(sg.id());
-  help_source_ = read_snapshot<SnapshotVar::help_source>(sg.id());
-  helper_ = read_snapshot<SnapshotVar::helper>(sg.id());
-  ask_domain_ = read_snapshot<SnapshotVar::ask_domain>(sg.id());
-  active_ties_ = read_snapshot<SnapshotVar::active_ties>(sg.id());
+  for (int d = 0; d < kDomains; ++d) need_[d] = f.need_snapshot(d);
+  self_reliance_ = f.snapshot<SnapshotVar::self_reliance>();
+  flags_ = f.snapshot<SnapshotVar::flags>();
+  help_source_ = f.snapshot<SnapshotVar::help_source>();
+  helper_ = f.snapshot<SnapshotVar::helper>();
+  ask_domain_ = f.snapshot<SnapshotVar::ask_domain>();
+  active_ties_ = f.snapshot<SnapshotVar::active_ties>();
 
-  if (h5::exists(root, "timeseries/week")) {
-    const auto tw = h5::read<std::int32_t>(root, "timeseries/week");
-    all_.assign(tw.size(), WeekOutcomes{});
-    for (int k = 0; k < kNumOutcomes; ++k) {
-      const std::string p = fmt::format("timeseries/{}", kOutcomeSpecs[k].name);
-      if (!h5::exists(root, p)) continue;
-      const auto col = h5::read<double>(root, p);
-      for (std::size_t w = 0; w < std::min(col.size(), all_.size()); ++w) all_[w].v[k] = col[w];
-    }
-  }
+  if (const std::size_t rows = f.timeseries_rows()) all_ = f.outcome_rows(rows);
   if (all_.empty()) all_.assign(weeks_.empty() ? 1 : static_cast<std::size_t>(weeks_.back()) + 1, WeekOutcomes{});
   seek(weeks_.empty() ? 0 : weeks_.back());
 }
@@ -119,13 +98,12 @@ void ReplaySource::seek(int week) {
   tie_other_.clear();
   tie_kind_.clear();
   tie_strength_.clear();
-  h5::Handle f = h5::open_file(path_);
-  const std::string g = fmt::format("network/week_{:05}", frame_.week);
-  if (h5::exists(f.id(), g + "/a")) {
-    const auto a = h5::read<std::uint32_t>(f.id(), g + "/a");
-    const auto b = h5::read<std::uint32_t>(f.id(), g + "/b");
-    const auto kind = read_or_empty<std::uint8_t>(f.id(), g + "/kind");
-    const auto strength = read_or_empty<float>(f.id(), g + "/strength");
+  const NetworkSnapshot net = Results(path_).network(frame_.week);
+  if (!net.a.empty()) {
+    const auto& a = net.a;
+    const auto& b = net.b;
+    const auto& kind = net.kind;
+    const auto& strength = net.strength;
     for (std::size_t e = 0; e < a.size(); ++e)
       if (a[e] < n && b[e] < n) ++tie_begin_[a[e] + 1], ++tie_begin_[b[e] + 1];
     for (std::size_t i = 0; i < n; ++i) tie_begin_[i + 1] += tie_begin_[i];

@@ -8,9 +8,8 @@
 #include <optional>
 #include <stdexcept>
 
-#include "Steering.h"
-#include "buurt/output/Hdf5.h"
 #include "buurt/output/Recorder.h"
+#include "buurt/output/Results.h"
 #include "buurt/scenario/Scenario.h"
 
 namespace buurt::view {
@@ -39,31 +38,19 @@ struct ReplayFile {
 ReplayFile read_replay_file(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw std::invalid_argument(fmt::format("'{}' does not exist", path));
-  h5::Handle f;
+  std::optional<Results> opened;
   try {
-    f = h5::open_file(path);
-  } catch (const h5::Error& e) {
+    opened.emplace(path);
+  } catch (const FormatError& e) {
     throw std::invalid_argument(fmt::format("'{}' is not a readable HDF5 file: {}", path, e.what()));
   }
+  const Results& f = *opened;
   ReplayFile r;
-  r.log = read_steering(f.id());
-  if (h5::exists(f.id(), "meta/scenario_resolved")) r.resolved = h5::read_string(f.id(), "meta/scenario_resolved");
-  r.name = h5::exists(f.id(), "meta/scenario_name") ? h5::read_string(f.id(), "meta/scenario_name") : "replay";
-  if (h5::exists(f.id(), "timeseries/week")) r.weeks = static_cast<int>(h5::read<std::int32_t>(f.id(), "timeseries/week").size()) - 1;
+  r.log = f.steering();
+  r.resolved = f.scenario_resolved().value_or("");
+  r.name = f.scenario_name().value_or("replay");
+  if (const std::size_t rows = f.timeseries_rows()) r.weeks = static_cast<int>(rows) - 1;
   return r;
-}
-
-/// The file's /timeseries as weekly outcome rows (weeks 0..last; outcomes the file lacks stay 0).
-std::vector<WeekOutcomes> read_timeseries(const std::string& path, int last) {
-  h5::Handle f = h5::open_file(path);
-  std::vector<WeekOutcomes> rows(static_cast<std::size_t>(last) + 1, WeekOutcomes{});
-  for (int k = 0; k < kNumOutcomes; ++k) {
-    const std::string ds = fmt::format("timeseries/{}", kOutcomeSpecs[k].name);
-    if (!h5::exists(f.id(), ds)) continue;
-    const auto col = h5::read<double>(f.id(), ds);
-    for (std::size_t w = 0; w < std::min(col.size(), rows.size()); ++w) rows[w].v[k] = col[w];
-  }
-  return rows;
 }
 
 }  // namespace
@@ -97,7 +84,6 @@ void Session::check_replay(const Options& opt) {
   if (!opt.scenarios.empty()) throw std::invalid_argument("--replay takes a result file, not scenario files");
   replay_mode = true;
   replay_path_ = opt.replay;
-  h5::quiet();
   const ReplayFile file = read_replay_file(opt.replay);
   if (file.log && !file.resolved.empty() && !opt.replay_snapshots) {
     // A session file: the kernel is deterministic, so re-simulating the resolved scenario with the
@@ -124,7 +110,6 @@ void Session::check_scenarios(const Options& opt) {
     if (scenarios[k].params.run_seed != scenarios[0].params.run_seed)
       apply_overrides(scenarios[k], std::vector<std::string>{fmt::format("run.seed={}", scenarios[0].params.run_seed)});
   if (!opt.from_state.empty()) {
-    h5::quiet();
     state_ = std::make_shared<const StateFile>(opt.from_state);
     for (const auto& sc : scenarios) state_->check(sc.params);
   }
@@ -152,7 +137,8 @@ void Session::open() {
       s->set_script(replay_log_);
       p.sim = s.get();
       p.owned = std::move(s);
-      file_rows_ = read_timeseries(replay_path_, replay_last);
+      // The file's /timeseries as weekly outcome rows (weeks 0..last; outcomes the file lacks stay 0).
+      file_rows_ = Results(replay_path_).outcome_rows(static_cast<std::size_t>(replay_last) + 1);
     } else {
       p.replay = replay_source_.get();
       p.owned = std::move(replay_source_);

@@ -6,8 +6,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "Steering.h"
-#include "buurt/output/Hdf5.h"
+#include "buurt/output/Results.h"
 
 namespace buurt::view {
 namespace {

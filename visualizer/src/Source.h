@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "buurt/core/Simulation.h"
+#include "buurt/output/Results.h"
 #include "buurt/population/Population.h"
 #include "buurt/schema/Outcomes.h"
 
@@ -73,12 +74,6 @@ struct Story {
   };
   std::vector<Event> events;
   bool complete = true;  ///< false when recording began after week 0
-};
-
-/// One entry of the slider log.
-struct SteerEntry {
-  int week;
-  std::string key, value;
 };
 
 class Source {

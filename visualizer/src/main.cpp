@@ -3,7 +3,6 @@
 #include <CLI/CLI.hpp>
 
 #include "App.h"
-#include "buurt/output/Hdf5.h"
 #include "buurt/output/Recorder.h"
 #include "buurt/output/StateFile.h"
 #include "buurt/scenario/Scenario.h"

@@ -4,6 +4,9 @@
 #include <array>
 #include <cmath>
 
+#include <fmt/format.h>
+
+#include "buurt/core/Simulation.h"
 #include "buurt/week/Phase.h"
 
 namespace buurt {
@@ -294,6 +297,67 @@ void account_totals(WeekOutcomes& o) {
   // payroll and the second line's contracted hours, used or not; allowances and training per person paid).
   // The MKBA (experiment/Mkba.cpp) values them against the reference.
   o[Outcome::cost_total] = o[Outcome::cost_professional] + o[Outcome::cost_secondline] + o[Outcome::cost_allowances] + o[Outcome::cost_training];
+}
+
+GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t>& initial_ties, const std::vector<float>& initial_self_reliance,
+                          const std::vector<std::uint16_t>& initial_age) {
+  const auto& pop = sim.population();
+  const float thr = static_cast<float>(sim.params().events_in_need_threshold);
+  GroupTable t;
+  for (auto* s : kIncomeNames) t.labels.push_back(fmt::format("income:{}", s));
+  for (auto* s : kHouseholdNames) t.labels.push_back(fmt::format("household:{}", s));
+  for (auto* s : {"0-2", "3-5", "6+"}) t.labels.push_back(fmt::format("start_ties:{}", s));
+  for (auto* s : {"settled", "newcomer"}) t.labels.push_back(fmt::format("arrival:{}", s));
+  const std::size_t G = t.labels.size();
+  for (auto& col : t.values) col.assign(G, 0.0);
+  // Members of each group by whom a value is a mean over (GroupOver): residents, adults, stayers.
+  std::array<std::vector<double>, 3> members;
+  for (auto& m : members) m.assign(G, 0.0);
+  const int weeks = std::max(0, sim.week());
+  for (std::size_t i = 0; i < pop.size; ++i) {
+    if (!pop.present(i)) continue;  // an empty place
+    // The same resident as at week 0: its age has grown by exactly the weeks since (ages stop at 120 years); without
+    // demography nobody ages, moves or dies, so everyone there at week 0 is.
+    const bool stayer = initial_age[i] != kVacantAge && (!sim.params().demography_enabled || pop.age_weeks[i] == std::min(initial_age[i] + weeks, 52 * 120));
+    // A newcomer moved in since week 0 (births are recorded as arriving at -1; movers at the tick they came).
+    const bool newcomer = pop.arrived[i] >= sim.burn_in();
+    GroupResident r;
+    for (int d = 0; d < kDomains; ++d) r.in_need |= pop.need[d][i] >= thr;
+    r.social_need = pop.need[Social][i];
+    r.self_reliance = pop.self_reliance[i];
+    r.self_reliance_gain = stayer ? pop.self_reliance[i] - initial_self_reliance[i] : 0.0;
+    r.active_ties = pop.active_ties[i];
+    const bool adult = pop.age[i] != AgeGroup::Child;
+    const std::size_t t0 = initial_ties[i];
+    const std::size_t groups[4] = {static_cast<std::size_t>(pop.income[i]), 3 + static_cast<std::size_t>(pop.household_type[i]),
+                                   7 + (t0 <= 2   ? 0u
+                                        : t0 <= 5 ? 1u
+                                                  : 2u),
+                                   stayer     ? 10u
+                                   : newcomer ? 11u
+                                              : G};
+    for (std::size_t g : groups) {
+      if (g >= G || (g >= 7 && g < 10 && !stayer)) continue;  // the start_ties groups count stayers only
+      members[static_cast<int>(GroupOver::residents)][g] += 1;
+      members[static_cast<int>(GroupOver::adults)][g] += adult;
+      members[static_cast<int>(GroupOver::stayers)][g] += stayer;
+      for (std::size_t k = 0; k < kGroupOutcomeSpecs.size(); ++k) {
+        const auto& s = kGroupOutcomeSpecs[k];
+        const bool member = s.over == GroupOver::adults ? adult : s.over == GroupOver::stayers ? stayer : true;
+        if (member) t.values[k][g] += s.value(r);
+      }
+    }
+  }
+  for (std::size_t k = 0; k < kGroupOutcomeSpecs.size(); ++k) {
+    const GroupOver over = kGroupOutcomeSpecs[k].over;
+    if (over == GroupOver::count) continue;
+    for (std::size_t g = 0; g < G; ++g) {
+      const double n = members[static_cast<int>(over)][g];
+      // A mean over stayers in a group without any (newcomers) is NaN; other means over an empty group read 0.
+      t.values[k][g] = n > 0.0 ? t.values[k][g] / n : over == GroupOver::stayers ? std::nan("") : 0.0;
+    }
+  }
+  return t;
 }
 
 }  // namespace buurt

@@ -153,64 +153,64 @@ CompareSummary summarise(const std::vector<std::vector<RunSummary>>& runs) {
   return cs;
 }
 
-void write_comparison(hid_t file, const std::vector<Scenario>& scenarios, const std::vector<std::vector<RunSummary>>& runs, const CompareSummary& cs,
-                      const std::string& command) {
+void write_comparison(const ResultGroup& file, const std::vector<Scenario>& scenarios, const std::vector<std::vector<RunSummary>>& runs,
+                      const CompareSummary& cs, const std::string& command) {
   const std::size_t S = cs.scenarios, R = cs.replicates, K = kNumOutcomes;
-  h5::set_attr(file, "kind", std::string("compare"));
+  file.set_attr("kind", std::string("compare"));
   {
-    h5::Handle meta = h5::create_group(file, "meta");
+    ResultGroup meta = file.create_group("meta");
     std::vector<std::string> names, given, resolved;
     for (const auto& s : scenarios) {
       names.push_back(s.name);
       given.push_back(s.given_text);
       resolved.push_back(s.resolved_toml());
     }
-    h5::write_strings(meta.id(), "scenario_names", names);
-    h5::write_strings(meta.id(), "scenarios_given", given);
-    h5::write_strings(meta.id(), "scenarios_resolved", resolved);
-    h5::write_scalar<std::int64_t>(meta.id(), "replicates", static_cast<std::int64_t>(R));
+    meta.write_strings("scenario_names", names);
+    meta.write_strings("scenarios_given", given);
+    meta.write_strings("scenarios_resolved", resolved);
+    meta.write_scalar<std::int64_t>("replicates", static_cast<std::int64_t>(R));
     std::vector<std::int64_t> seeds(R, scenarios.front().params.run_seed), run_index(R);
     for (std::size_t r = 0; r < R; ++r) run_index[r] = static_cast<std::int64_t>(r);
-    h5::write<std::int64_t>(meta.id(), "seeds", seeds);
-    h5::write<std::int64_t>(meta.id(), "run_index", run_index);
-    h5::write_scalar<std::int64_t>(meta.id(), "weeks", scenarios.front().params.run_weeks);
-    h5::write_string(meta.id(), "command", command);
-    h5::write_string(meta.id(), "program_version", Provenance::version());
-    h5::write_string(meta.id(), "git_commit", Provenance::commit());
-    h5::write_scalar<std::int64_t>(meta.id(), "schema_version", kSchemaVersion);
+    meta.write<std::int64_t>("seeds", seeds);
+    meta.write<std::int64_t>("run_index", run_index);
+    meta.write_scalar<std::int64_t>("weeks", scenarios.front().params.run_weeks);
+    meta.write_string("command", command);
+    meta.write_string("program_version", Provenance::version());
+    meta.write_string("git_commit", Provenance::commit());
+    meta.write_scalar<std::int64_t>("schema_version", kSchemaVersion);
   }
-  h5::Handle cmp = h5::create_group(file, "compare");
+  ResultGroup cmp = file.create_group("compare");
   std::vector<std::string> outcomes, units;
   for (const auto& spec : kOutcomeSpecs) {
     outcomes.emplace_back(spec.name);
     units.emplace_back(spec.unit);
   }
-  h5::write_strings(cmp.id(), "outcomes", outcomes);
-  h5::write_strings(cmp.id(), "units", units);
-  write_outcome_columns(cmp.id(), outcomes, "");  // label, format, kind, direction, headline... (docs/output.md)
-  h5::write<double>(cmp.id(), "final", cs.final_values, {S, R, K});
-  h5::write<double>(cmp.id(), "last_year_mean", cs.last_year, {S, R, K});
-  h5::Handle sum = h5::create_group(cmp.id(), "summary");
-  h5::set_attr(sum.id(), "note",
+  cmp.write_strings("outcomes", outcomes);
+  cmp.write_strings("units", units);
+  write_outcome_columns(cmp, outcomes, "");  // label, format, kind, direction, headline... (docs/output.md)
+  cmp.write<double>("final", cs.final_values, {S, R, K});
+  cmp.write<double>("last_year_mean", cs.last_year, {S, R, K});
+  ResultGroup sum = cmp.create_group("summary");
+  sum.set_attr("note",
                std::string("[S, K]: mean over replicates of the last-year mean; paired difference against scenario 0 with a 95% t-interval; rel = relative to "
                            "scenario 0's mean"));
-  h5::write<double>(sum.id(), "mean", cs.mean, {S, K});
-  h5::write<double>(sum.id(), "diff_mean", cs.diff_mean, {S, K});
-  h5::write<double>(sum.id(), "diff_lo", cs.diff_lo, {S, K});
-  h5::write<double>(sum.id(), "diff_hi", cs.diff_hi, {S, K});
-  h5::write<double>(sum.id(), "rel_mean", cs.rel_mean, {S, K});
-  h5::write<double>(sum.id(), "rel_lo", cs.rel_lo, {S, K});
-  h5::write<double>(sum.id(), "p_better", cs.p_better, {S, K});
-  h5::write<double>(sum.id(), "rel_hi", cs.rel_hi, {S, K});
+  sum.write<double>("mean", cs.mean, {S, K});
+  sum.write<double>("diff_mean", cs.diff_mean, {S, K});
+  sum.write<double>("diff_lo", cs.diff_lo, {S, K});
+  sum.write<double>("diff_hi", cs.diff_hi, {S, K});
+  sum.write<double>("rel_mean", cs.rel_mean, {S, K});
+  sum.write<double>("rel_lo", cs.rel_lo, {S, K});
+  sum.write<double>("p_better", cs.p_better, {S, K});
+  sum.write<double>("rel_hi", cs.rel_hi, {S, K});
   // One group per run, in scenario then replicate order (a fixed order: the file does not depend on threads).
   for (std::size_t s = 0; s < S; ++s)
     for (std::size_t r = 0; r < R; ++r) {
-      h5::Handle g = h5::create_group(file, fmt::format("runs/s{:02}/r{:03}", s, r));
-      h5::set_attr(g.id(), "kind", std::string("run"));
+      ResultGroup g = file.create_group(fmt::format("runs/s{:02}/r{:03}", s, r));
+      g.set_attr("kind", std::string("run"));
       Scenario ran = scenarios[s];
       ran.params.run_seed = scenarios.front().params.run_seed;  // the seed it actually ran with
-      write_meta(g.id(), ran, static_cast<std::uint32_t>(r));
-      write_outcomes(g.id(), runs[s][r].rows, runs[s][r].groups);
+      write_meta(g, ran, static_cast<std::uint32_t>(r));
+      write_outcomes(g, runs[s][r].rows, runs[s][r].groups);
     }
 }
 

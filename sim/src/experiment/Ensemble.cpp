@@ -5,7 +5,7 @@
 
 #include "buurt/base/Hash.h"
 #include "buurt/core/RunLoop.h"
-#include "buurt/output/Hdf5.h"
+#include "buurt/output/Group.h"
 #include "buurt/schema/Schema.h"
 
 namespace buurt {
@@ -52,16 +52,14 @@ Ensemble load_ensemble(const std::filesystem::path& file) {
   Ensemble e;
   e.path = f;
   std::vector<double> flat;
-  std::vector<hsize_t> dims;
+  std::vector<std::uint64_t> dims;
   try {
-    h5::quiet();
-    h5::Handle h = h5::open_file(file);
-    if (!h5::exists(h.id(), "posterior") || h5::get_attr_string(h.id(), "kind") != "posterior")
-      throw fail("", "not a posterior file (written by `buurt calibrate`)");
-    e.fingerprint = h5::get_attr_string(h.id(), "model_fingerprint");
-    h5::Handle g = h5::open_group(h.id(), "posterior");
-    e.names = h5::read_strings(g.id(), "names");
-    flat = h5::read<double>(g.id(), "parameters", &dims);
+    ResultGroup h = ResultGroup::open_file(file);
+    if (!h.exists("posterior") || h.attr_string("kind") != "posterior") throw fail("", "not a posterior file (written by `buurt calibrate`)");
+    e.fingerprint = h.attr_string("model_fingerprint");
+    ResultGroup g = h.open_group("posterior");
+    e.names = g.read_strings("names");
+    flat = g.read<double>("parameters", &dims);
   } catch (const ScenarioError&) {
     throw;
   } catch (const std::exception& ex) {

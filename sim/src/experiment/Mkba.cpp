@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 #include "buurt/experiment/Stats.h"
-#include "buurt/output/Hdf5.h"
+#include "buurt/output/Group.h"
 
 namespace buurt {
 
@@ -292,47 +292,46 @@ MkbaResult mkba(const std::vector<std::vector<RunSummary>>& runs, const MkbaConf
   return m;
 }
 
-void write_mkba(hid_t compare_group, const MkbaResult& m) {
+void write_mkba(const ResultGroup& compare_group, const MkbaResult& m) {
   const auto& items = mkba_items();
   const std::size_t S = m.scenarios, R = m.replicates, I = items.size();
-  h5::Handle g = h5::create_group(compare_group, "mkba");
-  h5::set_attr(g.id(), "discount_rate", m.config.discount_rate);
-  h5::set_attr(g.id(), "horizon_years", static_cast<double>(m.weeks) / 52.0);
-  h5::set_attr(g.id(), "horizon_weeks", static_cast<std::int64_t>(m.weeks));
-  h5::set_attr(g.id(), "guideline_horizon_years", static_cast<std::int64_t>(m.config.horizon_years));
-  h5::set_attr(g.id(), "price_year", static_cast<std::int64_t>(m.config.price_year));
-  h5::set_attr(g.id(), "note",
-               std::string("Each scenario against scenario 0 over weeks 1..W after week 0, discounted per year; euros of price_year. [S, R] per "
-                           "scenario and replicate; *_mean/_lo/_hi over replicates (95% t-interval). npv = benefits_pv - costs_pv; bcr = "
-                           "benefits_pv / costs_pv where costs_pv > 0. docs/mkba.md"));
-  h5::write<double>(g.id(), "npv", m.npv, {S, R});
-  h5::write<double>(g.id(), "costs_pv", m.costs_pv, {S, R});
-  h5::write<double>(g.id(), "benefits_pv", m.benefits_pv, {S, R});
-  h5::write<double>(g.id(), "bcr", m.bcr, {S, R});
-  h5::write<double>(g.id(), "npv_without_residents_time", m.npv_without_time, {S, R});
+  ResultGroup g = compare_group.create_group("mkba");
+  g.set_attr("discount_rate", m.config.discount_rate);
+  g.set_attr("horizon_years", static_cast<double>(m.weeks) / 52.0);
+  g.set_attr("horizon_weeks", static_cast<std::int64_t>(m.weeks));
+  g.set_attr("guideline_horizon_years", static_cast<std::int64_t>(m.config.horizon_years));
+  g.set_attr("price_year", static_cast<std::int64_t>(m.config.price_year));
+  g.set_attr("note", std::string("Each scenario against scenario 0 over weeks 1..W after week 0, discounted per year; euros of price_year. [S, R] per "
+                                 "scenario and replicate; *_mean/_lo/_hi over replicates (95% t-interval). npv = benefits_pv - costs_pv; bcr = "
+                                 "benefits_pv / costs_pv where costs_pv > 0. docs/mkba.md"));
+  g.write<double>("npv", m.npv, {S, R});
+  g.write<double>("costs_pv", m.costs_pv, {S, R});
+  g.write<double>("benefits_pv", m.benefits_pv, {S, R});
+  g.write<double>("bcr", m.bcr, {S, R});
+  g.write<double>("npv_without_residents_time", m.npv_without_time, {S, R});
   {
-    h5::Handle sum = h5::create_group(g.id(), "summary");
-    h5::write<double>(sum.id(), "npv_mean", m.npv_mean, {S});
-    h5::write<double>(sum.id(), "npv_lo", m.npv_lo, {S});
-    h5::write<double>(sum.id(), "npv_hi", m.npv_hi, {S});
-    h5::write<double>(sum.id(), "costs_pv_mean", m.costs_mean, {S});
-    h5::write<double>(sum.id(), "costs_pv_lo", m.costs_lo, {S});
-    h5::write<double>(sum.id(), "costs_pv_hi", m.costs_hi, {S});
-    h5::write<double>(sum.id(), "benefits_pv_mean", m.benefits_mean, {S});
-    h5::write<double>(sum.id(), "benefits_pv_lo", m.benefits_lo, {S});
-    h5::write<double>(sum.id(), "benefits_pv_hi", m.benefits_hi, {S});
-    h5::write<double>(sum.id(), "bcr_of_means", m.bcr_of_means, {S});
-    h5::write<double>(sum.id(), "npv_without_residents_time_mean", m.npv_without_time_mean, {S});
+    ResultGroup sum = g.create_group("summary");
+    sum.write<double>("npv_mean", m.npv_mean, {S});
+    sum.write<double>("npv_lo", m.npv_lo, {S});
+    sum.write<double>("npv_hi", m.npv_hi, {S});
+    sum.write<double>("costs_pv_mean", m.costs_mean, {S});
+    sum.write<double>("costs_pv_lo", m.costs_lo, {S});
+    sum.write<double>("costs_pv_hi", m.costs_hi, {S});
+    sum.write<double>("benefits_pv_mean", m.benefits_mean, {S});
+    sum.write<double>("benefits_pv_lo", m.benefits_lo, {S});
+    sum.write<double>("benefits_pv_hi", m.benefits_hi, {S});
+    sum.write<double>("bcr_of_means", m.bcr_of_means, {S});
+    sum.write<double>("npv_without_residents_time_mean", m.npv_without_time_mean, {S});
     std::vector<std::string> bearers;
     for (std::size_t b = 0; b < kBearers; ++b) bearers.emplace_back(bearer_name(static_cast<Bearer>(b)));
-    h5::write_strings(sum.id(), "bearers", bearers);
-    h5::write<double>(sum.id(), "bearer_npv", m.bearer_npv, {S, kBearers});
-    h5::write_strings(sum.id(), "break_even_key", m.break_even_key);
-    h5::write<double>(sum.id(), "break_even_price", m.break_even_price, {S});
-    h5::write<double>(sum.id(), "break_even_current", m.break_even_current, {S});
+    sum.write_strings("bearers", bearers);
+    sum.write<double>("bearer_npv", m.bearer_npv, {S, kBearers});
+    sum.write_strings("break_even_key", m.break_even_key);
+    sum.write<double>("break_even_price", m.break_even_price, {S});
+    sum.write<double>("break_even_current", m.break_even_current, {S});
   }
   {
-    h5::Handle it = h5::create_group(g.id(), "items");
+    ResultGroup it = g.create_group("items");
     std::vector<std::string> name, kind, unit, bearer, key;
     for (const auto& item : items) {
       name.emplace_back(item.name);
@@ -341,22 +340,22 @@ void write_mkba(hid_t compare_group, const MkbaResult& m) {
       bearer.emplace_back(bearer_name(item.bearer));
       key.emplace_back(item.price_key);
     }
-    h5::write_strings(it.id(), "name", name);
-    h5::write_strings(it.id(), "kind", kind);
-    h5::write_strings(it.id(), "unit", unit);
-    h5::write_strings(it.id(), "bearer", bearer);
-    h5::write_strings(it.id(), "price_key", key);
-    h5::write<double>(it.id(), "price", m.config.price, {I});
-    h5::write<double>(it.id(), "effect", m.effect, {S, R, I});
-    h5::write<double>(it.id(), "effect_mean", m.effect_mean, {S, I});
-    h5::write<double>(it.id(), "effect_lo", m.effect_lo, {S, I});
-    h5::write<double>(it.id(), "effect_hi", m.effect_hi, {S, I});
-    h5::write<double>(it.id(), "pv", m.pv, {S, R, I});
-    h5::write<double>(it.id(), "pv_mean", m.pv_mean, {S, I});
+    it.write_strings("name", name);
+    it.write_strings("kind", kind);
+    it.write_strings("unit", unit);
+    it.write_strings("bearer", bearer);
+    it.write_strings("price_key", key);
+    it.write<double>("price", m.config.price, {I});
+    it.write<double>("effect", m.effect, {S, R, I});
+    it.write<double>("effect_mean", m.effect_mean, {S, I});
+    it.write<double>("effect_lo", m.effect_lo, {S, I});
+    it.write<double>("effect_hi", m.effect_hi, {S, I});
+    it.write<double>("pv", m.pv, {S, R, I});
+    it.write<double>("pv_mean", m.pv_mean, {S, I});
   }
   {
-    h5::Handle t = h5::create_group(g.id(), "tornado");
-    h5::set_attr(t.id(), "note", std::string("[S, F]: row s holds scenario s's bars ordered by swing, widest first (row 0, the reference, is empty: NaN)"));
+    ResultGroup t = g.create_group("tornado");
+    t.set_attr("note", std::string("[S, F]: row s holds scenario s's bars ordered by swing, widest first (row 0, the reference, is empty: NaN)"));
     const std::size_t F = S > 1 ? m.tornado[1].size() : 0;
     std::vector<std::string> keys(S * F);
     std::vector<double> low(S * F, std::nan("")), high(S * F, std::nan("")), npv_low(S * F, std::nan("")), npv_high(S * F, std::nan(""));
@@ -369,11 +368,11 @@ void write_mkba(hid_t compare_group, const MkbaResult& m) {
         npv_low[s * F + f] = b.npv_low;
         npv_high[s * F + f] = b.npv_high;
       }
-    h5::write_strings(t.id(), "key", keys);
-    h5::write<double>(t.id(), "low", low, {S, F});
-    h5::write<double>(t.id(), "high", high, {S, F});
-    h5::write<double>(t.id(), "npv_low", npv_low, {S, F});
-    h5::write<double>(t.id(), "npv_high", npv_high, {S, F});
+    t.write_strings("key", keys);
+    t.write<double>("low", low, {S, F});
+    t.write<double>("high", high, {S, F});
+    t.write<double>("npv_low", npv_low, {S, F});
+    t.write<double>("npv_high", npv_high, {S, F});
   }
 }
 

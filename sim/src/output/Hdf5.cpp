@@ -1,4 +1,4 @@
-#include "buurt/output/Hdf5.h"
+#include "Hdf5.h"
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -146,11 +146,12 @@ std::vector<std::string> read_strings(hid_t parent, const std::string& name) {
   const int rank = H5Sget_simple_extent_ndims(space.id());
   hsize_t n = 1;
   if (rank == 1) H5Sget_simple_extent_dims(space.id(), &n, nullptr);
-  if (rank > 1) throw std::runtime_error(fmt::format("dataset '{}' is not a list of strings", name));
+  if (rank > 1) throw Error(fmt::format("dataset '{}' is not a list of strings", name));
   Handle t = string_type();
+  std::vector<std::string> out;
+  if (n == 0) return out;
   std::vector<char*> p(n, nullptr);
   check(H5Dread(d.id(), t.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), fmt::format("read dataset '{}'", name));
-  std::vector<std::string> out;
   for (char* c : p) out.emplace_back(c ? c : "");
   H5Dvlen_reclaim(t.id(), space.id(), H5P_DEFAULT, p.data());
   return out;

@@ -1,5 +1,6 @@
 #include "buurt/output/Recorder.h"
 
+#include "Hdf5.h"
 #include "buurt/core/Accounting.h"
 
 #include "buurt/core/RunLoop.h"
@@ -40,8 +41,8 @@ ResultFile::ResultFile(fs::path final_path, bool force) : final_(std::move(final
   temp_ = final_;
   temp_ += fmt::format(".tmp-{}", ::getpid());
   try {
-    file_ = h5::create_file(temp_);
-  } catch (const h5::Error& e) {
+    file_ = ResultGroup::create_file(temp_);
+  } catch (const FormatError& e) {
     std::error_code ec;
     fs::remove(temp_, ec);  // a create that failed half-way (disk full) may leave a stub behind
     throw OutputError(fmt::format("cannot create '{}': {}", temp_.string(), e.what()));
@@ -56,13 +57,13 @@ ResultFile::~ResultFile() {
 }
 
 void ResultFile::commit() {
-  if (H5Fflush(file_.id(), H5F_SCOPE_GLOBAL) < 0) throw OutputError(fmt::format("cannot flush '{}' (disk full?)", temp_.string()));
-  if (H5Fclose(file_.id()) < 0) {
-    file_ = h5::Handle();
+  if (H5Fflush(file_.handle(), H5F_SCOPE_GLOBAL) < 0) throw OutputError(fmt::format("cannot flush '{}' (disk full?)", temp_.string()));
+  if (H5Fclose(file_.handle()) < 0) {
+    file_ = ResultGroup();
     throw OutputError(fmt::format("cannot close '{}' (disk full?)", temp_.string()));
   }
   (void)std::move(file_);
-  file_ = h5::Handle();
+  file_ = ResultGroup();
   const int fd = ::open(temp_.c_str(), O_RDONLY);
   if (fd >= 0) {
     const int rc = ::fsync(fd);
@@ -75,28 +76,28 @@ void ResultFile::commit() {
   committed_ = true;
 }
 
-void write_meta(hid_t group, const Scenario& s, std::uint32_t run) {
-  h5::Handle meta = h5::create_group(group, "meta");
-  h5::write_string(meta.id(), "scenario_given", s.given_text);
-  h5::write_string(meta.id(), "scenario_resolved", s.resolved_toml());
-  h5::write_string(meta.id(), "scenario_name", s.name);
-  h5::write_string(meta.id(), "scenario_description", s.description);
-  h5::write_string(meta.id(), "scenario_path", s.source_path);
-  h5::write_scalar<std::int64_t>(meta.id(), "seed", s.params.run_seed);
-  h5::write_scalar<std::int64_t>(meta.id(), "run", run);
-  h5::write_scalar<std::int64_t>(meta.id(), "schema_version", kSchemaVersion);
-  h5::write_string(meta.id(), "program_version", Provenance::version());
-  h5::write_string(meta.id(), "git_commit", Provenance::commit());
+void write_meta(const ResultGroup& group, const Scenario& s, std::uint32_t run) {
+  ResultGroup meta = group.create_group("meta");
+  meta.write_string("scenario_given", s.given_text);
+  meta.write_string("scenario_resolved", s.resolved_toml());
+  meta.write_string("scenario_name", s.name);
+  meta.write_string("scenario_description", s.description);
+  meta.write_string("scenario_path", s.source_path);
+  meta.write_scalar<std::int64_t>("seed", s.params.run_seed);
+  meta.write_scalar<std::int64_t>("run", run);
+  meta.write_scalar<std::int64_t>("schema_version", kSchemaVersion);
+  meta.write_string("program_version", Provenance::version());
+  meta.write_string("git_commit", Provenance::commit());
 }
 
-void write_runtime(hid_t file, double wall_seconds, int threads) {
-  h5::Handle rt = h5::create_group(file, "runtime");
-  h5::write_scalar<double>(rt.id(), "wall_seconds", wall_seconds);
-  h5::write_scalar<std::int64_t>(rt.id(), "threads", threads);
+void write_runtime(const ResultGroup& file, double wall_seconds, int threads) {
+  ResultGroup rt = file.create_group("runtime");
+  rt.write_scalar<double>("wall_seconds", wall_seconds);
+  rt.write_scalar<std::int64_t>("threads", threads);
   char host[256] = {0};
   ::gethostname(host, sizeof(host) - 1);
-  h5::write_string(rt.id(), "host", host);
-  h5::set_attr(rt.id(), "note", std::string("Not part of the results: differs between identical runs."));
+  rt.write_string("host", host);
+  rt.set_attr("note", std::string("Not part of the results: differs between identical runs."));
 }
 
 namespace {
@@ -114,14 +115,28 @@ hid_t snapshot_h5_type(SnapshotVar v) {
 }
 }  // namespace
 
-RunRecorder::RunRecorder(hid_t group, const Scenario& scenario, const Simulation& sim)
+/// One growing dataset per snapshot variable, in SnapshotVars.def order.
+struct RunRecorder::Snapshots {
+  std::vector<h5::RowAppender> vars;
+  h5::RowAppender& of(SnapshotVar v) { return vars[static_cast<std::size_t>(v)]; }
+  /// One snapshot row of variable v, of the type SnapshotVars.def declares for it.
+  template <SnapshotVar v>
+  void append(std::span<const SnapshotType<v>> row) {
+    of(v).template append<SnapshotType<v>>(row);
+  }
+};
+
+RunRecorder::~RunRecorder() = default;
+
+RunRecorder::RunRecorder(const ResultGroup& group, const Scenario& scenario, const Simulation& sim)
     : group_(group), total_weeks_(static_cast<int>(scenario.params.run_weeks)), every_(static_cast<int>(scenario.params.run_snapshot_every)) {
-  h5::set_attr(group, "kind", std::string("run"));
+  snap_ = std::make_unique<Snapshots>();
+  group.set_attr("kind", std::string("run"));
   write_meta(group, scenario, sim.run());
   const auto& pop = sim.population();
   const std::size_t n = pop.size;
   {
-    h5::Handle g = h5::create_group(group, "population");
+    ResultGroup g = group.create_group("population");
     std::vector<std::uint8_t> ht(n), age(n), inc(n);
     std::vector<std::uint32_t> block(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -130,31 +145,31 @@ RunRecorder::RunRecorder(hid_t group, const Scenario& scenario, const Simulation
       inc[i] = static_cast<std::uint8_t>(pop.income[i]);
       block[i] = pop.street[i] / static_cast<std::uint32_t>(scenario.params.population_streets_per_block);
     }
-    h5::write<std::uint32_t>(g.id(), "household", pop.household, {}, 4);
-    h5::write<std::uint32_t>(g.id(), "street", pop.street, {}, 4);
-    h5::write<std::uint32_t>(g.id(), "block", block, {}, 4);
-    h5::write<std::uint8_t>(g.id(), "household_type", ht, {}, 4);
-    h5::write<std::uint8_t>(g.id(), "age_group", age, {}, 4);
-    h5::write<std::uint8_t>(g.id(), "income", inc, {}, 4);
-    h5::write<float>(g.id(), "x", pop.x, {}, 4);
-    h5::write<float>(g.id(), "y", pop.y, {}, 4);
-    h5::set_attr(g.id(), "household_type_codes", std::string("0 single, 1 couple, 2 family, 3 elderly"));
-    h5::set_attr(g.id(), "age_group_codes", std::string("0 child, 1 adult, 2 elderly"));
-    h5::set_attr(g.id(), "income_codes", std::string("0 benefits, 1 low, 2 middle"));
-    h5::set_attr(g.id(), "places", static_cast<std::int64_t>(n));
-    h5::set_attr(g.id(), "residents", static_cast<std::int64_t>(std::llround(sim.outcomes()[Outcome::residents])));
-    h5::set_attr(g.id(), "note", std::string("one row per place in a dwelling; with demography some are empty (snapshots/age = 255)"));
+    g.write<std::uint32_t>("household", pop.household, {}, 4);
+    g.write<std::uint32_t>("street", pop.street, {}, 4);
+    g.write<std::uint32_t>("block", block, {}, 4);
+    g.write<std::uint8_t>("household_type", ht, {}, 4);
+    g.write<std::uint8_t>("age_group", age, {}, 4);
+    g.write<std::uint8_t>("income", inc, {}, 4);
+    g.write<float>("x", pop.x, {}, 4);
+    g.write<float>("y", pop.y, {}, 4);
+    g.set_attr("household_type_codes", std::string("0 single, 1 couple, 2 family, 3 elderly"));
+    g.set_attr("age_group_codes", std::string("0 child, 1 adult, 2 elderly"));
+    g.set_attr("income_codes", std::string("0 benefits, 1 low, 2 middle"));
+    g.set_attr("places", static_cast<std::int64_t>(n));
+    g.set_attr("residents", static_cast<std::int64_t>(std::llround(sim.outcomes()[Outcome::residents])));
+    g.set_attr("note", std::string("one row per place in a dwelling; with demography some are empty (snapshots/age = 255)"));
   }
   {
-    h5::Handle g = h5::create_group(group, "snapshots");
+    ResultGroup g = group.create_group("snapshots");
     for (int v = 0; v < kNumSnapshotVars; ++v) {
       const auto var = static_cast<SnapshotVar>(v);
-      snap_.emplace_back(g.id(), std::string(kSnapshotVars[v].name), snapshot_h5_type(var), static_cast<hsize_t>(n), 4);
-      h5::set_attr(snap_.back().id(), "unit", std::string(kSnapshotVars[v].unit));
+      snap_->vars.emplace_back(g.handle(), std::string(kSnapshotVars[v].name), snapshot_h5_type(var), static_cast<hsize_t>(n), 4);
+      h5::set_attr(snap_->vars.back().id(), "unit", std::string(kSnapshotVars[v].unit));
     }
     std::string codes;
     for (std::size_t k = 0; k < kHelpSourceNames.size(); ++k) codes += fmt::format("{}{} {}", k ? ", " : "", k, kHelpSourceNames[k]);
-    h5::set_attr(snap(SnapshotVar::help_source).id(), "codes", codes);
+    h5::set_attr(snap_->of(SnapshotVar::help_source).id(), "codes", codes);
   }
   initial_ties_ = pop.active_ties;
   initial_self_reliance_ = pop.self_reliance;
@@ -167,22 +182,23 @@ void RunRecorder::snapshot(const Simulation& sim) {
   if (last_snapshot_ == sim.week()) return;
   last_snapshot_ = sim.week();
   const auto& pop = sim.population();
-  for (int d = 0; d < kDomains; ++d) snap(need_snapshot(d)).append<float>(pop.need[d]);
-  append<SnapshotVar::self_reliance>(pop.self_reliance);
-  append<SnapshotVar::self_direction>(pop.self_direction);
-  append<SnapshotVar::trust_neighbours>(pop.trust_neighbours);
-  append<SnapshotVar::trust_professionals>(pop.trust_professionals);
-  append<SnapshotVar::dependency>(pop.dependency);
-  append<SnapshotVar::fatigue>(pop.fatigue);
-  append<SnapshotVar::hours_received>(pop.hours_received);
-  append<SnapshotVar::active_ties>(pop.active_ties);
-  append<SnapshotVar::help_source>(pop.help_source);
-  append<SnapshotVar::helper>(pop.helper);
-  append<SnapshotVar::flags>(pop.flags);
-  append<SnapshotVar::ask_domain>(pop.ask_domain);
+  Snapshots& s = *snap_;
+  for (int d = 0; d < kDomains; ++d) s.of(need_snapshot(d)).append<float>(pop.need[d]);
+  s.append<SnapshotVar::self_reliance>(pop.self_reliance);
+  s.append<SnapshotVar::self_direction>(pop.self_direction);
+  s.append<SnapshotVar::trust_neighbours>(pop.trust_neighbours);
+  s.append<SnapshotVar::trust_professionals>(pop.trust_professionals);
+  s.append<SnapshotVar::dependency>(pop.dependency);
+  s.append<SnapshotVar::fatigue>(pop.fatigue);
+  s.append<SnapshotVar::hours_received>(pop.hours_received);
+  s.append<SnapshotVar::active_ties>(pop.active_ties);
+  s.append<SnapshotVar::help_source>(pop.help_source);
+  s.append<SnapshotVar::helper>(pop.helper);
+  s.append<SnapshotVar::flags>(pop.flags);
+  s.append<SnapshotVar::ask_domain>(pop.ask_domain);
   std::vector<SnapshotType<SnapshotVar::age>> age(pop.size);
   for (std::size_t i = 0; i < pop.size; ++i) age[i] = pop.present(i) ? static_cast<std::uint8_t>(std::min(254, pop.age_years(i))) : 255;
-  append<SnapshotVar::age>(age);
+  s.append<SnapshotVar::age>(age);
   snap_weeks_.push_back(sim.week());
   // Ties at this week (active ties only).
   const auto& net = sim.network();
@@ -197,79 +213,18 @@ void RunRecorder::snapshot(const Simulation& sim) {
     strength.push_back(net.strength[e]);
     balance.push_back(net.balance[e]);
   }
-  h5::Handle g = h5::create_group(group_, fmt::format("network/week_{:05}", sim.week()));
-  h5::write<std::uint32_t>(g.id(), "a", a, {}, 4);
-  h5::write<std::uint32_t>(g.id(), "b", b, {}, 4);
-  h5::write<std::uint8_t>(g.id(), "kind", kind, {}, 4);
-  h5::write<float>(g.id(), "strength", strength, {}, 4);
-  h5::write<float>(g.id(), "balance", balance, {}, 4);
-  h5::set_attr(g.id(), "week", static_cast<std::int64_t>(sim.week()));
+  ResultGroup g = group_.create_group(fmt::format("network/week_{:05}", sim.week()));
+  g.write<std::uint32_t>("a", a, {}, 4);
+  g.write<std::uint32_t>("b", b, {}, 4);
+  g.write<std::uint8_t>("kind", kind, {}, 4);
+  g.write<float>("strength", strength, {}, 4);
+  g.write<float>("balance", balance, {}, 4);
+  g.set_attr("week", static_cast<std::int64_t>(sim.week()));
 }
 
 void RunRecorder::record_week(const Simulation& sim) {
   rows_.push_back(sim.outcomes());
   if (every_ > 0 && sim.week() % every_ == 0) snapshot(sim);
-}
-
-GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t>& initial_ties, const std::vector<float>& initial_self_reliance,
-                          const std::vector<std::uint16_t>& initial_age) {
-  const auto& pop = sim.population();
-  const float thr = static_cast<float>(sim.params().events_in_need_threshold);
-  GroupTable t;
-  for (auto* s : kIncomeNames) t.labels.push_back(fmt::format("income:{}", s));
-  for (auto* s : kHouseholdNames) t.labels.push_back(fmt::format("household:{}", s));
-  for (auto* s : {"0-2", "3-5", "6+"}) t.labels.push_back(fmt::format("start_ties:{}", s));
-  for (auto* s : {"settled", "newcomer"}) t.labels.push_back(fmt::format("arrival:{}", s));
-  const std::size_t G = t.labels.size();
-  for (auto& col : t.values) col.assign(G, 0.0);
-  // Members of each group by whom a value is a mean over (GroupOver): residents, adults, stayers.
-  std::array<std::vector<double>, 3> members;
-  for (auto& m : members) m.assign(G, 0.0);
-  const int weeks = std::max(0, sim.week());
-  for (std::size_t i = 0; i < pop.size; ++i) {
-    if (!pop.present(i)) continue;  // an empty place
-    // The same resident as at week 0: its age has grown by exactly the weeks since (ages stop at 120 years); without
-    // demography nobody ages, moves or dies, so everyone there at week 0 is.
-    const bool stayer = initial_age[i] != kVacantAge && (!sim.params().demography_enabled || pop.age_weeks[i] == std::min(initial_age[i] + weeks, 52 * 120));
-    // A newcomer moved in since week 0 (births are recorded as arriving at -1; movers at the tick they came).
-    const bool newcomer = pop.arrived[i] >= sim.burn_in();
-    GroupResident r;
-    for (int d = 0; d < kDomains; ++d) r.in_need |= pop.need[d][i] >= thr;
-    r.social_need = pop.need[Social][i];
-    r.self_reliance = pop.self_reliance[i];
-    r.self_reliance_gain = stayer ? pop.self_reliance[i] - initial_self_reliance[i] : 0.0;
-    r.active_ties = pop.active_ties[i];
-    const bool adult = pop.age[i] != AgeGroup::Child;
-    const std::size_t t0 = initial_ties[i];
-    const std::size_t groups[4] = {static_cast<std::size_t>(pop.income[i]), 3 + static_cast<std::size_t>(pop.household_type[i]),
-                                   7 + (t0 <= 2   ? 0u
-                                        : t0 <= 5 ? 1u
-                                                  : 2u),
-                                   stayer     ? 10u
-                                   : newcomer ? 11u
-                                              : G};
-    for (std::size_t g : groups) {
-      if (g >= G || (g >= 7 && g < 10 && !stayer)) continue;  // the start_ties groups count stayers only
-      members[static_cast<int>(GroupOver::residents)][g] += 1;
-      members[static_cast<int>(GroupOver::adults)][g] += adult;
-      members[static_cast<int>(GroupOver::stayers)][g] += stayer;
-      for (std::size_t k = 0; k < kGroupOutcomeSpecs.size(); ++k) {
-        const auto& s = kGroupOutcomeSpecs[k];
-        const bool member = s.over == GroupOver::adults ? adult : s.over == GroupOver::stayers ? stayer : true;
-        if (member) t.values[k][g] += s.value(r);
-      }
-    }
-  }
-  for (std::size_t k = 0; k < kGroupOutcomeSpecs.size(); ++k) {
-    const GroupOver over = kGroupOutcomeSpecs[k].over;
-    if (over == GroupOver::count) continue;
-    for (std::size_t g = 0; g < G; ++g) {
-      const double n = members[static_cast<int>(over)][g];
-      // A mean over stayers in a group without any (newcomers) is NaN; other means over an empty group read 0.
-      t.values[k][g] = n > 0.0 ? t.values[k][g] / n : over == GroupOver::stayers ? std::nan("") : 0.0;
-    }
-  }
-  return t;
 }
 
 std::string_view format_name(OutcomeFormat f) {
@@ -304,21 +259,21 @@ std::string_view direction_name(Direction d) {
   return "";
 }
 
-void set_outcome_attrs(hid_t obj, const OutcomeSpec& spec) {
-  h5::set_attr(obj, "unit", std::string(spec.unit));
-  h5::set_attr(obj, "description", std::string(spec.description));
-  h5::set_attr(obj, "label", std::string(spec.label));
-  h5::set_attr(obj, "label_nl", std::string(spec.label_nl));
-  h5::set_attr(obj, "format", std::string(format_name(spec.format)));
-  h5::set_attr(obj, "kind", std::string(kind_name(spec.kind)));
-  h5::set_attr(obj, "direction", std::string(direction_name(spec.direction)));
-  h5::set_attr(obj, "adults_only", static_cast<std::int64_t>(spec.adults_only));
-  h5::set_attr(obj, "reference", std::string(spec.reference));
-  h5::set_attr(obj, "headline", static_cast<std::int64_t>(spec.headline));
-  h5::set_attr(obj, "window", std::string(spec.window == OutcomeWindow::end ? "end" : "year"));
+void set_outcome_attrs(const ResultObject& obj, const OutcomeSpec& spec) {
+  obj.set_attr("unit", std::string(spec.unit));
+  obj.set_attr("description", std::string(spec.description));
+  obj.set_attr("label", std::string(spec.label));
+  obj.set_attr("label_nl", std::string(spec.label_nl));
+  obj.set_attr("format", std::string(format_name(spec.format)));
+  obj.set_attr("kind", std::string(kind_name(spec.kind)));
+  obj.set_attr("direction", std::string(direction_name(spec.direction)));
+  obj.set_attr("adults_only", static_cast<std::int64_t>(spec.adults_only));
+  obj.set_attr("reference", std::string(spec.reference));
+  obj.set_attr("headline", static_cast<std::int64_t>(spec.headline));
+  obj.set_attr("window", std::string(spec.window == OutcomeWindow::end ? "end" : "year"));
 }
 
-void write_outcome_columns(hid_t group, const std::vector<std::string>& names, const std::string& prefix) {
+void write_outcome_columns(const ResultGroup& group, const std::vector<std::string>& names, const std::string& prefix) {
   const std::size_t K = names.size();
   std::vector<std::string> units(K), descs(K), labels(K), labels_nl(K), formats(K), kinds(K), directions(K), references(K), windows(K, "year");
   std::vector<std::int64_t> adults(K, 0), headlines(K, 0);
@@ -339,10 +294,10 @@ void write_outcome_columns(hid_t group, const std::vector<std::string>& names, c
         break;
       }
   auto strings = [&](const char* col, const std::vector<std::string>& v) {
-    if (!h5::exists(group, prefix + col)) h5::write_strings(group, prefix + col, v);
+    if (!group.exists(prefix + col)) group.write_strings(prefix + col, v);
   };
   auto ints = [&](const char* col, const std::vector<std::int64_t>& v) {
-    if (!h5::exists(group, prefix + col)) h5::write<std::int64_t>(group, prefix + col, v, {K});
+    if (!group.exists(prefix + col)) group.write<std::int64_t>(prefix + col, v, {K});
   };
   strings("units", units);
   strings("descriptions", descs);
@@ -357,37 +312,37 @@ void write_outcome_columns(hid_t group, const std::vector<std::string>& names, c
   strings("windows", windows);
 }
 
-void write_outcomes(hid_t group, const std::vector<WeekOutcomes>& rows, const GroupTable& groups) {
-  h5::Handle ts = h5::create_group(group, "timeseries");
+void write_outcomes(const ResultGroup& group, const std::vector<WeekOutcomes>& rows, const GroupTable& groups) {
+  ResultGroup ts = group.create_group("timeseries");
   std::vector<std::int32_t> weeks(rows.size());
   for (std::size_t w = 0; w < rows.size(); ++w) weeks[w] = static_cast<std::int32_t>(w);
-  h5::write<std::int32_t>(ts.id(), "week", weeks);
+  ts.write<std::int32_t>("week", weeks);
   std::vector<double> col(rows.size());
   for (int k = 0; k < kNumOutcomes; ++k) {
     for (std::size_t w = 0; w < rows.size(); ++w) col[w] = rows[w].v[k];
     const std::string name(kOutcomeSpecs[k].name);
-    h5::write<double>(ts.id(), name, col);
-    h5::Handle d(H5Dopen2(ts.id(), name.c_str(), H5P_DEFAULT));
-    set_outcome_attrs(d.id(), kOutcomeSpecs[k]);
+    ts.write<double>(name, col);
+    ResultDataset d = ts.open_dataset(name);
+    set_outcome_attrs(d, kOutcomeSpecs[k]);
   }
-  h5::Handle fin = h5::create_group(group, "final");
-  for (int k = 0; k < kNumOutcomes; ++k) h5::write_scalar<double>(fin.id(), std::string(kOutcomeSpecs[k].name), rows.back().v[k]);
+  ResultGroup fin = group.create_group("final");
+  for (int k = 0; k < kNumOutcomes; ++k) fin.write_scalar<double>(std::string(kOutcomeSpecs[k].name), rows.back().v[k]);
   // Who is left behind: outcomes by income, household type and starting network size.
-  h5::Handle bg = h5::create_group(fin.id(), "by_group");
-  h5::write_strings(bg.id(), "group", groups.labels);
+  ResultGroup bg = fin.create_group("by_group");
+  bg.write_strings("group", groups.labels);
   for (const auto& g : kGroupOutcomeSpecs) {
     const std::string name(g.spec.name);
-    h5::write<double>(bg.id(), name, groups.values[static_cast<std::size_t>(&g - kGroupOutcomeSpecs.data())]);
-    h5::Handle d = h5::open_dataset(bg.id(), name);
-    set_outcome_attrs(d.id(), g.spec);
+    bg.write<double>(name, groups.values[static_cast<std::size_t>(&g - kGroupOutcomeSpecs.data())]);
+    ResultDataset d = bg.open_dataset(name);
+    set_outcome_attrs(d, g.spec);
   }
 }
 
 void RunRecorder::finish(const Simulation& sim) {
   snapshot(sim);
   {
-    h5::Handle g = h5::open_group(group_, "snapshots");
-    h5::write<std::int32_t>(g.id(), "week", snap_weeks_);
+    ResultGroup g = group_.open_group("snapshots");
+    g.write<std::int32_t>("week", snap_weeks_);
   }
   write_outcomes(group_, rows_, group_outcomes(sim, initial_ties_, initial_self_reliance_, initial_age_));
 }

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <type_traits>
 
+#include "Hdf5.h"
 #include "buurt/base/Hash.h"
 #include "buurt/base/State.h"
 #include "buurt/output/Recorder.h"
@@ -139,7 +140,7 @@ std::string neighbourhood_digest(const Params& p) {
 }
 
 StateWriter::StateWriter(const fs::path& path, const Scenario& scenario, const std::string& command, bool force) : file_(path, force) {
-  const hid_t root = file_.root();
+  const hid_t root = file_.root().handle();
   h5::set_attr(root, "format", std::string(kFormat));
   h5::set_attr(root, "state_version", static_cast<std::int64_t>(state::kVersion));
   h5::set_attr(root, "schema_version", static_cast<std::int64_t>(kSchemaVersion));
@@ -158,7 +159,7 @@ StateWriter::StateWriter(const fs::path& path, const Scenario& scenario, const s
 }
 
 void StateWriter::add(Simulation& sim) {
-  h5::Handle g = h5::create_group(file_.root(), fmt::format("run_{}", sim.run()));
+  h5::Handle g = h5::create_group(file_.root().handle(), fmt::format("run_{}", sim.run()));
   h5::set_attr(g.id(), "run", static_cast<std::int64_t>(sim.run()));
   H5Writer w(g.id());
   sim.state(w);
@@ -170,11 +171,11 @@ StateFile::StateFile(const fs::path& path) : path_(path) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) throw StateError(fmt::format("state file '{}' does not exist", path.string()));
   try {
-    file_ = h5::open_file(path);
+    file_ = ResultGroup::open_file(path);
   } catch (const h5::Error&) {
     throw StateError(fmt::format("'{}' is not an HDF5 file (a state file is written by --save-state)", path.string()));
   }
-  const hid_t root = file_.id();
+  const hid_t root = file_.handle();
   if (H5Aexists(root, "format") <= 0 || h5::get_attr_string(root, "format") != kFormat)
     throw StateError(fmt::format("'{}' is not a state file (no format = \"{}\"; write one with --save-state)", path.string(), kFormat));
   const auto version = h5::get_attr_int(root, "state_version");
@@ -216,12 +217,12 @@ void StateFile::check(const Params& p) const {
 
 std::unique_ptr<Simulation> StateFile::load(const Params& p, std::uint32_t run) const {
   const std::string name = fmt::format("run_{}", run);
-  if (!h5::exists(file_.id(), name))
+  if (!file_.exists(name))
     throw StateError(
         fmt::format("'{}' holds {} neighbourhood(s) (replicates 0-{}), not replicate {}: save more with `buurt compare --save-state` or "
                     "run fewer replicates",
                     path_.string(), runs_.size(), runs_.size() - 1, run));
-  h5::Handle g = h5::open_group(file_.id(), name);
+  h5::Handle g = h5::open_group(file_.handle(), name);
   Params q = p;
   q.run_burn_in = burn_in_;
   return std::make_unique<Simulation>(q, run, [&](Simulation& sim) {

@@ -1,11 +1,11 @@
 #pragma once
 // Internal to the sweep store (Header.cpp, Store.cpp, Merge.cpp, Status.cpp): how sweep files are told
-// apart and laid out on disk, and small HDF5 readers they share. Not a public header.
+// apart and laid out on disk, and small readers they share. Not a public header.
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "buurt/output/Hdf5.h"
+#include "buurt/output/Group.h"
 
 namespace buurt::sweep::detail {
 
@@ -14,9 +14,8 @@ inline constexpr const char* kKindPartial = "sweep-partial";  ///< ... and of a 
 inline constexpr std::int64_t kBlock = 1024;                  ///< rows per block when streaming
 
 /// The root attribute `kind`, "" when absent.
-std::string read_kind(hid_t file);
-std::int64_t read_i64(hid_t g, const std::string& name);
-std::vector<std::string> read_strings(hid_t parent, const std::string& name);
+std::string read_kind(const ResultGroup& file);
+std::int64_t read_i64(const ResultGroup& g, const std::string& name);
 /// First line where two texts differ (for "different sweep" messages).
 std::string first_difference(const std::string& a, const std::string& b);
 /// Where a kept time series lives in a working file.

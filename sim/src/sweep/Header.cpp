@@ -10,28 +10,9 @@ namespace buurt::sweep {
 
 namespace detail {
 
-std::string read_kind(hid_t file) {
-  if (H5Aexists(file, "kind") <= 0) return "";
-  return h5::get_attr_string(file, "kind");
-}
+std::string read_kind(const ResultGroup& file) { return file.has_attr("kind") ? file.attr_string("kind") : ""; }
 
-std::int64_t read_i64(hid_t g, const std::string& name) { return h5::read<std::int64_t>(g, name).at(0); }
-
-std::vector<std::string> read_strings(hid_t parent, const std::string& name) {
-  h5::Handle d = h5::open_dataset(parent, name);
-  h5::Handle space(H5Dget_space(d.id()));
-  hsize_t n = 0;
-  H5Sget_simple_extent_dims(space.id(), &n, nullptr);
-  h5::Handle t(H5Tcopy(H5T_C_S1));
-  H5Tset_size(t.id(), H5T_VARIABLE);
-  H5Tset_cset(t.id(), H5T_CSET_UTF8);
-  std::vector<char*> p(n, nullptr);
-  std::vector<std::string> out;
-  if (n && H5Dread(d.id(), t.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()) < 0) throw h5::Error(fmt::format("HDF5: cannot read '{}'", name));
-  for (auto* s : p) out.emplace_back(s ? s : "");
-  if (n) H5Dvlen_reclaim(t.id(), space.id(), H5P_DEFAULT, p.data());
-  return out;
-}
+std::int64_t read_i64(const ResultGroup& g, const std::string& name) { return g.read<std::int64_t>(name).at(0); }
 
 std::string first_difference(const std::string& a, const std::string& b) {
   std::size_t ia = 0, ib = 0;
@@ -76,55 +57,55 @@ Header Header::from_plan(const Plan& plan) {
   return h;
 }
 
-void Header::write(hid_t file) const {
-  h5::Handle g = h5::create_group(file, "sweep");
-  const hid_t s = g.id();
-  h5::write_string(s, "definition", definition);
-  h5::write_string(s, "base_resolved", base_resolved);
-  h5::write_string(s, "design_kind", design_kind);
-  h5::write_string(s, "name", name);
-  h5::write_string(s, "description", description);
-  h5::write_string(s, "fingerprint", fingerprint);
-  h5::write_string(s, "normalised", normalised);
-  if (!target_ci.empty()) h5::write_string(s, "target_ci", target_ci);
-  h5::write_string(s, "program_version", program_version);
-  h5::write_string(s, "git_commit", git_commit);
-  h5::write_strings(s, "parameter_names", parameter_names);
-  h5::write<double>(s, "design", design.v, {static_cast<hsize_t>(design.rows), static_cast<hsize_t>(design.cols)});
-  h5::write_scalar<std::int64_t>(s, "points", design.rows);
-  h5::write_scalar<std::int64_t>(s, "replicates", replicates);
-  h5::write_scalar<std::int64_t>(s, "max_replicates", stride);
-  h5::write_scalar<std::int64_t>(s, "seed", seed);
-  h5::write_scalar<std::int64_t>(s, "weeks", weeks);
-  h5::write_scalar<std::int64_t>(s, "schema_version", schema_version);
+void Header::write(const ResultGroup& file) const {
+  ResultGroup g = file.create_group("sweep");
+  const ResultGroup& s = g;
+  s.write_string("definition", definition);
+  s.write_string("base_resolved", base_resolved);
+  s.write_string("design_kind", design_kind);
+  s.write_string("name", name);
+  s.write_string("description", description);
+  s.write_string("fingerprint", fingerprint);
+  s.write_string("normalised", normalised);
+  if (!target_ci.empty()) s.write_string("target_ci", target_ci);
+  s.write_string("program_version", program_version);
+  s.write_string("git_commit", git_commit);
+  s.write_strings("parameter_names", parameter_names);
+  s.write<double>("design", design.v, {static_cast<std::uint64_t>(design.rows), static_cast<std::uint64_t>(design.cols)});
+  s.write_scalar<std::int64_t>("points", design.rows);
+  s.write_scalar<std::int64_t>("replicates", replicates);
+  s.write_scalar<std::int64_t>("max_replicates", stride);
+  s.write_scalar<std::int64_t>("seed", seed);
+  s.write_scalar<std::int64_t>("weeks", weeks);
+  s.write_scalar<std::int64_t>("schema_version", schema_version);
   if (shard_count > 0) {
-    h5::write_scalar<std::int64_t>(s, "shard_index", shard_index);
-    h5::write_scalar<std::int64_t>(s, "shard_count", shard_count);
+    s.write_scalar<std::int64_t>("shard_index", shard_index);
+    s.write_scalar<std::int64_t>("shard_count", shard_count);
   }
   // Empty datasets are left out: h5diff reports them as "not comparable".
-  if (!timeseries_names.empty()) h5::write_strings(s, "timeseries_names", timeseries_names);
-  h5::write_strings(s, "final_names", final_names);
+  if (!timeseries_names.empty()) s.write_strings("timeseries_names", timeseries_names);
+  s.write_strings("final_names", final_names);
 }
 
-Header Header::read(hid_t file) {
+Header Header::read(const ResultGroup& file) {
   Header h;
-  h5::Handle g = h5::open_group(file, "sweep");
-  const hid_t s = g.id();
-  h.definition = h5::read_string(s, "definition");
-  h.base_resolved = h5::read_string(s, "base_resolved");
-  h.design_kind = h5::read_string(s, "design_kind");
-  h.name = h5::read_string(s, "name");
-  h.description = h5::read_string(s, "description");
-  h.fingerprint = h5::read_string(s, "fingerprint");
-  h.normalised = h5::read_string(s, "normalised");
-  if (h5::exists(s, "target_ci")) h.target_ci = h5::read_string(s, "target_ci");
-  h.program_version = h5::read_string(s, "program_version");
-  h.git_commit = h5::read_string(s, "git_commit");
-  h.parameter_names = read_strings(s, "parameter_names");
-  h.final_names = read_strings(s, "final_names");
-  if (h5::exists(s, "timeseries_names")) h.timeseries_names = read_strings(s, "timeseries_names");
-  std::vector<hsize_t> dims;
-  h.design.v = h5::read<double>(s, "design", &dims);
+  ResultGroup g = file.open_group("sweep");
+  const ResultGroup& s = g;
+  h.definition = s.read_string("definition");
+  h.base_resolved = s.read_string("base_resolved");
+  h.design_kind = s.read_string("design_kind");
+  h.name = s.read_string("name");
+  h.description = s.read_string("description");
+  h.fingerprint = s.read_string("fingerprint");
+  h.normalised = s.read_string("normalised");
+  if (s.exists("target_ci")) h.target_ci = s.read_string("target_ci");
+  h.program_version = s.read_string("program_version");
+  h.git_commit = s.read_string("git_commit");
+  h.parameter_names = s.read_strings("parameter_names");
+  h.final_names = s.read_strings("final_names");
+  if (s.exists("timeseries_names")) h.timeseries_names = s.read_strings("timeseries_names");
+  std::vector<std::uint64_t> dims;
+  h.design.v = s.read<double>("design", &dims);
   h.design.rows = dims.size() > 0 ? static_cast<std::int64_t>(dims[0]) : 0;
   h.design.cols = dims.size() > 1 ? static_cast<std::int64_t>(dims[1]) : 0;
   h.replicates = read_i64(s, "replicates");
@@ -135,8 +116,8 @@ Header Header::read(hid_t file) {
   // Values from a file are checked against the schema's bounds before they size anything.
   const auto* weeks_spec = find_param("run.weeks");
   if (h.weeks < 1 || static_cast<double>(h.weeks) > weeks_spec->max || h.replicates < 1 || h.stride < 1)
-    throw h5::Error(fmt::format("sweep header is damaged: weeks {}, replicates {}, max_replicates {}", h.weeks, h.replicates, h.stride));
-  if (h5::exists(s, "shard_count")) {
+    throw FormatError(fmt::format("sweep header is damaged: weeks {}, replicates {}, max_replicates {}", h.weeks, h.replicates, h.stride));
+  if (s.exists("shard_count")) {
     h.shard_index = read_i64(s, "shard_index");
     h.shard_count = read_i64(s, "shard_count");
   }

@@ -18,33 +18,33 @@ namespace {
 /// Writes /runs of a final file block by block, rows in run-index order.
 class FinalWriter {
  public:
-  FinalWriter(hid_t file, const Header& h, std::int64_t n) : k_(static_cast<hsize_t>(h.final_names.size())), w1_(static_cast<hsize_t>(h.weeks + 1)) {
-    const auto rows = static_cast<hsize_t>(n);
-    auto chunk = [&](hsize_t cols) -> std::vector<hsize_t> {
+  FinalWriter(const ResultGroup& file, const Header& h, std::int64_t n)
+      : k_(static_cast<std::uint64_t>(h.final_names.size())), w1_(static_cast<std::uint64_t>(h.weeks + 1)) {
+    const auto rows = static_cast<std::uint64_t>(n);
+    auto chunk = [&](std::uint64_t cols) -> std::vector<std::uint64_t> {
       if (rows == 0) return {};
-      const hsize_t r = std::clamp<hsize_t>(65536 / std::max<hsize_t>(cols, 1), 1, rows);
-      return cols == 0 ? std::vector<hsize_t>{r} : std::vector<hsize_t>{r, cols};
+      const std::uint64_t r = std::clamp<std::uint64_t>(65536 / std::max<std::uint64_t>(cols, 1), 1, rows);
+      return cols == 0 ? std::vector<std::uint64_t>{r} : std::vector<std::uint64_t>{r, cols};
     };
-    h5::Handle runs = h5::create_group(file, "runs");
-    for (const char* nm : {"run_index", "point", "replicate", "seed"})
-      cols_.push_back(h5::create_dataset(runs.id(), nm, H5T_STD_I64LE, {rows}, chunk(0), rows ? 4 : 0));
-    final_ = h5::create_dataset(runs.id(), "final", H5T_IEEE_F64LE, {rows, k_}, chunk(k_), rows ? 4 : 0);
-    h5::set_attr(final_.id(), "columns", std::string("/runs/outcome_names"));
+    ResultGroup runs = file.create_group("runs");
+    for (const char* nm : {"run_index", "point", "replicate", "seed"}) cols_.push_back(runs.create_dataset<std::int64_t>(nm, {rows}, chunk(0), rows ? 4 : 0));
+    final_ = runs.create_dataset<double>("final", {rows, k_}, chunk(k_), rows ? 4 : 0);
+    final_.set_attr("columns", std::string("/runs/outcome_names"));
     for (const auto& nm : h.timeseries_names) {
-      series_.push_back(h5::create_dataset(runs.id(), "timeseries/" + nm, H5T_IEEE_F64LE, {rows, w1_}, chunk(w1_), rows ? 4 : 0));
+      series_.push_back(runs.create_dataset<double>("timeseries/" + nm, {rows, w1_}, chunk(w1_), rows ? 4 : 0));
       const int o = find_outcome(nm);
-      if (o >= 0) set_outcome_attrs(series_.back().id(), kOutcomeSpecs[static_cast<std::size_t>(o)]);  // unit, label, format...
+      if (o >= 0) set_outcome_attrs(series_.back(), kOutcomeSpecs[static_cast<std::size_t>(o)]);  // unit, label, format...
     }
-    h5::write_strings(runs.id(), "outcome_names", h.final_names);
+    runs.write_strings("outcome_names", h.final_names);
     std::vector<std::string> units, descs;
     for (const auto& nm : h.final_names) {
       const int o = find_outcome(nm);
       units.emplace_back(o >= 0 ? kOutcomeSpecs[static_cast<std::size_t>(o)].unit : "");
       descs.emplace_back(o >= 0 ? kOutcomeSpecs[static_cast<std::size_t>(o)].description : "");
     }
-    h5::write_strings(runs.id(), "outcome_units", units);
-    h5::write_strings(runs.id(), "outcome_descriptions", descs);
-    write_outcome_columns(runs.id(), h.final_names, "outcome_");  // label, format, kind, direction, headline (docs/output.md)
+    runs.write_strings("outcome_units", units);
+    runs.write_strings("outcome_descriptions", descs);
+    write_outcome_columns(runs, h.final_names, "outcome_");  // label, format, kind, direction, headline (docs/output.md)
   }
   void write(std::int64_t row0, std::int64_t count, const std::vector<std::int64_t>& run, const Header& h, const std::vector<double>& fin,
              const std::vector<std::vector<double>>& series) {
@@ -53,45 +53,46 @@ class FinalWriter {
       point[i] = run[i] / h.stride;
       rep[i] = run[i] % h.stride;
     }
-    const auto r0 = static_cast<hsize_t>(row0), c = static_cast<hsize_t>(count);
-    h5::write_rows(cols_[0].id(), r0, c, 1, run.data());
-    h5::write_rows(cols_[1].id(), r0, c, 1, point.data());
-    h5::write_rows(cols_[2].id(), r0, c, 1, rep.data());
-    h5::write_rows(cols_[3].id(), r0, c, 1, seed.data());
-    h5::write_rows(final_.id(), r0, c, k_, fin.data());
-    for (std::size_t t = 0; t < series_.size(); ++t) h5::write_rows(series_[t].id(), r0, c, w1_, series[t].data());
+    const auto r0 = static_cast<std::uint64_t>(row0), c = static_cast<std::uint64_t>(count);
+    cols_[0].write_rows(r0, c, 1, run.data());
+    cols_[1].write_rows(r0, c, 1, point.data());
+    cols_[2].write_rows(r0, c, 1, rep.data());
+    cols_[3].write_rows(r0, c, 1, seed.data());
+    final_.write_rows(r0, c, k_, fin.data());
+    for (std::size_t t = 0; t < series_.size(); ++t) series_[t].write_rows(r0, c, w1_, series[t].data());
   }
 
  private:
-  hsize_t k_, w1_;
-  std::vector<h5::Handle> cols_;
-  h5::Handle final_;
-  std::vector<h5::Handle> series_;
+  std::uint64_t k_, w1_;
+  std::vector<ResultDataset> cols_;
+  ResultDataset final_;
+  std::vector<ResultDataset> series_;
 };
 
 /// Rows of one source (a working file or a shard file) read in order, block by block.
 struct RowReader {
-  h5::Handle file, fin;
-  std::vector<h5::Handle> series;
-  hsize_t k = 0, w1 = 0;
+  ResultGroup file;
+  ResultDataset fin;
+  std::vector<ResultDataset> series;
+  std::uint64_t k = 0, w1 = 0;
   void read(std::int64_t row0, std::int64_t n, std::vector<double>& f, std::vector<std::vector<double>>& s) const {
     f.resize(static_cast<std::size_t>(n) * k);
-    h5::read_rows(fin.id(), static_cast<hsize_t>(row0), static_cast<hsize_t>(n), k, f.data());
+    fin.read_rows(static_cast<std::uint64_t>(row0), static_cast<std::uint64_t>(n), k, f.data());
     s.resize(series.size());
     for (std::size_t t = 0; t < series.size(); ++t) {
       s[t].resize(static_cast<std::size_t>(n) * w1);
-      h5::read_rows(series[t].id(), static_cast<hsize_t>(row0), static_cast<hsize_t>(n), w1, s[t].data());
+      series[t].read_rows(static_cast<std::uint64_t>(row0), static_cast<std::uint64_t>(n), w1, s[t].data());
     }
   }
 };
 
 RowReader open_rows(const fs::path& path, const Header& h, bool partial) {
   RowReader r;
-  r.file = h5::open_file(path, false);
-  r.fin = h5::open_dataset(r.file.id(), partial ? "/partial/final" : "/runs/final");
-  for (const auto& nm : h.timeseries_names) r.series.push_back(h5::open_dataset(r.file.id(), partial ? series_path(nm) : "/runs/timeseries/" + nm));
+  r.file = ResultGroup::open_file(path, false);
+  r.fin = r.file.open_dataset(partial ? "/partial/final" : "/runs/final");
+  for (const auto& nm : h.timeseries_names) r.series.push_back(r.file.open_dataset(partial ? series_path(nm) : "/runs/timeseries/" + nm));
   r.k = h.final_names.size();
-  r.w1 = static_cast<hsize_t>(h.weeks + 1);
+  r.w1 = static_cast<std::uint64_t>(h.weeks + 1);
   return r;
 }
 
@@ -99,8 +100,8 @@ void append_rows(std::vector<double>& dst, const std::vector<double>& src, std::
   dst.insert(dst.end(), src.begin() + static_cast<std::ptrdiff_t>(row * width), src.begin() + static_cast<std::ptrdiff_t>((row + 1) * width));
 }
 
-void write_final_root(hid_t file, const Header& h) {
-  h5::set_attr(file, "kind", std::string(kKindFinal));
+void write_final_root(const ResultGroup& file, const Header& h) {
+  file.set_attr("kind", std::string(kKindFinal));
   h.write(file);
 }
 
@@ -111,8 +112,8 @@ void finalize(const Plan& plan, const fs::path& partial, const fs::path& out, bo
   if (!shard_file) h.shard_index = -1, h.shard_count = 0;
   std::vector<std::uint64_t> done;
   {
-    h5::Handle f = h5::open_file(partial, false);
-    done = h5::read<std::uint64_t>(f.id(), "/partial/done");
+    ResultGroup f = ResultGroup::open_file(partial, false);
+    done = f.read<std::uint64_t>("/partial/done");
   }
   const auto n = static_cast<std::int64_t>(std::count_if(done.begin(), done.end(), [](std::uint64_t d) { return d != 0; }));
   RowReader src = open_rows(partial, h, true);
@@ -152,17 +153,17 @@ std::int64_t merge(const std::vector<fs::path>& shards, const fs::path& out, boo
   std::map<std::int64_t, fs::path> by_index;
   for (const auto& p : shards) {
     if (std::error_code ec; !fs::exists(p, ec)) throw InputError(fmt::format("merge: shard file '{}' does not exist", p.string()));
-    h5::Handle f;
+    ResultGroup f;
     try {
-      f = h5::open_file(p, false);
-    } catch (const h5::Error&) {
+      f = ResultGroup::open_file(p, false);
+    } catch (const FormatError&) {
       throw InputError(fmt::format("merge: cannot open '{}' as HDF5", p.string()));
     }
-    const std::string kind = read_kind(f.id());
+    const std::string kind = read_kind(f);
     if (kind == kKindPartial)
       throw InputError(fmt::format("merge: '{}' is an unfinished working file; finish that shard with `buurt sweep --resume` first", p.string()));
     if (kind != kKindFinal) throw InputError(fmt::format("merge: '{}' is not a sweep result file", p.string()));
-    Header h = Header::read(f.id());
+    Header h = Header::read(f);
     if (h.shard_count <= 0) throw InputError(fmt::format("merge: '{}' is not a shard (made without --shard I/N)", p.string()));
     if (!hs.empty()) {
       if (h.fingerprint != hs[0].fingerprint)
@@ -179,7 +180,7 @@ std::int64_t merge(const std::vector<fs::path>& shards, const fs::path& out, boo
       throw InputError(
           fmt::format("merge: shard {}/{} given twice ('{}' and '{}')", h.shard_index, h.shard_count, by_index[h.shard_index].string(), p.string()));
     by_index[h.shard_index] = p;
-    runs.push_back(h5::read<std::int64_t>(f.id(), "/runs/run_index"));
+    runs.push_back(f.read<std::int64_t>("/runs/run_index"));
     hs.push_back(std::move(h));
   }
   const std::int64_t n_shards = hs[0].shard_count;

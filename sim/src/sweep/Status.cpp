@@ -18,15 +18,15 @@ std::string status_report(const fs::path& given, int threads) {
   fs::path path = given;
   if (!fs::exists(path) && fs::exists(PartialFile::path_for(given))) path = PartialFile::path_for(given);
   if (!fs::exists(path)) throw InputError(fmt::format("'{}' does not exist (nor '{}')", given.string(), PartialFile::path_for(given).string()));
-  h5::Handle f;
+  ResultGroup f;
   try {
-    f = h5::open_file(path, false);
-  } catch (const h5::Error&) {
+    f = ResultGroup::open_file(path, false);
+  } catch (const FormatError&) {
     throw InputError(fmt::format("'{}' cannot be opened as HDF5", path.string()));
   }
-  const std::string kind = read_kind(f.id());
+  const std::string kind = read_kind(f);
   if (kind != kKindFinal && kind != kKindPartial) throw InputError(fmt::format("'{}' is not a sweep file", path.string()));
-  const Header h = Header::read(f.id());
+  const Header h = Header::read(f);
   std::string out = fmt::format("sweep        {} ({})\nfile         {}\n", h.name, h.fingerprint, path.string());
   out += fmt::format("design       {}: {} points x {} parameters ({})\n", h.design_kind, h.design.rows, h.design.cols, fmt::join(h.parameter_names, ", "));
   out += fmt::format("replicates   {}{}, seed {}, {} weeks per run\n", h.replicates,
@@ -34,13 +34,13 @@ std::string status_report(const fs::path& given, int threads) {
                      h.seed, h.weeks);
   if (h.shard_count > 1) out += fmt::format("shard        {}/{}\n", h.shard_index, h.shard_count);
   if (kind == kKindFinal) {
-    std::vector<hsize_t> dims;
-    (void)h5::read<std::int64_t>(f.id(), "/runs/run_index", &dims);
+    std::vector<std::uint64_t> dims;
+    (void)f.read<std::int64_t>("/runs/run_index", &dims);
     out += fmt::format("state        complete: {} runs\n", dims.empty() ? 0 : dims[0]);
     return out;
   }
-  const auto done = h5::read<std::uint64_t>(f.id(), "/partial/done");
-  const auto secs = h5::read<double>(f.id(), "/partial/seconds");
+  const auto done = f.read<std::uint64_t>("/partial/done");
+  const auto secs = f.read<double>("/partial/seconds");
   std::int64_t n_done = 0;
   double sum = 0;
   for (std::size_t i = 0; i < done.size(); ++i)
@@ -65,7 +65,7 @@ std::string status_report(const fs::path& given, int threads) {
   // The full command: the sweep file as it was given when the sweep started, and this --out.
   fs::path result = path;
   if (result.extension() == ".partial") result.replace_extension();
-  const auto attr = [&](const char* name) { return H5Aexists(f.id(), name) > 0 ? h5::get_attr_string(f.id(), name) : std::string(); };
+  const auto attr = [&](const char* name) { return f.has_attr(name) ? f.attr_string(name) : std::string(); };
   const std::string sweep_file = attr("sweep_file"), shard = attr("shard");
   out += fmt::format("state        in progress; continue with:\n             buurt sweep {} --resume --out {}{}\n",
                      sweep_file.empty() ? "SWEEP.toml" : sweep_file, result.string(), shard.empty() ? "" : " --shard " + shard);

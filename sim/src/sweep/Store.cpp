@@ -33,27 +33,6 @@ void pwrite_all(int fd, const void* data, std::size_t n, std::uint64_t offset, c
   }
 }
 
-/// A contiguous dataset allocated (and filled) at creation, so its rows have fixed file offsets.
-h5::Handle fixed_dataset(hid_t parent, const std::string& name, hid_t type, std::vector<hsize_t> dims, const void* fill) {
-  h5::Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
-  h5::Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
-  H5Pset_layout(dcpl.id(), H5D_CONTIGUOUS);
-  H5Pset_alloc_time(dcpl.id(), H5D_ALLOC_TIME_EARLY);
-  H5Pset_fill_time(dcpl.id(), H5D_FILL_TIME_ALLOC);
-  H5Pset_fill_value(dcpl.id(), type, fill);
-  h5::Handle lcpl(H5Pcreate(H5P_LINK_CREATE));
-  H5Pset_create_intermediate_group(lcpl.id(), 1);
-  const hid_t id = H5Dcreate2(parent, name.c_str(), type, space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT);
-  if (id < 0) throw h5::Error(fmt::format("HDF5: cannot create dataset '{}'", name));
-  return h5::Handle(id);
-}
-
-std::uint64_t offset_of(hid_t file, const std::string& name) {
-  h5::Handle d = h5::open_dataset(file, name);
-  const haddr_t a = H5Dget_offset(d.id());
-  return a == HADDR_UNDEF ? 0 : static_cast<std::uint64_t>(a);
-}
-
 }  // namespace
 
 // ------------------------------------------------------------------------------------------ PartialFile
@@ -94,36 +73,39 @@ PartialFile PartialFile::create(const fs::path& path, const Plan& plan, bool for
   fs::path tmp = path;
   tmp += fmt::format(".tmp-{}", ::getpid());
   try {
-    h5::Handle f = h5::create_file(tmp);
-    h5::set_attr(f.id(), "kind", std::string(kKindPartial));
-    h5::set_attr(f.id(), "note",
-                 std::string("Working file of a sweep in progress: rows with /partial/done != 0 are complete. "
-                             "`buurt sweep --resume` continues it; `buurt sweep --status` summarises it."));
+    ResultGroup f = ResultGroup::create_file(tmp);
+    f.set_attr("kind", std::string(kKindPartial));
+    f.set_attr("note", std::string("Working file of a sweep in progress: rows with /partial/done != 0 are complete. "
+                                   "`buurt sweep --resume` continues it; `buurt sweep --status` summarises it."));
     // How to continue it, for `buurt sweep --status` (the working file only: results stay path-independent).
-    h5::set_attr(f.id(), "sweep_file", plan.spec().path);
-    if (plan.shard().count > 1) h5::set_attr(f.id(), "shard", fmt::format("{}/{}", plan.shard().index, plan.shard().count));
-    Header::from_plan(plan).write(f.id());
-    const auto slots = static_cast<hsize_t>(plan.slots());
-    const auto k = static_cast<hsize_t>(plan.final_names().size()), w1 = static_cast<hsize_t>(plan.weeks() + 1);
+    f.set_attr("sweep_file", plan.spec().path);
+    if (plan.shard().count > 1) f.set_attr("shard", fmt::format("{}/{}", plan.shard().index, plan.shard().count));
+    Header::from_plan(plan).write(f);
+    const auto slots = static_cast<std::uint64_t>(plan.slots());
+    const auto k = static_cast<std::uint64_t>(plan.final_names().size()), w1 = static_cast<std::uint64_t>(plan.weeks() + 1);
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const std::uint64_t zero = 0;
     const std::int64_t minus1 = -1;
-    h5::Handle g = h5::create_group(f.id(), "partial");
-    h5::write_scalar<std::int64_t>(g.id(), "slots", plan.slots());
-    fixed_dataset(g.id(), "done", H5T_STD_U64LE, {slots}, &zero);
-    fixed_dataset(g.id(), "final", H5T_IEEE_F64LE, {slots, k}, &nan);
-    fixed_dataset(g.id(), "seconds", H5T_IEEE_F64LE, {slots}, &nan);
-    for (const auto& nm : plan.timeseries_names()) fixed_dataset(f.id(), series_path(nm), H5T_IEEE_F64LE, {slots, w1}, &nan);
+    ResultGroup g = f.create_group("partial");
+    g.write_scalar<std::int64_t>("slots", plan.slots());
+    g.create_fixed<std::uint64_t>("done", {slots}, zero);
+    g.create_fixed<double>("final", {slots, k}, nan);
+    g.create_fixed<double>("seconds", {slots}, nan);
+    for (const auto& nm : plan.timeseries_names()) f.create_fixed<double>(series_path(nm), {slots, w1}, nan);
     {
-      h5::Handle ri = fixed_dataset(g.id(), "run_index", H5T_STD_I64LE, {slots}, &minus1);
+      ResultDataset ri = g.create_fixed<std::int64_t>("run_index", {slots}, minus1);
       std::vector<std::int64_t> runs;
       for (std::int64_t s0 = 0; s0 < plan.slots(); s0 += kBlock) {
         runs.clear();
         for (std::int64_t s = s0; s < std::min(plan.slots(), s0 + kBlock); ++s) runs.push_back(plan.run_index(s));
-        h5::write_rows(ri.id(), static_cast<hsize_t>(s0), runs.size(), 1, runs.data());
+        ri.write_rows(static_cast<std::uint64_t>(s0), runs.size(), 1, runs.data());
       }
     }
-    if (H5Fflush(f.id(), H5F_SCOPE_GLOBAL) < 0) throw OutputError(fmt::format("cannot flush '{}' (disk full?)", tmp.string()));
+    try {
+      f.flush();
+    } catch (const FormatError&) {
+      throw OutputError(fmt::format("cannot flush '{}' (disk full?)", tmp.string()));
+    }
   } catch (...) {
     std::error_code ec;
     fs::remove(tmp, ec);
@@ -166,15 +148,14 @@ PartialFile PartialFile::open(const fs::path& path, const Plan& plan) {
 }
 
 void PartialFile::load(const Plan& plan) {
-  h5::Handle f;
+  ResultGroup f;
   try {
-    f = h5::open_file(path_, false);
-  } catch (const h5::Error&) {
+    f = ResultGroup::open_file(path_, false);
+  } catch (const FormatError&) {
     throw OutputError(fmt::format("'{}' cannot be opened as HDF5 (not a sweep working file?)", path_.string()));
   }
-  if (read_kind(f.id()) != kKindPartial)
-    throw OutputError(fmt::format("'{}' is not a sweep working file (attribute kind != '{}')", path_.string(), kKindPartial));
-  const Header h = Header::read(f.id());
+  if (read_kind(f) != kKindPartial) throw OutputError(fmt::format("'{}' is not a sweep working file (attribute kind != '{}')", path_.string(), kKindPartial));
+  const Header h = Header::read(f);
   if (h.fingerprint != plan.fingerprint())
     throw OutputError(
         fmt::format("'{}' belongs to a different sweep definition (fingerprint {} vs {}): {}. "
@@ -188,22 +169,22 @@ void PartialFile::load(const Plan& plan) {
   if (h.shard_index != plan.shard().index || h.shard_count != plan.shard().count)
     throw OutputError(fmt::format("'{}' holds shard {}/{}, not {}/{}", path_.string(), h.shard_index, h.shard_count, plan.shard().index, plan.shard().count));
   const std::int64_t slots = plan.slots();
-  h5::Handle g = h5::open_group(f.id(), "partial");
-  if (read_i64(g.id(), "slots") != slots) throw OutputError(fmt::format("'{}': slot count differs from the plan", path_.string()));
-  off_done_ = offset_of(f.id(), "/partial/done");
-  off_final_ = offset_of(f.id(), "/partial/final");
-  off_seconds_ = offset_of(f.id(), "/partial/seconds");
+  ResultGroup g = f.open_group("partial");
+  if (read_i64(g, "slots") != slots) throw OutputError(fmt::format("'{}': slot count differs from the plan", path_.string()));
+  off_done_ = f.open_dataset("/partial/done").file_offset();
+  off_final_ = f.open_dataset("/partial/final").file_offset();
+  off_seconds_ = f.open_dataset("/partial/seconds").file_offset();
   off_series_.clear();
-  for (const auto& nm : plan.timeseries_names()) off_series_.push_back(offset_of(f.id(), series_path(nm)));
+  for (const auto& nm : plan.timeseries_names()) off_series_.push_back(f.open_dataset(series_path(nm)).file_offset());
   if (slots > 0 && (off_done_ == 0 || off_final_ == 0 || off_seconds_ == 0))
     throw OutputError(fmt::format("'{}': datasets are not allocated at fixed offsets (damaged working file?)", path_.string()));
-  done_ = h5::read<std::uint64_t>(g.id(), "done");
-  seconds_ = h5::read<double>(g.id(), "seconds");
+  done_ = g.read<std::uint64_t>("done");
+  seconds_ = g.read<double>("seconds");
   target_.assign(static_cast<std::size_t>(slots), std::numeric_limits<double>::quiet_NaN());
   // Verify every done row against its checksum; a mismatch (torn write, power loss) means "run again".
-  h5::Handle dfin = h5::open_dataset(f.id(), "/partial/final");
-  std::vector<h5::Handle> dser;
-  for (const auto& nm : plan.timeseries_names()) dser.push_back(h5::open_dataset(f.id(), series_path(nm)));
+  ResultDataset dfin = f.open_dataset("/partial/final");
+  std::vector<ResultDataset> dser;
+  for (const auto& nm : plan.timeseries_names()) dser.push_back(f.open_dataset(series_path(nm)));
   std::vector<double> fin, ser, row_f, row_s;
   std::vector<std::vector<double>> ser_blocks(static_cast<std::size_t>(t_));
   for (std::int64_t s0 = 0; s0 < slots; s0 += kBlock) {
@@ -212,11 +193,11 @@ void PartialFile::load(const Plan& plan) {
     for (std::int64_t i = 0; i < n; ++i) any = any || done_[static_cast<std::size_t>(s0 + i)] != 0;
     if (!any) continue;
     fin.resize(static_cast<std::size_t>(n * k_));
-    h5::read_rows(dfin.id(), static_cast<hsize_t>(s0), static_cast<hsize_t>(n), static_cast<hsize_t>(k_), fin.data());
+    dfin.read_rows(static_cast<std::uint64_t>(s0), static_cast<std::uint64_t>(n), static_cast<std::uint64_t>(k_), fin.data());
     for (std::int64_t t = 0; t < t_; ++t) {
       auto& b = ser_blocks[static_cast<std::size_t>(t)];
       b.resize(static_cast<std::size_t>(n * w1_));
-      h5::read_rows(dser[static_cast<std::size_t>(t)].id(), static_cast<hsize_t>(s0), static_cast<hsize_t>(n), static_cast<hsize_t>(w1_), b.data());
+      dser[static_cast<std::size_t>(t)].read_rows(static_cast<std::uint64_t>(s0), static_cast<std::uint64_t>(n), static_cast<std::uint64_t>(w1_), b.data());
     }
     for (std::int64_t i = 0; i < n; ++i) {
       auto& d = done_[static_cast<std::size_t>(s0 + i)];

@@ -76,11 +76,11 @@ TEST(Determinism, ResultFilesAtOneAndFourThreadsHaveIdenticalDatasets) {
     run_recorded(sim, &rec, 20, nullptr);
     f.commit();
   }
-  h5::Handle f1 = h5::open_file(dir / "t1.h5"), f4 = h5::open_file(dir / "t4.h5");
+  ResultGroup f1 = ResultGroup::open_file(dir / "t1.h5"), f4 = ResultGroup::open_file(dir / "t4.h5");
   for (const char* name : {"timeseries/in_need_share", "timeseries/informal_hours", "final/mean_self_reliance"}) {
-    EXPECT_EQ(h5::read<double>(f1.id(), name), h5::read<double>(f4.id(), name)) << name;
+    EXPECT_EQ(f1.read<double>(name), f4.read<double>(name)) << name;
   }
   for (const char* name : {"snapshots/need_health", "snapshots/self_reliance", "network/week_00020/strength"})
-    EXPECT_TRUE(same_bits(h5::read<float>(f1.id(), name), h5::read<float>(f4.id(), name))) << name;
-  EXPECT_EQ(h5::read<std::uint32_t>(f1.id(), "snapshots/helper"), h5::read<std::uint32_t>(f4.id(), "snapshots/helper"));
+    EXPECT_TRUE(same_bits(f1.read<float>(name), f4.read<float>(name))) << name;
+  EXPECT_EQ(f1.read<std::uint32_t>("snapshots/helper"), f4.read<std::uint32_t>("snapshots/helper"));
 }

@@ -33,40 +33,40 @@ TEST(Recorder, RoundTripOfEveryGroup) {
     f.commit();
   }
   ASSERT_TRUE(fs::exists(dir / "r.h5"));
-  h5::Handle f = h5::open_file(dir / "r.h5");
-  EXPECT_EQ(h5::read_string(f.id(), "meta/scenario_resolved"), s.resolved_toml());
-  EXPECT_NE(h5::read_string(f.id(), "meta/scenario_given").find("residents = 1500"), std::string::npos);
-  EXPECT_EQ(h5::read<std::int64_t>(f.id(), "meta/seed").at(0), s.params.run_seed);
-  EXPECT_EQ(h5::read<double>(f.id(), "timeseries/in_need_share"), unmet);
-  EXPECT_EQ(h5::read<std::int32_t>(f.id(), "timeseries/week").size(), 13u);
-  std::vector<hsize_t> dims;
-  h5::read<float>(f.id(), "snapshots/need_income", &dims);
+  ResultGroup f = ResultGroup::open_file(dir / "r.h5");
+  EXPECT_EQ(f.read_string("meta/scenario_resolved"), s.resolved_toml());
+  EXPECT_NE(f.read_string("meta/scenario_given").find("residents = 1500"), std::string::npos);
+  EXPECT_EQ(f.read<std::int64_t>("meta/seed").at(0), s.params.run_seed);
+  EXPECT_EQ(f.read<double>("timeseries/in_need_share"), unmet);
+  EXPECT_EQ(f.read<std::int32_t>("timeseries/week").size(), 13u);
+  std::vector<std::uint64_t> dims;
+  f.read<float>("snapshots/need_income", &dims);
   ASSERT_EQ(dims.size(), 2u);
   EXPECT_EQ(dims[0], 4u);  // weeks 0, 4, 8, 12
   EXPECT_EQ(dims[1], places);
   EXPECT_GE(places, 1500u);
-  EXPECT_EQ(h5::read<std::int32_t>(f.id(), "snapshots/week"), (std::vector<std::int32_t>{0, 4, 8, 12}));
+  EXPECT_EQ(f.read<std::int32_t>("snapshots/week"), (std::vector<std::int32_t>{0, 4, 8, 12}));
   // Every variable SnapshotVars.def declares is there with its unit; the need rows follow the domains' order.
   for (const SnapshotVarSpec& v : kSnapshotVars) {
     const std::string path = "snapshots/" + std::string(v.name);
-    ASSERT_TRUE(h5::exists(f.id(), path)) << path;
-    h5::Handle ds(H5Dopen2(f.id(), path.c_str(), H5P_DEFAULT));
-    EXPECT_EQ(h5::get_attr_string(ds.id(), "unit"), v.unit) << path;
+    ASSERT_TRUE(f.exists(path)) << path;
+    ResultDataset ds = f.open_dataset(path);
+    EXPECT_EQ(ds.attr_string("unit"), v.unit) << path;
   }
   for (int d = 0; d < kDomains; ++d) EXPECT_EQ(snapshot_name(need_snapshot(d)), std::string("need_") + kDomainNames[d]);
-  EXPECT_TRUE(h5::exists(f.id(), "network/week_00012/a"));
-  EXPECT_EQ(h5::read<float>(f.id(), "population/x").size(), places);
-  const auto ages = h5::read<std::uint8_t>(f.id(), "snapshots/age");
+  EXPECT_TRUE(f.exists("network/week_00012/a"));
+  EXPECT_EQ(f.read<float>("population/x").size(), places);
+  const auto ages = f.read<std::uint8_t>("snapshots/age");
   EXPECT_EQ(ages.size(), 4 * places);
-  const double residents = h5::read<double>(f.id(), "final/residents").at(0);
+  const double residents = f.read<double>("final/residents").at(0);
   EXPECT_EQ(static_cast<double>(std::count_if(ages.end() - static_cast<std::ptrdiff_t>(places), ages.end(), [](std::uint8_t a) { return a != 255; })),
             residents);
-  EXPECT_DOUBLE_EQ(h5::read<double>(f.id(), "final/in_need_share").at(0), unmet.back());
-  EXPECT_EQ(h5::read<double>(f.id(), "final/by_group/residents").size(), 12u);
-  EXPECT_EQ(h5::read<double>(f.id(), "runtime/wall_seconds").at(0), 1.0);
-  h5::Handle ts = h5::open_group(f.id(), "timeseries");
-  h5::Handle d(H5Dopen2(ts.id(), "informal_hours", H5P_DEFAULT));
-  EXPECT_EQ(h5::get_attr_string(d.id(), "unit"), "hours per week");
+  EXPECT_DOUBLE_EQ(f.read<double>("final/in_need_share").at(0), unmet.back());
+  EXPECT_EQ(f.read<double>("final/by_group/residents").size(), 12u);
+  EXPECT_EQ(f.read<double>("runtime/wall_seconds").at(0), 1.0);
+  ResultGroup ts = f.open_group("timeseries");
+  ResultDataset d = ts.open_dataset("informal_hours");
+  EXPECT_EQ(d.attr_string("unit"), "hours per week");
 }
 
 // Who is left behind names the newcomers: residents who moved in since week 0. Without demography nobody moves,
@@ -85,11 +85,11 @@ TEST(Recorder, NewcomersAreAGroupOfTheirOwn) {
       write_runtime(f.root(), 1.0, 1);
       f.commit();
     }
-    h5::Handle f = h5::open_file(out);
-    const auto labels = h5::read_strings(f.id(), "final/by_group/group");
-    const auto n = h5::read<double>(f.id(), "final/by_group/residents");
-    const auto gain = h5::read<double>(f.id(), "final/by_group/self_reliance_gain");
-    const double total = h5::read<double>(f.id(), "final/residents").at(0);
+    ResultGroup f = ResultGroup::open_file(out);
+    const auto labels = f.read_strings("final/by_group/group");
+    const auto n = f.read<double>("final/by_group/residents");
+    const auto gain = f.read<double>("final/by_group/self_reliance_gain");
+    const double total = f.read<double>("final/residents").at(0);
     const auto at = [&](const std::string& label) {
       const auto it = std::find(labels.begin(), labels.end(), label);
       EXPECT_NE(it, labels.end()) << label;

@@ -87,7 +87,7 @@ TEST(StateFile, AnotherNeighbourhoodIsRefusedNamingTheKey) {
 TEST(StateFile, AResultFileOrAMissingFileIsNotAStateFile) {
   const auto dir = test::temp_dir("state_notstate");
   EXPECT_THROW(StateFile(dir / "missing.h5"), StateError);
-  { h5::Handle h = h5::create_file(dir / "plain.h5"); }
+  { ResultGroup h = ResultGroup::create_file(dir / "plain.h5"); }
   EXPECT_THROW(StateFile(dir / "plain.h5"), StateError);
 }
 

@@ -52,9 +52,9 @@ struct TempDir {
 Plan make(const std::string& text, TargetCi t = {}, Shard s = {}) { return Plan(parse_sweep_text(text, "t.toml", kScenarios), t, s); }
 
 std::vector<double> read_final(const fs::path& f, std::vector<std::int64_t>* runs = nullptr) {
-  h5::Handle h = h5::open_file(f);
-  if (runs) *runs = h5::read<std::int64_t>(h.id(), "/runs/run_index");
-  return h5::read<double>(h.id(), "/runs/final");
+  ResultGroup h = ResultGroup::open_file(f);
+  if (runs) *runs = h.read<std::int64_t>("/runs/run_index");
+  return h.read<double>("/runs/final");
 }
 
 /// Run a whole plan into `out` (working file, run_local, finalize).
@@ -108,21 +108,21 @@ TEST(Store, FinalFileHasTheDocumentedLayout) {
   TempDir d;
   const Plan plan = make(kSweep);
   run_all(plan, d.p / "s.h5");
-  h5::Handle f = h5::open_file(d.p / "s.h5");
-  EXPECT_EQ(h5::get_attr_string(f.id(), "kind"), "sweep");
-  std::vector<hsize_t> dims;
-  const auto design = h5::read<double>(f.id(), "/sweep/design", &dims);
-  EXPECT_EQ(dims, (std::vector<hsize_t>{6, 2}));
+  ResultGroup f = ResultGroup::open_file(d.p / "s.h5");
+  EXPECT_EQ(f.attr_string("kind"), "sweep");
+  std::vector<std::uint64_t> dims;
+  const auto design = f.read<double>("/sweep/design", &dims);
+  EXPECT_EQ(dims, (std::vector<std::uint64_t>{6, 2}));
   EXPECT_EQ(design, plan.design().v);
-  EXPECT_EQ(h5::read_string(f.id(), "/sweep/design_kind"), "grid");
-  EXPECT_EQ(h5::read_string(f.id(), "/sweep/fingerprint"), plan.fingerprint());
-  EXPECT_EQ(h5::read_string(f.id(), "/sweep/definition"), kSweep);
-  EXPECT_EQ(h5::read<std::int64_t>(f.id(), "/sweep/replicates")[0], 2);
-  EXPECT_EQ(h5::read<std::int64_t>(f.id(), "/sweep/seed")[0], 11);
-  const auto runs = h5::read<std::int64_t>(f.id(), "/runs/run_index");
-  const auto point = h5::read<std::int64_t>(f.id(), "/runs/point");
-  const auto rep = h5::read<std::int64_t>(f.id(), "/runs/replicate");
-  const auto seed = h5::read<std::int64_t>(f.id(), "/runs/seed");
+  EXPECT_EQ(f.read_string("/sweep/design_kind"), "grid");
+  EXPECT_EQ(f.read_string("/sweep/fingerprint"), plan.fingerprint());
+  EXPECT_EQ(f.read_string("/sweep/definition"), kSweep);
+  EXPECT_EQ(f.read<std::int64_t>("/sweep/replicates")[0], 2);
+  EXPECT_EQ(f.read<std::int64_t>("/sweep/seed")[0], 11);
+  const auto runs = f.read<std::int64_t>("/runs/run_index");
+  const auto point = f.read<std::int64_t>("/runs/point");
+  const auto rep = f.read<std::int64_t>("/runs/replicate");
+  const auto seed = f.read<std::int64_t>("/runs/seed");
   ASSERT_EQ(runs.size(), 12u);
   for (std::size_t i = 0; i < 12; ++i) {
     EXPECT_EQ(runs[i], static_cast<std::int64_t>(i));
@@ -130,10 +130,10 @@ TEST(Store, FinalFileHasTheDocumentedLayout) {
     EXPECT_EQ(rep[i], runs[i] % 2);
     EXPECT_EQ(seed[i], 11);
   }
-  h5::read<double>(f.id(), "/runs/final", &dims);
-  EXPECT_EQ(dims, (std::vector<hsize_t>{12, 3}));
-  h5::read<double>(f.id(), "/runs/timeseries/in_need_share", &dims);
-  EXPECT_EQ(dims, (std::vector<hsize_t>{12, 7}));
+  f.read<double>("/runs/final", &dims);
+  EXPECT_EQ(dims, (std::vector<std::uint64_t>{12, 3}));
+  f.read<double>("/runs/timeseries/in_need_share", &dims);
+  EXPECT_EQ(dims, (std::vector<std::uint64_t>{12, 7}));
 }
 
 TEST(Store, InterruptedAndResumedEqualsUninterrupted) {
@@ -171,11 +171,11 @@ TEST(Store, DamagedRowIsRunAgain) {
     EXPECT_EQ(f.done_count(), 12);
   }
   {  // Overwrite slot 3's final row in the file, as a torn write would leave it.
-    h5::Handle h = h5::open_file(partial);
-    h5::Handle ds(H5Dopen2(h.id(), "/partial/final", H5P_DEFAULT));
-    const auto off = H5Dget_offset(ds.id());
-    h = h5::Handle();
-    ds = h5::Handle();
+    ResultGroup h = ResultGroup::open_file(partial);
+    ResultDataset ds = h.open_dataset("/partial/final");
+    const auto off = ds.file_offset();
+    h = ResultGroup();
+    ds = ResultDataset();
     const int fd = ::open(partial.c_str(), O_RDWR);
     const double junk[3] = {1, 2, 3};
     ASSERT_EQ(::pwrite(fd, junk, sizeof(junk), static_cast<off_t>(off + 3 * sizeof(junk))), static_cast<ssize_t>(sizeof(junk)));
@@ -211,9 +211,9 @@ TEST(Store, WorkingFileOfAnotherProgramVersionIsRefused) {
   const auto partial = d.p / "x.h5.partial";
   { auto f = PartialFile::create(partial, plan, false); }
   {
-    h5::Handle f = h5::open_file(partial, true);
-    H5Ldelete(f.id(), "/sweep/git_commit", H5P_DEFAULT);
-    h5::write_string(f.id(), "/sweep/git_commit", "0123456789ab");
+    ResultGroup f = ResultGroup::open_file(partial, true);
+    f.remove("/sweep/git_commit");
+    f.write_string("/sweep/git_commit", "0123456789ab");
   }
   try {
     (void)PartialFile::open(partial, plan);

@@ -55,7 +55,7 @@ std::vector<std::vector<RunSummary>> run_comparison(const std::vector<Scenario>&
 CompareSummary summarise(const std::vector<std::vector<RunSummary>>& runs);
 
 /// Write the comparison file layout (docs/output.md) into an open result file.
-void write_comparison(hid_t file, const std::vector<Scenario>& scenarios, const std::vector<std::vector<RunSummary>>& runs, const CompareSummary& summary,
-                      const std::string& command);
+void write_comparison(const ResultGroup& file, const std::vector<Scenario>& scenarios, const std::vector<std::vector<RunSummary>>& runs,
+                      const CompareSummary& summary, const std::string& command);
 
 }  // namespace buurt

@@ -4,7 +4,6 @@
 /// priced where a price exists, costs and benefits discounted to present values in euros of one price year,
 /// with intervals over replicates (and over the calibrated ensemble when the comparison runs over one), who
 /// bears what, and the sensitivity of the net present value to each price and to the discount rate.
-#include <hdf5.h>
 
 #include <string>
 #include <vector>
@@ -93,6 +92,6 @@ MkbaResult mkba(const std::vector<std::vector<RunSummary>>& runs, const MkbaConf
 void check_mkba_keys(const Params& p);
 
 /// Write /compare/mkba (docs/output.md) into the comparison file's /compare group.
-void write_mkba(hid_t compare_group, const MkbaResult& m);
+void write_mkba(const ResultGroup& compare_group, const MkbaResult& m);
 
 }  // namespace buurt

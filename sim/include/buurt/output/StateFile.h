@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "buurt/core/Simulation.h"
-#include "buurt/output/Hdf5.h"
+#include "buurt/output/Group.h"
 #include "buurt/output/Recorder.h"
 #include "buurt/scenario/Scenario.h"
 
@@ -63,7 +63,7 @@ class StateFile {
 
  private:
   std::filesystem::path path_;
-  h5::Handle file_;
+  ResultGroup file_;
   std::int64_t seed_ = 0, burn_in_ = 0;
   std::string keys_;
   std::vector<std::uint32_t> runs_;

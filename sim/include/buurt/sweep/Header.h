@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "buurt/output/Hdf5.h"
+#include "buurt/output/Group.h"
 #include "buurt/sweep/Plan.h"
 
 namespace buurt::sweep {
@@ -19,8 +19,8 @@ struct Header {
   std::int64_t shard_index = -1, shard_count = 0;  ///< -1 / 0: not a shard
 
   static Header from_plan(const Plan& plan);
-  void write(hid_t file) const;
-  static Header read(hid_t file);
+  void write(const ResultGroup& file) const;
+  static Header read(const ResultGroup& file);
 };
 
 }  // namespace buurt::sweep

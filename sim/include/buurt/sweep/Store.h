@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "buurt/output/Hdf5.h"
 #include "buurt/sweep/Header.h"
 #include "buurt/sweep/Plan.h"
 // Finalize, merge and status live in their own files; included here so that code which reads sweep
@@ -30,7 +29,7 @@ struct RunResult {
 /// Crash safety: the file is created complete (all metadata, every dataset contiguous and allocated
 /// for every slot of the shard), closed, fsynced and renamed into place before any run starts. From
 /// then on its HDF5 metadata never changes: runs are written with pwrite() at the fixed file offsets
-/// of their rows (H5Dget_offset), and last of all the row's checksum into /partial/done. A kill -9 at
+/// of their rows (ResultDataset::file_offset), and last of all the row's checksum into /partial/done. A kill -9 at
 /// any moment leaves a valid HDF5 file; a row whose checksum is missing or does not match its data
 /// (torn write, power loss) counts as not done and is run again on --resume.
 class PartialFile {

@@ -1,5 +1,6 @@
 #pragma once
-/// A thin RAII layer over the HDF5 C API: handles, typed datasets, string attributes.
+// A thin RAII layer over the HDF5 C API: handles, typed datasets, string attributes. Private to the output
+// module (sim/src/output): everyone else goes through buurt/output/Group.h, Results.h and the writers.
 #include <hdf5.h>
 
 #include <cstdint>
@@ -7,14 +8,18 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
+#include "buurt/output/Group.h"
+
 namespace buurt::h5 {
+static_assert(std::is_same_v<hid_t, std::int64_t>, "Group.h keeps handles as std::int64_t");
 
 /// Raised on any HDF5 failure, with the operation and object name.
-class Error : public std::runtime_error {
+class Error : public FormatError {
  public:
-  using std::runtime_error::runtime_error;
+  using FormatError::FormatError;
 };
 
 /// Owns one hid_t and closes it with the right function.
@@ -35,6 +40,12 @@ class Handle {
   Handle& operator=(const Handle&) = delete;
   ~Handle() { close(); }
   hid_t id() const { return id_; }
+  /// Give up ownership (the public ResultObject takes the id over).
+  hid_t release() {
+    const hid_t id = id_;
+    id_ = H5I_INVALID_HID;
+    return id;
+  }
   explicit operator bool() const { return id_ >= 0; }
   void close();
 
