@@ -81,6 +81,9 @@ void write_meta(hid_t group, const Scenario& s, std::uint32_t run) {
   h5::write_string(meta.id(), "scenario_resolved", s.resolved_toml());
   h5::write_string(meta.id(), "scenario_name", s.name);
   h5::write_string(meta.id(), "scenario_description", s.description);
+  h5::write_string(meta.id(), "scenario_title", s.title);
+  h5::write_string(meta.id(), "scenario_title_nl", s.title_nl);
+  h5::write_string(meta.id(), "scenario_description_nl", s.description_nl);
   h5::write_string(meta.id(), "scenario_path", s.source_path);
   h5::write_scalar<std::int64_t>(meta.id(), "seed", s.params.run_seed);
   h5::write_scalar<std::int64_t>(meta.id(), "run", run);
@@ -211,15 +214,25 @@ void RunRecorder::record_week(const Simulation& sim) {
   if (every_ > 0 && sim.week() % every_ == 0) snapshot(sim);
 }
 
+namespace {
+// The group indices group_outcomes() computes: income 0-2, household type 3-6, ties at the start 7-9, arrival 10-11.
+constexpr bool resident_groups_agree() {
+  for (std::size_t i = 0; i < kIncomeNames.size(); ++i)
+    if (kResidentGroups[i].dimension != "income" || kResidentGroups[i].group != kIncomeNames[i]) return false;
+  for (std::size_t i = 0; i < kHouseholdNames.size(); ++i)
+    if (kResidentGroups[3 + i].dimension != "household" || kResidentGroups[3 + i].group != kHouseholdNames[i]) return false;
+  return kIncomeNames.size() == 3 && kHouseholdNames.size() == 4 && kResidentGroups[7].dimension == "start_ties" &&
+         kResidentGroups[9].dimension == "start_ties" && kResidentGroups[10].dimension == "arrival" && kResidentGroups[11].group == "newcomer";
+}
+}  // namespace
+
 GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t>& initial_ties, const std::vector<float>& initial_self_reliance,
                           const std::vector<std::uint16_t>& initial_age) {
   const auto& pop = sim.population();
   const float thr = static_cast<float>(sim.params().events_in_need_threshold);
   GroupTable t;
-  for (auto* s : kIncomeNames) t.labels.push_back(fmt::format("income:{}", s));
-  for (auto* s : kHouseholdNames) t.labels.push_back(fmt::format("household:{}", s));
-  for (auto* s : {"0-2", "3-5", "6+"}) t.labels.push_back(fmt::format("start_ties:{}", s));
-  for (auto* s : {"settled", "newcomer"}) t.labels.push_back(fmt::format("arrival:{}", s));
+  static_assert(resident_groups_agree(), "GroupOutcomes.h: kResidentGroups disagrees with the income and household codes or the group indices below");
+  for (const ResidentGroup& g : kResidentGroups) t.labels.push_back(fmt::format("{}:{}", g.dimension, g.group));
   const std::size_t G = t.labels.size();
   for (auto& col : t.values) col.assign(G, 0.0);
   // Members of each group by whom a value is a mean over (GroupOver): residents, adults, stayers.
@@ -381,6 +394,15 @@ void write_outcomes(hid_t group, const std::vector<WeekOutcomes>& rows, const Gr
     h5::Handle d = h5::open_dataset(bg.id(), name);
     set_outcome_attrs(d.id(), g.spec);
   }
+  // The groups' names, row for row, beside by_group rather than in it: every dataset there but `group` is a measure.
+  h5::Handle names = h5::create_group(fin.id(), "by_group_labels");
+  std::vector<std::string> label, label_nl;
+  for (const ResidentGroup& g : kResidentGroups) {
+    label.emplace_back(g.label);
+    label_nl.emplace_back(g.label_nl);
+  }
+  h5::write_strings(names.id(), "label", label);
+  h5::write_strings(names.id(), "label_nl", label_nl);
 }
 
 void RunRecorder::finish(const Simulation& sim) {

@@ -63,6 +63,9 @@ TEST(Recorder, RoundTripOfEveryGroup) {
             residents);
   EXPECT_DOUBLE_EQ(h5::read<double>(f.id(), "final/in_need_share").at(0), unmet.back());
   EXPECT_EQ(h5::read<double>(f.id(), "final/by_group/residents").size(), 12u);
+  // Each group is named in English and Dutch, row for row.
+  EXPECT_EQ(h5::read_strings(f.id(), "final/by_group_labels/label").at(0), "households on benefits");
+  EXPECT_EQ(h5::read_strings(f.id(), "final/by_group_labels/label_nl").size(), 12u);
   EXPECT_EQ(h5::read<double>(f.id(), "runtime/wall_seconds").at(0), 1.0);
   h5::Handle ts = h5::open_group(f.id(), "timeseries");
   h5::Handle d(H5Dopen2(ts.id(), "informal_hours", H5P_DEFAULT));
