@@ -200,7 +200,8 @@ def _groups(cmp: CompareResult, heads: list[str]) -> tuple[list[dict], list[str]
         for g in t.index:
             v = np.array([[by_rep.loc[(g, r), sc] for r in by_rep.loc[g].index] for sc in cmp.scenario_names])[:, :, None]
             d = stats.paired_differences(v)
-            rows.append({"group": g, "group_nl": nl_of[g], "code": code_of[g], "dimension": dim_of[g], "residents": res_n[g], "values": [t.loc[g, sc] for sc in cmp.scenario_names],
+            rows.append({"group": g, "group_nl": nl_of[g], "code": code_of[g], "dimension": dim_of[g], "residents": res_n[g],
+                         "values": [t.loc[g, sc] for sc in cmp.scenario_names],
                          "diffs": [fmt_ci(d["diff_mean"][k, 0], d["diff_lo"][k, 0], d["diff_hi"][k, 0], meta[m])
                                    for k in range(1, len(cmp.scenario_names))],
                          "dnum": [float(d["diff_mean"][k, 0]) for k in range(1, len(cmp.scenario_names))]})
