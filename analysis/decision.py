@@ -54,37 +54,17 @@ NL = {
 }
 
 
-# Names the decision page shows that come from the data rather than from this module: the groups of
-# residents (report_compare.GROUP_LABELS) and the MKBA items (experiment/Mkba.cpp). Outcome labels come
-# in both languages from the result file (Outcomes.def, column label_nl).
-NL_NAMES = {
-    "households on benefits": "huishoudens met een uitkering", "low-income households": "huishoudens met een laag inkomen",
-    "middle-income households": "huishoudens met een middeninkomen", "living alone": "alleenwonenden", "couples": "stellen",
-    "families with children": "gezinnen met kinderen", "older households (65+)": "oudere huishoudens (65+)",
-    "team payroll": "loonkosten van het team", "second-line care (contracted)": "tweedelijnszorg (gecontracteerd)",
-    "living here at week 0": "woonden er al in week 0", "moved in since week 0": "sinds week 0 ingetrokken",
-    "allowances and initiative support": "vergoedingen en steun aan initiatieven",
-    "training of community managers": "training van buurtverbinders", "training of volunteers": "training van vrijwilligers",
-    "residents' time: informal and volunteer help": "tijd van bewoners: informele hulp en vrijwilligerswerk",
-    "severe loneliness: wellbeing": "ernstige eenzaamheid: welzijn", "severe loneliness: health care": "ernstige eenzaamheid: zorgkosten",
-    "income and debt need": "geldzorgen en schulden", "heavily burdened helpers": "zwaar belaste helpers",
-    "residents in need, any domain": "bewoners met een hulpvraag, elk domein", "in need: health": "hulpvraag: gezondheid",
-    "in need: mental health": "hulpvraag: psychische gezondheid", "in need: household and care": "hulpvraag: huishouden en zorg",
-    "team clients back within a year, per closed case": "cliënten sociaal team binnen een jaar terug, per afgesloten dossier",
-    "team: weeks from application to closure": "sociaal team: weken van aanmelding tot afsluiting",
-    "second-line clients back within a year, per episode": "cliënten tweede lijn binnen een jaar terug, per traject",
-    "requests for help left unanswered": "onbeantwoorde hulpvragen", "residents without any active tie": "bewoners zonder enige actieve band",
-    "newcomers without a local tie after a year": "nieuwkomers zonder lokale band na een jaar",
-}
+# Names the decision page shows come from the file in both languages: outcomes (Outcomes.def, label and
+# label_nl), groups of residents (GroupOutcomes.h, kResidentGroups: /final/by_group_labels) and MKBA items
+# (experiment/Mkba.cpp: /compare/mkba/items/name and name_nl). Files without the Dutch show the English.
+def group_name(row: dict, lang: str) -> str:
+    """A group of residents (a row of report_compare's group tables) named in `lang`."""
+    return (row.get("group_nl") or row["group"]) if lang == "nl" else row["group"]
 
 
-def name_in(text: str, lang: str) -> str:
-    """A group or MKBA item name in `lang` ('0-2 ties at the start' patterns included)."""
-    if lang != "nl":
-        return text
-    if text.endswith(" ties at the start"):
-        return text.replace(" ties at the start", " banden bij de start")
-    return NL_NAMES.get(text, text)
+def item_name(item: dict, lang: str) -> str:
+    """An MKBA item named in `lang`."""
+    return (item.get("name_nl") or item["name"]) if lang == "nl" else item["name"]
 
 
 def outcome_label(meta, lang: str) -> str:
@@ -172,20 +152,20 @@ def decision_page(ctx: dict, cmp, lang: str = "en") -> dict | None:
             def ci(r):
                 d = r["diffs"][k]
                 return f"{d[0]} [{d[1]}, {d[2]}]"
-            text = (f"{name}: " + tr("largest gain in {measure}: {group} ({d})", lang, measure=measure, group=name_in(best["group"], lang), d=ci(best))
-                    + "; " + tr("least gain in {measure}: {group} ({d})", lang, measure=measure, group=name_in(worst["group"], lang), d=ci(worst)))
+            text = (f"{name}: " + tr("largest gain in {measure}: {group} ({d})", lang, measure=measure, group=group_name(best, lang), d=ci(best))
+                    + "; " + tr("least gain in {measure}: {group} ({d})", lang, measure=measure, group=group_name(worst, lang), d=ci(worst)))
             per_dim = []
             for dim in ("income", "start_ties"):
                 of_dim = [r for r in ranked if r.get("dimension") == dim]
                 if of_dim:
-                    per_dim.append(f"{name_in(of_dim[0]['group'], lang)} {ci(of_dim[0])}")
-            per_dim += [f"{name_in(r['group'], lang)} {ci(r)}" for r in rows if r["group"] == "moved in since week 0"]
+                    per_dim.append(f"{group_name(of_dim[0], lang)} {ci(of_dim[0])}")
+            per_dim += [f"{group_name(r, lang)} {ci(r)}" for r in rows if r.get("code") == "arrival:newcomer"]
             if per_dim:
                 text += "; " + tr("least helped by income and by ties at the start, and the newcomers: {groups}", lang, groups="; ".join(per_dim))
             who.append(text)
 
     assumed = sorted({it["price_key"] for it in M["items"] if it["price_key"] and ctx["assumed_prices"].get(it["price_key"])})
-    unpriced = [name_in(it["name"], lang) for it in M["items"] if it["kind"] == "unpriced effect"]
+    unpriced = [item_name(it, lang) for it in M["items"] if it["kind"] == "unpriced effect"]
     caveats = [tr("The neighbourhood is synthetic: drawn to match Dutch averages (CBS, GGD, SCP), not a real wijk's residents.", lang),
                compared[-1],
                tr("Prices that are assumptions (a low and high end are in the sensitivity analysis): {keys}.", lang, keys=", ".join(assumed) or "–"),

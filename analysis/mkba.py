@@ -32,9 +32,11 @@ def read_mkba(path: str) -> dict | None:
             "bearers": _texts(s["bearers"]), "bearer_npv": s["bearer_npv"][()],
             "break_even_key": _texts(s["break_even_key"]), "break_even_price": s["break_even_price"][()],
             "break_even_current": s["break_even_current"][()],
-            "items": [{"name": n, "kind": k, "unit": u, "bearer": b, "price_key": pk, "price": float(p)}
-                      for n, k, u, b, pk, p in zip(_texts(it["name"]), _texts(it["kind"]), _texts(it["unit"]),
-                                                   _texts(it["bearer"]), _texts(it["price_key"]), it["price"][()])],
+            # name_nl: the item's Dutch name (Mkba.cpp), absent from files written before it was stored.
+            "items": [{"name": n, "name_nl": nl, "kind": k, "unit": u, "bearer": b, "price_key": pk, "price": float(p)}
+                      for n, nl, k, u, b, pk, p in zip(_texts(it["name"]), _texts(it["name_nl"]) if "name_nl" in it else [""] * len(it["name"]),
+                                                       _texts(it["kind"]), _texts(it["unit"]), _texts(it["bearer"]), _texts(it["price_key"]),
+                                                       it["price"][()])],
             "effect": it["effect_mean"][()], "effect_lo": it["effect_lo"][()], "effect_hi": it["effect_hi"][()],
             "pv": it["pv_mean"][()],
             "tornado": [[{"key": keys[s_ * F + f], "low": float(t["low"][s_, f]), "high": float(t["high"][s_, f]),

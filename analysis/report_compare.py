@@ -176,28 +176,16 @@ def _cost_rows(cmp: CompareResult, summ: dict) -> list[dict]:
     return rows
 
 
-GROUP_LABELS = {("income", "benefits"): "households on benefits", ("income", "low"): "low-income households",
-                ("income", "middle"): "middle-income households", ("household", "single"): "living alone",
-                ("household", "couple"): "couples", ("household", "family"): "families with children",
-                ("household", "elderly"): "older households (65+)", ("arrival", "settled"): "living here at week 0",
-                ("arrival", "newcomer"): "moved in since week 0"}
-
-
-def group_label(dimension: str, group: str) -> str:
-    """A plain label for a group of residents: 'living alone', '0–2 ties at the start'."""
-    if dimension == "start_ties":
-        return f"{group.replace('-', '–')} ties at the start"
-    return GROUP_LABELS.get((dimension, group), f"{dimension.replace('_', ' ')}: {group}")
-
-
 def _groups(cmp: CompareResult, heads: list[str]) -> tuple[list[dict], list[str]]:
     """Who is left behind: one table per measure and up to two figures (last week, mean over replicates)."""
     bg = cmp.by_group()
     tables, figs = [], []
     if not len(bg):
         return tables, figs
-    bg["label"] = [group_label(d, g) for d, g in zip(bg["dimension"], bg["group"])]
+    # Groups are named by the file in English and Dutch (GroupOutcomes.h, kResidentGroups).
     dim_of = dict(zip(bg["label"], bg["dimension"]))
+    code_of = dict(zip(bg["label"], bg["dimension"] + ":" + bg["group"]))
+    nl_of = dict(zip(bg["label"], bg["label_nl"]))
     measures = list(dict.fromkeys(bg["measure"]))
     measures = [m for m in heads if m in measures] + [m for m in measures if m not in heads]
     meta = {m: cmp.group_meta(m) for m in measures}
@@ -212,7 +200,8 @@ def _groups(cmp: CompareResult, heads: list[str]) -> tuple[list[dict], list[str]
         for g in t.index:
             v = np.array([[by_rep.loc[(g, r), sc] for r in by_rep.loc[g].index] for sc in cmp.scenario_names])[:, :, None]
             d = stats.paired_differences(v)
-            rows.append({"group": g, "dimension": dim_of[g], "residents": res_n[g], "values": [t.loc[g, sc] for sc in cmp.scenario_names],
+            rows.append({"group": g, "group_nl": nl_of[g], "code": code_of[g], "dimension": dim_of[g], "residents": res_n[g],
+                         "values": [t.loc[g, sc] for sc in cmp.scenario_names],
                          "diffs": [fmt_ci(d["diff_mean"][k, 0], d["diff_lo"][k, 0], d["diff_hi"][k, 0], meta[m])
                                    for k in range(1, len(cmp.scenario_names))],
                          "dnum": [float(d["diff_mean"][k, 0]) for k in range(1, len(cmp.scenario_names))]})

@@ -279,6 +279,12 @@ class RunResult(_OutcomeMetaMixin):
                 groups = _texts(_need(bg, "group", self.path))
                 cols = {k: np.asarray(v[()], dtype=float) for k, v in bg.items() if k != "group"}
                 self._by_group = pd.DataFrame({"group": groups, **cols})
+                # The groups' names in English and Dutch, row for row (GroupOutcomes.h, kResidentGroups); files
+                # written before they were stored get "dimension: group" and no Dutch.
+                names = fin.get("by_group_labels")
+                if isinstance(names, h5py.Group) and "label" in names:
+                    self._by_group.insert(1, "label", _texts(names["label"]))
+                    self._by_group.insert(2, "label_nl", _texts(names["label_nl"]) if "label_nl" in names else "")
                 for k, v in bg.items():
                     if k != "group":
                         self.group_measure_meta[k] = self._group_meta(k, v.attrs)
@@ -335,18 +341,24 @@ class RunResult(_OutcomeMetaMixin):
         return pd.DataFrame(rows, columns=["scenario", "replicate", "seed", "outcome", "value", "unit"])
 
     def by_group(self) -> pd.DataFrame:
-        """Long table: scenario, replicate, dimension, group, residents, measure, value.
+        """Long table: scenario, replicate, dimension, group, label, label_nl, residents, measure, value.
 
-        ``dimension`` is the part before ':' of the group label (income, household, start_ties).
+        ``dimension`` is the part before ':' of the group code (income, household, start_ties, arrival); ``label``
+        and ``label_nl`` name the group in English and Dutch as the file does (``/final/by_group_labels``).
         """
         if self._by_group is None:
-            return pd.DataFrame(columns=["scenario", "replicate", "dimension", "group", "residents", "measure", "value"])
+            return pd.DataFrame(columns=["scenario", "replicate", "dimension", "group", "label", "label_nl", "residents", "measure", "value"])
         bg = self._by_group
         dims = bg["group"].str.split(":", n=1, expand=True)
         wide = pd.DataFrame({"dimension": dims[0], "group": dims[1] if dims.shape[1] > 1 else bg["group"]})
+        if "label" in bg:
+            wide["label"], wide["label_nl"] = bg["label"], bg["label_nl"]
+        else:
+            wide["label"] = [f"{d.replace('_', ' ')}: {g}" for d, g in zip(wide["dimension"], wide["group"])]
+            wide["label_nl"] = ""
         wide["residents"] = bg["residents"] if "residents" in bg else np.nan
-        measures = [c for c in bg.columns if c not in ("group", "residents")]
-        out = wide.join(bg[measures]).melt(id_vars=["dimension", "group", "residents"], value_vars=measures,
+        measures = [c for c in bg.columns if c not in ("group", "label", "label_nl", "residents")]
+        out = wide.join(bg[measures]).melt(id_vars=["dimension", "group", "label", "label_nl", "residents"], value_vars=measures,
                                            var_name="measure", value_name="value")
         out.insert(0, "replicate", self.replicate)
         out.insert(0, "scenario", self.scenario)

@@ -16,7 +16,8 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DICT = ROOT / "tests" / "fuzz" / "scenario.dict"
 # Tokens of the scenario format that are not keys (tests/fuzz/fuzz_scenario.cpp: "\n#---\n" separates a base file).
-FORMAT_TOKENS = ['base = \\"base.toml\\"', 'base = \\"other.toml\\"', 'base = \\"input.toml\\"', "\\x0A#---\\x0A", "name = ", "description = ",
+FORMAT_TOKENS = ['base = \\"base.toml\\"', 'base = \\"other.toml\\"', 'base = \\"input.toml\\"', "\\x0A#---\\x0A", "name = ", "description = ", "title = ",
+                 "title_nl = ", "description_nl = ",
                  "true", "false", "1e308", "-1", "nan", "inf", "[[", "{}", '\\"\\"\\"']
 
 

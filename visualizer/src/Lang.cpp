@@ -11,12 +11,14 @@ namespace {
 
 struct Entry {
   std::string_view key;
-  const char* en;  ///< nullptr: the caller's fallback (e.g. a scenario's own English description)
+  const char* en;
   const char* nl;
 };
 
-// Keys are stable identifiers used in the code. Outcome labels are not here: they come from Outcomes.def
-// (`label`, `label_nl`), so the viewer, `buurt run` and the report name an outcome the same way.
+// Keys are stable identifiers used in the code. Names the model declares are not here: outcome labels come from
+// Outcomes.def (`label`, `label_nl`), so the viewer, `buurt run` and the report name an outcome the same way; the
+// policy sliders' labels from Params.def (`slider(lo, hi, label, label_nl)`); scenario titles and the Dutch of
+// their descriptions from the scenario files (`title`, `title_nl`, `description_nl`).
 constexpr std::array kTable = {
     Entry{"week", "Week", "Week"},
     Entry{"residents", "residents", "bewoners"},
@@ -86,32 +88,6 @@ constexpr std::array kTable = {
     Entry{"u_ties", "ties", "banden"},
     Entry{"u_ties per week", "ties/week", "banden/week"},
     Entry{"u_weeks", "weeks", "weken"},
-    // The scenario library (scenarios/*.toml): a short title, and the Dutch of its `description` (English
-    // comes from the file itself: en = nullptr). Scenarios without an entry show their name and description.
-    Entry{"sc_baseline", "Baseline", "Uitgangssituatie"},
-    Entry{"sc_baseline_claim", nullptr,
-          "Een gemengde wijk van 6.500 inwoners met een sociaal team van 6,5 fte dat vooral sturend werkt, zonder buurtprogramma"},
-    Entry{"sc_buren_helpen_buren", "Neighbours helping neighbours", "Buren helpen buren"},
-    Entry{"sc_buren_helpen_buren_claim", nullptr,
-          "Initiatieven van bewoners zelf, met getrainde ervaringsdeskundige vrijwilligers (schulden, formulieren, eenzaamheid)"},
-    Entry{"sc_community_managers", "Community managers", "Buurtverbinders"},
-    Entry{"sc_community_managers_claim", nullptr, "Zes getrainde buurtverbinders met een ov-vergoeding, die twee initiatieven trekken"},
-    Entry{"sc_fragmented_team", "Fragmented team", "Versnipperd team"},
-    Entry{"sc_fragmented_team_claim", nullptr, "Een team uit zes moederorganisaties"},
-    Entry{"sc_integrated_social_services", "Integrated social services", "Geïntegreerde sociale dienst"},
-    Entry{"sc_integrated_social_services_claim", nullptr, "Sociale dienst geïntegreerd met het team: één plan per huishouden, geen overdrachten"},
-    Entry{"sc_network_first_intake", "Network-first intake", "Eerst het eigen netwerk"},
-    Entry{"sc_network_first_intake_claim", nullptr, "Intakeregel: bewoners moeten eerst hun eigen netwerk inschakelen"},
-    Entry{"sc_new_team", "New team", "Nieuw team"},
-    Entry{"sc_new_team_claim", nullptr, "Een nieuw gevormd team dat zich nog op de wijk moet afstemmen (78 weken)"},
-    Entry{"sc_team_directive", "Directive team", "Sturend team"},
-    Entry{"sc_team_directive_claim", nullptr, "Het sociale team neemt problemen over (sturend)"},
-    Entry{"sc_team_facilitating", "Facilitating team", "Faciliterend team"},
-    Entry{"sc_team_facilitating_claim", nullptr, "Het sociale team stelt open vragen en zet de netwerken van bewoners in (faciliterend)"},
-    Entry{"sc_trust_steering", "Steering on trust", "Sturen op vertrouwen"},
-    Entry{"sc_trust_steering_claim", nullptr, "De gemeente stuurt het team op vertrouwen in plaats van op productienormen"},
-    Entry{"sc_vulnerable_wijk", "Vulnerable wijk", "Kwetsbare wijk"},
-    Entry{"sc_vulnerable_wijk_claim", nullptr, "Een wijk met veel huishoudens met een uitkering of laag inkomen, kleine netwerken en meer isolement"},
     Entry{"resident", "Resident", "Bewoner"},
     Entry{"household", "household", "huishouden"},
     Entry{"ties", "Ties", "Banden"},
@@ -147,15 +123,6 @@ constexpr std::array kTable = {
     Entry{"tk_neighbour", "neighbour", "buur"},
     Entry{"tk_friend", "friend", "vriend"},
     Entry{"tk_brokered", "new contact", "nieuw contact"},
-    Entry{"p_team.fte_per_1000", "Social team (FTE per 1,000 residents)", "Sociaal team (fte per 1.000 inwoners)"},
-    Entry{"p_team.mode", "Directive <-> facilitating", "Sturend <-> faciliterend"},
-    Entry{"p_team.network_first", "Network-first intake", "Netwerk eerst bij intake"},
-    Entry{"p_community.managers", "Community managers", "Buurtverbinders"},
-    Entry{"p_volunteers.training", "Volunteer training", "Training vrijwilligers"},
-    Entry{"p_initiatives.municipal_control", "Municipal control of initiatives", "Gemeentelijke regie op initiatieven"},
-    Entry{"p_team.output_steering", "Steering on output (vs trust)", "Sturen op output (vs vertrouwen)"},
-    Entry{"p_services.integrated", "Social services integrated", "Sociale dienst geïntegreerd"},
-    Entry{"p_initiatives.count", "Citizen initiatives", "Bewonersinitiatieven"},
 };
 
 Lang g_lang = Lang::En;
@@ -201,17 +168,20 @@ const char* tr_or(std::string_view key, std::string_view fallback) {
   return intern(fallback);
 }
 
-std::string scenario_title(std::string_view name) {
-  // Without an entry: the name as words ("team_directive" -> "Team directive").
-  std::string words(name);
+std::string scenario_title(const Scenario& s) {
+  // A scenario file's own title (`title`, `title_nl`); without one, the name as words ("team_directive" -> "Team directive").
+  if (g_lang == Lang::Nl && !s.title_nl.empty()) return s.title_nl;
+  if (!s.title.empty()) return s.title;
+  std::string words(s.name);
   std::replace(words.begin(), words.end(), '_', ' ');
   if (!words.empty() && words[0] >= 'a' && words[0] <= 'z') words[0] = static_cast<char>(words[0] - 'a' + 'A');
-  return tr_or("sc_" + std::string(name), words);
+  return words;
 }
 
-std::string scenario_claim(std::string_view name, std::string_view description) {
-  const std::string first(description.substr(0, description.find('\n')));
-  return tr_or("sc_" + std::string(name) + "_claim", first.empty() ? scenario_title(name) : first);
+std::string scenario_claim(const Scenario& s) {
+  if (g_lang == Lang::Nl && !s.description_nl.empty()) return s.description_nl;
+  const std::string first = s.description.substr(0, s.description.find('\n'));
+  return first.empty() ? scenario_title(s) : first;
 }
 
 }  // namespace buurt::view

@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include "buurt/scenario/Scenario.h"
+
 namespace buurt::view {
 
 enum class Lang { En, Nl };
@@ -15,10 +17,11 @@ Lang lang();
 const char* tr(std::string_view key);
 /// Label for `key` in the current language; `fallback` when the table has no entry (e.g. a label from the schema).
 const char* tr_or(std::string_view key, std::string_view fallback);
-/// A scenario's short title in the current language (`sc_<name>`), else its name as words.
-std::string scenario_title(std::string_view name);
-/// A scenario's one-line claim: the Dutch of its description (`sc_<name>_claim`) under --lang nl, else the
-/// first line of its own `description`.
-std::string scenario_claim(std::string_view name, std::string_view description);
+/// A scenario's short title in the current language: the file's `title_nl` under --lang nl, else its `title`,
+/// else its name as words.
+std::string scenario_title(const Scenario& s);
+/// A scenario's one-line claim: the file's `description_nl` under --lang nl, else the first line of its
+/// `description`, else its title.
+std::string scenario_claim(const Scenario& s);
 
 }  // namespace buurt::view

@@ -28,10 +28,11 @@ constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoDecoration | ImGuiWindowF
 
 ImU32 im(sf::Color c, std::uint8_t a = 255) { return IM_COL32(c.r, c.g, c.b, a); }
 
-/// Translated as `p_<section.key>`; parameters without an entry show their scenario key.
-const char* param_label(const ParamSpec& p) {
-  const std::string name = p.full_name();
-  return tr_or("p_" + name, name);
+/// The slider's label from Params.def in the current language (English where it has no Dutch); the scenario
+/// key where it has none.
+std::string param_label(const ParamSpec& p) {
+  const std::string_view label = lang() == Lang::Nl && !p.slider.label_nl.empty() ? p.slider.label_nl : p.slider.label;
+  return label.empty() ? p.full_name() : std::string(label);
 }
 
 const char* help_source_label(std::uint8_t s) {
@@ -126,7 +127,7 @@ void Panels::draw_titles() {
       name = p.sim ? fmt::format("{} {} - {}", tr("replay"), fs::path(opt_.replay).filename().string(), p.sim->scenario().name) : p.src->title();
     } else if (opt_.workshop) {
       // Workshop: the scenario's title in the chosen language, no seed (the audience needs the story, not the number).
-      name = scenario_title(p.sim->scenario().name);
+      name = scenario_title(p.sim->scenario());
       if (s_.prepared.size() > 1) name = fmt::format("[{}/{}] {}", s_.current + 1, s_.prepared.size(), name);
       if (s_.pages() > 1) page = fmt::format("{} {}/{}", tr("page"), s_.page + 1, s_.pages());
       hint = tr("help_hint");
@@ -633,8 +634,8 @@ void Panels::draw_help() {
       out_.note("help", num);
       ImGui::TextUnformatted(num.c_str());
       ImGui::SameLine(x0 + num_w + line);
-      const std::string text = fmt::format("{}{}: {}", scenario_title(sc.name), k == s_.current ? fmt::format(" ({})", tr("shown")) : std::string(),
-                                           scenario_claim(sc.name, sc.description));
+      const std::string text =
+          fmt::format("{}{}: {}", scenario_title(sc), k == s_.current ? fmt::format(" ({})", tr("shown")) : std::string(), scenario_claim(sc));
       out_.wrapped("help", text, k == s_.current ? &kAccent : nullptr);
     }
   }

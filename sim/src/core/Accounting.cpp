@@ -299,15 +299,25 @@ void account_totals(WeekOutcomes& o) {
   o[Outcome::cost_total] = o[Outcome::cost_professional] + o[Outcome::cost_secondline] + o[Outcome::cost_allowances] + o[Outcome::cost_training];
 }
 
+namespace {
+// The group indices group_outcomes() computes: income 0-2, household type 3-6, ties at the start 7-9, arrival 10-11.
+constexpr bool resident_groups_agree() {
+  for (std::size_t i = 0; i < kIncomeNames.size(); ++i)
+    if (kResidentGroups[i].dimension != "income" || kResidentGroups[i].group != kIncomeNames[i]) return false;
+  for (std::size_t i = 0; i < kHouseholdNames.size(); ++i)
+    if (kResidentGroups[3 + i].dimension != "household" || kResidentGroups[3 + i].group != kHouseholdNames[i]) return false;
+  return kIncomeNames.size() == 3 && kHouseholdNames.size() == 4 && kResidentGroups[7].dimension == "start_ties" &&
+         kResidentGroups[9].dimension == "start_ties" && kResidentGroups[10].dimension == "arrival" && kResidentGroups[11].group == "newcomer";
+}
+}  // namespace
+
 GroupTable group_outcomes(const Simulation& sim, const std::vector<std::uint16_t>& initial_ties, const std::vector<float>& initial_self_reliance,
                           const std::vector<std::uint16_t>& initial_age) {
   const auto& pop = sim.population();
   const float thr = static_cast<float>(sim.params().events_in_need_threshold);
   GroupTable t;
-  for (auto* s : kIncomeNames) t.labels.push_back(fmt::format("income:{}", s));
-  for (auto* s : kHouseholdNames) t.labels.push_back(fmt::format("household:{}", s));
-  for (auto* s : {"0-2", "3-5", "6+"}) t.labels.push_back(fmt::format("start_ties:{}", s));
-  for (auto* s : {"settled", "newcomer"}) t.labels.push_back(fmt::format("arrival:{}", s));
+  static_assert(resident_groups_agree(), "GroupOutcomes.h: kResidentGroups disagrees with the income and household codes or the group indices below");
+  for (const ResidentGroup& g : kResidentGroups) t.labels.push_back(fmt::format("{}:{}", g.dimension, g.group));
   const std::size_t G = t.labels.size();
   for (auto& col : t.values) col.assign(G, 0.0);
   // Members of each group by whom a value is a mean over (GroupOver): residents, adults, stayers.

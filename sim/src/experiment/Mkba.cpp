@@ -65,47 +65,49 @@ const std::vector<MkbaItem>& mkba_items() {
   using O = Outcome;
   static const std::vector<MkbaItem> items = {
       // Costs as the payer pays them: the team's payroll and the second line's contracted hours (used or not).
-      {"team payroll", ItemKind::cost, "hours paid", "costs.professional_hour", Bearer::municipality,
+      {"team payroll", "loonkosten van het team", ItemKind::cost, "hours paid", "costs.professional_hour", Bearer::municipality,
        [](const WeekOutcomes& o) { return at(o, O::team_paid_hours); }},
-      {"second-line care (contracted)", ItemKind::cost, "hours contracted", "costs.secondline_hour", Bearer::health_insurer,
+      {"second-line care (contracted)", "tweedelijnszorg (gecontracteerd)", ItemKind::cost, "hours contracted", "costs.secondline_hour", Bearer::health_insurer,
        [](const WeekOutcomes& o) { return at(o, O::secondline_paid_hours); }},
-      {"allowances and initiative support", ItemKind::cost, "euros", "", Bearer::municipality, [](const WeekOutcomes& o) { return at(o, O::cost_allowances); }},
-      {"training of community managers", ItemKind::cost, "manager-weeks", "costs.cm_training", Bearer::municipality,
+      {"allowances and initiative support", "vergoedingen en steun aan initiatieven", ItemKind::cost, "euros", "", Bearer::municipality,
+       [](const WeekOutcomes& o) { return at(o, O::cost_allowances); }},
+      {"training of community managers", "training van buurtverbinders", ItemKind::cost, "manager-weeks", "costs.cm_training", Bearer::municipality,
        [](const WeekOutcomes& o) { return at(o, O::cm_trained); }},
-      {"training of volunteers", ItemKind::cost, "volunteer-weeks", "costs.volunteer_training", Bearer::municipality,
+      {"training of volunteers", "training van vrijwilligers", ItemKind::cost, "volunteer-weeks", "costs.volunteer_training", Bearer::municipality,
        [](const WeekOutcomes& o) { return at(o, O::volunteers_trained); }},
-      {"residents' time: informal and volunteer help", ItemKind::cost, "hours", "costs.volunteer_hour_value", Bearer::residents,
-       [](const WeekOutcomes& o) { return at(o, O::informal_hours) + at(o, O::volunteer_hours); }},
+      {"residents' time: informal and volunteer help", "tijd van bewoners: informele hulp en vrijwilligerswerk", ItemKind::cost, "hours",
+       "costs.volunteer_hour_value", Bearer::residents, [](const WeekOutcomes& o) { return at(o, O::informal_hours) + at(o, O::volunteer_hours); }},
       // Benefits: harms avoided, priced.
-      {"severe loneliness: wellbeing", ItemKind::benefit, "person-years", "mkba.loneliness_wellbeing", Bearer::residents,
+      {"severe loneliness: wellbeing", "ernstige eenzaamheid: welzijn", ItemKind::benefit, "person-years", "mkba.loneliness_wellbeing", Bearer::residents,
        [](const WeekOutcomes& o) { return at(o, O::severely_lonely_adults) / kWeeksPerYear; }},
-      {"severe loneliness: health care", ItemKind::benefit, "person-years", "mkba.loneliness_care", Bearer::health_insurer,
+      {"severe loneliness: health care", "ernstige eenzaamheid: zorgkosten", ItemKind::benefit, "person-years", "mkba.loneliness_care", Bearer::health_insurer,
        [](const WeekOutcomes& o) { return at(o, O::severely_lonely_adults) / kWeeksPerYear; }},
-      {"income and debt need", ItemKind::benefit, "case-years", "mkba.debt_case", Bearer::society,
+      {"income and debt need", "geldzorgen en schulden", ItemKind::benefit, "case-years", "mkba.debt_case", Bearer::society,
        [](const WeekOutcomes& o) { return at(o, O::need_income) * at(o, O::residents) / kWeeksPerYear; }},
-      {"heavily burdened helpers", ItemKind::benefit, "person-years", "mkba.burden_wellbeing", Bearer::residents,
+      {"heavily burdened helpers", "zwaar belaste helpers", ItemKind::benefit, "person-years", "mkba.burden_wellbeing", Bearer::residents,
        [](const WeekOutcomes& o) { return at(o, O::burdened_helpers) / kWeeksPerYear; }},
       // Effects without a sourced price: listed in natural units.
-      {"residents in need, any domain", ItemKind::effect, "person-years", "", Bearer::residents,
+      {"residents in need, any domain", "bewoners met een hulpvraag, elk domein", ItemKind::effect, "person-years", "", Bearer::residents,
        [](const WeekOutcomes& o) { return at(o, O::in_need_share) * at(o, O::residents) / kWeeksPerYear; }},
-      {"in need: health", ItemKind::effect, "person-years", "", Bearer::residents,
+      {"in need: health", "hulpvraag: gezondheid", ItemKind::effect, "person-years", "", Bearer::residents,
        [](const WeekOutcomes& o) { return at(o, O::need_health) * at(o, O::residents) / kWeeksPerYear; }},
-      {"in need: mental health", ItemKind::effect, "person-years", "", Bearer::residents,
+      {"in need: mental health", "hulpvraag: psychische gezondheid", ItemKind::effect, "person-years", "", Bearer::residents,
        [](const WeekOutcomes& o) { return at(o, O::need_mental) * at(o, O::residents) / kWeeksPerYear; }},
-      {"in need: household and care", ItemKind::effect, "person-years", "", Bearer::residents,
+      {"in need: household and care", "hulpvraag: huishouden en zorg", ItemKind::effect, "person-years", "", Bearer::residents,
        [](const WeekOutcomes& o) { return at(o, O::need_household) * at(o, O::residents) / kWeeksPerYear; }},
       // Effects per client (week/Cases.h), not counts per week: a service that takes in fewer clients has fewer
       // re-entries and referrals without doing any better for those it takes in.
-      {"team clients back within a year, per closed case", ItemKind::effect, "percentage points", "", Bearer::residents,
-       [](const WeekOutcomes& o) { return 100.0 * at(o, O::team_client_reentry); }, false, true},
-      {"team: weeks from application to closure", ItemKind::effect, "weeks per closed case", "", Bearer::residents,
-       [](const WeekOutcomes& o) { return at(o, O::team_client_weeks); }, false, true},
-      {"second-line clients back within a year, per episode", ItemKind::effect, "percentage points", "", Bearer::residents,
-       [](const WeekOutcomes& o) { return 100.0 * at(o, O::secondline_client_reentry); }, false, true},
-      {"requests for help left unanswered", ItemKind::effect, "requests", "", Bearer::residents, [](const WeekOutcomes& o) { return at(o, O::unanswered); }},
-      {"residents without any active tie", ItemKind::effect, "person-years", "", Bearer::residents,
+      {"team clients back within a year, per closed case", "cliënten sociaal team binnen een jaar terug, per afgesloten dossier", ItemKind::effect,
+       "percentage points", "", Bearer::residents, [](const WeekOutcomes& o) { return 100.0 * at(o, O::team_client_reentry); }, false, true},
+      {"team: weeks from application to closure", "sociaal team: weken van aanmelding tot afsluiting", ItemKind::effect, "weeks per closed case", "",
+       Bearer::residents, [](const WeekOutcomes& o) { return at(o, O::team_client_weeks); }, false, true},
+      {"second-line clients back within a year, per episode", "cliënten tweede lijn binnen een jaar terug, per traject", ItemKind::effect, "percentage points",
+       "", Bearer::residents, [](const WeekOutcomes& o) { return 100.0 * at(o, O::secondline_client_reentry); }, false, true},
+      {"requests for help left unanswered", "onbeantwoorde hulpvragen", ItemKind::effect, "requests", "", Bearer::residents,
+       [](const WeekOutcomes& o) { return at(o, O::unanswered); }},
+      {"residents without any active tie", "bewoners zonder enige actieve band", ItemKind::effect, "person-years", "", Bearer::residents,
        [](const WeekOutcomes& o) { return at(o, O::no_active_tie_share) * at(o, O::residents) / kWeeksPerYear; }},
-      {"newcomers without a local tie after a year", ItemKind::effect, "percentage points", "", Bearer::residents,
+      {"newcomers without a local tie after a year", "nieuwkomers zonder lokale band na een jaar", ItemKind::effect, "percentage points", "", Bearer::residents,
        [](const WeekOutcomes& o) { return 100.0 * at(o, O::newcomers_without_tie_share); }, true},
   };
   return items;
@@ -332,15 +334,17 @@ void write_mkba(const ResultGroup& compare_group, const MkbaResult& m) {
   }
   {
     ResultGroup it = g.create_group("items");
-    std::vector<std::string> name, kind, unit, bearer, key;
+    std::vector<std::string> name, name_nl, kind, unit, bearer, key;
     for (const auto& item : items) {
       name.emplace_back(item.name);
+      name_nl.emplace_back(item.name_nl);
       kind.emplace_back(item_kind_name(item.kind));
       unit.emplace_back(item.unit);
       bearer.emplace_back(bearer_name(item.bearer));
       key.emplace_back(item.price_key);
     }
     it.write_strings("name", name);
+    it.write_strings("name_nl", name_nl);
     it.write_strings("kind", kind);
     it.write_strings("unit", unit);
     it.write_strings("bearer", bearer);

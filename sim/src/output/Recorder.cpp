@@ -82,6 +82,9 @@ void write_meta(const ResultGroup& group, const Scenario& s, std::uint32_t run) 
   meta.write_string("scenario_resolved", s.resolved_toml());
   meta.write_string("scenario_name", s.name);
   meta.write_string("scenario_description", s.description);
+  meta.write_string("scenario_title", s.title);
+  meta.write_string("scenario_title_nl", s.title_nl);
+  meta.write_string("scenario_description_nl", s.description_nl);
   meta.write_string("scenario_path", s.source_path);
   meta.write_scalar<std::int64_t>("seed", s.params.run_seed);
   meta.write_scalar<std::int64_t>("run", run);
@@ -336,6 +339,15 @@ void write_outcomes(const ResultGroup& group, const std::vector<WeekOutcomes>& r
     ResultDataset d = bg.open_dataset(name);
     set_outcome_attrs(d, g.spec);
   }
+  // The groups' names, row for row, beside by_group rather than in it: every dataset there but `group` is a measure.
+  ResultGroup names = fin.create_group("by_group_labels");
+  std::vector<std::string> label, label_nl;
+  for (const ResidentGroup& g : kResidentGroups) {
+    label.emplace_back(g.label);
+    label_nl.emplace_back(g.label_nl);
+  }
+  names.write_strings("label", label);
+  names.write_strings("label_nl", label_nl);
 }
 
 void RunRecorder::finish(const Simulation& sim) {

@@ -12,7 +12,17 @@
 namespace buurt {
 namespace {
 
-constexpr std::string_view kTopLevelKeys[] = {"base", "name", "description"};
+// The top-level keys of a scenario file (docs/scenarios.md): all strings but `base`, which names a file.
+constexpr std::string_view kTopLevelKeys[] = {"base", "name", "description", "title", "title_nl", "description_nl"};
+
+std::string* top_level_field(Scenario& s, std::string_view key) {
+  if (key == "name") return &s.name;
+  if (key == "description") return &s.description;
+  if (key == "title") return &s.title;
+  if (key == "title_nl") return &s.title_nl;
+  if (key == "description_nl") return &s.description_nl;
+  return nullptr;
+}
 
 std::string read_file(const std::filesystem::path& path, const std::string& from, int line) {
   std::ifstream in(path, std::ios::binary);
@@ -95,6 +105,10 @@ void apply_table(Scenario& s, const toml::table& tbl, const std::filesystem::pat
     }
     s.given_text = fmt::format("# ---- base file: {} ----\n{}\n", bp.string(), text) + s.given_text;
     apply_table(s, base_tbl, bp, bp.string(), chain, true);
+    // A title names the file's own scenario, not its base's; the Dutch description goes with the description.
+    s.title.clear();
+    s.title_nl.clear();
+    if (tbl.contains("description")) s.description_nl.clear();
   }
   for (const auto& [k, node] : tbl) {
     const std::string key(k.str());
@@ -102,17 +116,19 @@ void apply_table(Scenario& s, const toml::table& tbl, const std::filesystem::pat
     const auto& where = node.is_table() ? node.source() : k.source();
     const int line = static_cast<int>(where.begin.line), col = static_cast<int>(where.begin.column);
     if (key == "base") continue;
-    if (key == "name" || key == "description") {
+    if (std::string* field = top_level_field(s, key)) {
       if (!allow_top_level) throw ScenarioError(file_label, line, col, key, "only allowed in scenario files");
       auto v = node.value_exact<std::string>();
       if (!v) throw ScenarioError(file_label, line, col, key, fmt::format("expected a string, found {}", describe_toml_value(node)));
-      (key == "name" ? s.name : s.description) = *v;
+      *field = *v;
       continue;
     }
     const auto* sect = node.as_table();
     if (!sect) {
       if (is_section(key)) throw ScenarioError(file_label, line, col, key, fmt::format("expected a table [{}], found {}", key, describe_toml_value(node)));
-      std::string msg = fmt::format("unknown top-level key '{}' (allowed: base, name, description and [section] tables)", key);
+      std::string allowed;
+      for (std::string_view k : kTopLevelKeys) allowed += fmt::format("{}, ", k);
+      std::string msg = fmt::format("unknown top-level key '{}' (allowed: {}and [section] tables)", key, allowed);
       if (auto sug = suggest_param(key)) msg += fmt::format("; did you mean '{}'?", *sug);
       throw ScenarioError(file_label, line, col, key, msg);
     }

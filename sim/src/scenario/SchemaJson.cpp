@@ -56,7 +56,9 @@ std::string schema_json() {
       put_number(t, "min", s.type, s.min);
       put_number(t, "max", s.type, s.max);
     }
-    if (s.slider.shown) t.insert("slider", toml::table{{"lo", s.slider.lo}, {"hi", s.slider.hi}});
+    if (s.slider.shown)
+      t.insert("slider",
+               toml::table{{"lo", s.slider.lo}, {"hi", s.slider.hi}, {"label", std::string(s.slider.label)}, {"label_nl", std::string(s.slider.label_nl)}});
     params.push_back(std::move(t));
   }
   toml::array outcomes;

@@ -17,8 +17,8 @@ constexpr ParamType param_type_bool = ParamType::Bool;
 
 const std::vector<ParamSpec>& table() {
   static const std::vector<ParamSpec> specs = {
-#define slider(lo, hi) \
-  Slider { true, lo, hi }
+#define slider(lo, hi, label, label_nl) \
+  Slider { true, lo, hi, label, label_nl }
 #define no_slider \
   Slider {}
 #define X(type, sec, key, def, lo, hi, unit, desc, src, role, sl) \

@@ -185,3 +185,8 @@ TEST(Mkba, PriceRangesMustHoldThePrice) {
   p.mkba_discount_rate_high = 0.01;
   EXPECT_THROW(check_mkba_keys(p), std::invalid_argument);
 }
+
+// The Dutch decision page names every item from the result file (items/name_nl), not from a table of its own.
+TEST(Mkba, EveryItemHasADutchName) {
+  for (const MkbaItem& item : mkba_items()) EXPECT_FALSE(item.name_nl.empty()) << item.name;
+}

@@ -63,6 +63,9 @@ TEST(Recorder, RoundTripOfEveryGroup) {
             residents);
   EXPECT_DOUBLE_EQ(f.read<double>("final/in_need_share").at(0), unmet.back());
   EXPECT_EQ(f.read<double>("final/by_group/residents").size(), 12u);
+  // Each group is named in English and Dutch, row for row.
+  EXPECT_EQ(f.read_strings("final/by_group_labels/label").at(0), "households on benefits");
+  EXPECT_EQ(f.read_strings("final/by_group_labels/label_nl").size(), 12u);
   EXPECT_EQ(f.read<double>("runtime/wall_seconds").at(0), 1.0);
   ResultGroup ts = f.open_group("timeseries");
   ResultDataset d = ts.open_dataset("informal_hours");

@@ -85,6 +85,26 @@ TEST(Scenario, BaseFileInheritanceAndOverride) {
   EXPECT_NE(s.given_text.find("base file"), std::string::npos);
 }
 
+TEST(Scenario, TitlesAreTheFilesOwnAndTheDutchDescriptionGoesWithTheDescription) {
+  const auto dir = test::temp_dir("titles");
+  std::ofstream(dir / "a.toml") << "name = \"a\"\ndescription = \"A\"\ndescription_nl = \"A-nl\"\ntitle = \"Title A\"\ntitle_nl = \"Titel A\"\n";
+  std::ofstream(dir / "b.toml") << "base = \"a.toml\"\nname = \"b\"\n";
+  std::ofstream(dir / "c.toml") << "base = \"a.toml\"\ndescription = \"C\"\ntitle = \"Title C\"\n";
+  const Scenario a = load_scenario(dir / "a.toml"), b = load_scenario(dir / "b.toml"), c = load_scenario(dir / "c.toml");
+  EXPECT_EQ(a.title, "Title A");
+  EXPECT_EQ(a.title_nl, "Titel A");
+  EXPECT_EQ(a.description_nl, "A-nl");
+  EXPECT_EQ(b.title, "");
+  EXPECT_EQ(b.title_nl, "");
+  EXPECT_EQ(b.description, "A");
+  EXPECT_EQ(b.description_nl, "A-nl");
+  EXPECT_EQ(c.title, "Title C");
+  EXPECT_EQ(c.description, "C");
+  EXPECT_EQ(c.description_nl, "");
+  EXPECT_THROW(parse_scenario("title_en = \"x\"\n", "x.toml"), ScenarioError);
+  EXPECT_THROW(parse_scenario("title = 3\n", "x.toml"), ScenarioError);
+}
+
 TEST(Scenario, BaseCycleIsAnError) {
   const auto dir = test::temp_dir("cycle");
   std::ofstream(dir / "a.toml") << "base = \"b.toml\"\n";

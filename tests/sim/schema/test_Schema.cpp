@@ -25,6 +25,8 @@ TEST(Schema, EveryKeyIsDeclaredOnceWithDefaultInRange) {
       EXPECT_GE(s.default_value, s.min) << s.full_name();
       EXPECT_LE(s.default_value, s.max) << s.full_name();
     }
+    // The viewer labels a slider from here in both languages (no table of its own).
+    if (s.slider.shown) EXPECT_TRUE(!s.slider.label.empty() && !s.slider.label_nl.empty()) << s.full_name();
   }
   EXPECT_GT(names.size(), 50u);
 }

@@ -25,6 +25,7 @@ std::string_view item_kind_name(ItemKind k);
 /// One line of the MKBA: a weekly quantity read from a week's outcomes, in natural units per week.
 struct MkbaItem {
   std::string_view name;
+  std::string_view name_nl;  ///< the name in Dutch (result files: items/name_nl; the report's Dutch decision page)
   ItemKind kind;
   std::string_view unit;       ///< unit of the natural-unit effect over the horizon ("hours", "person-years", ...)
   std::string_view price_key;  ///< schema key of its price ("" for an item counted in euros or unpriced)

@@ -34,6 +34,9 @@ struct Scenario {
   Params params;
   std::string name;
   std::string description;
+  std::string title;                   ///< short title for people (the viewer's workshop); not passed on from a base file
+  std::string title_nl;                ///< `title` in Dutch; not passed on from a base file
+  std::string description_nl;          ///< `description` in Dutch; passed on from a base file only together with it
   std::string source_path;             ///< the file it was loaded from ("" for defaults)
   std::string given_text;              ///< the file(s) as given, base files included, and overrides
   std::vector<std::string> overrides;  ///< `--set` arguments, in order

@@ -47,6 +47,29 @@ inline constexpr std::array<GroupOutcomeSpec, kNumGroupOutcomes> kGroupOutcomeSp
 #undef X
 }};
 
+/// A group of residents the by-group outcomes are given for, with its name in English and Dutch. Result files
+/// hold `dimension:group` in /final/by_group/group and the names in /final/by_group_labels (docs/output.md).
+struct ResidentGroup {
+  std::string_view dimension, group, label, label_nl;
+};
+
+/// The groups in result-file order: income (as Population.h's kIncomeNames), household type (kHouseholdNames), ties
+/// at the start (residents there at week 0 only), arrival.
+inline constexpr std::array<ResidentGroup, 12> kResidentGroups = {{
+    {"income", "benefits", "households on benefits", "huishoudens met een uitkering"},
+    {"income", "low", "low-income households", "huishoudens met een laag inkomen"},
+    {"income", "middle", "middle-income households", "huishoudens met een middeninkomen"},
+    {"household", "single", "living alone", "alleenwonenden"},
+    {"household", "couple", "couples", "stellen"},
+    {"household", "family", "families with children", "gezinnen met kinderen"},
+    {"household", "elderly", "older households (65+)", "oudere huishoudens (65+)"},
+    {"start_ties", "0-2", "0–2 ties at the start", "0–2 banden bij de start"},
+    {"start_ties", "3-5", "3–5 ties at the start", "3–5 banden bij de start"},
+    {"start_ties", "6+", "6+ ties at the start", "6+ banden bij de start"},
+    {"arrival", "settled", "living here at week 0", "woonden er al in week 0"},
+    {"arrival", "newcomer", "moved in since week 0", "sinds week 0 ingetrokken"},
+}};
+
 inline constexpr const GroupOutcomeSpec& spec(GroupOutcome g) { return kGroupOutcomeSpecs[static_cast<std::size_t>(g)]; }
 
 /// A by-group outcome that repeats a weekly outcome must count whom that outcome counts.

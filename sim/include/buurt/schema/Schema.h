@@ -33,10 +33,11 @@ enum class ParamRole {
   price,      ///< a valuation used in costs and the MKBA; no behaviour reads it
 };
 
-/// The viewer's policy slider for a parameter (Params.def column `slider`).
+/// The viewer's policy slider for a parameter (Params.def column `slider`): its range and its label in English and Dutch.
 struct Slider {
   bool shown = false;
   double lo = 0, hi = 0;
+  std::string_view label, label_nl;
 };
 
 /// One parameter's declaration.
