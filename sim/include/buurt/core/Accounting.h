@@ -13,6 +13,8 @@
 
 namespace buurt {
 
+class Simulation;
+
 /// The week's outcomes from residents, ties, the week's counters and the services' case records (effects per
 /// client); each policy module then writes its own (policy/Policies.h) and account_totals() what adds over
 /// them. Also records each resident's need mask (the domains in need at the end of the week), which
