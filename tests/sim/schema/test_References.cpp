@@ -88,7 +88,7 @@ TEST(References, EntriesAndFiguresAreFound) {
   const auto fig = reference_figure("wmo_wait");
   ASSERT_TRUE(fig.has_value());
   EXPECT_EQ(fig->outcome, "team_intake_wait");
-  EXPECT_EQ(fig->source, "[model-brief]");
+  EXPECT_EQ(fig->source, "[wmo2015]");
   EXPECT_FALSE(reference_figure("no_such_figure").has_value());
   EXPECT_EQ(cited_keys("[seed004]; [ggd2022]: money [seed004] and [Not A Key]"), (std::vector<std::string>{"seed004", "ggd2022"}));
 }
