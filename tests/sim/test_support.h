@@ -60,6 +60,9 @@ inline Params all_off(std::int64_t residents = 4000) {
   return p;
 }
 
+/// The figure has a digit other than 0: it does not read as zero.
+inline bool reads_nonzero(const std::string& s) { return s.find_first_of("123456789") != std::string::npos; }
+
 /// A fresh, empty temporary directory for one test.
 inline std::filesystem::path temp_dir(const std::string& name) {
   auto d = std::filesystem::temp_directory_path() / ("buurt_test_" + name + "_" + std::to_string(::getpid()));

@@ -8,6 +8,8 @@
 
 using namespace buurt;
 
+using test::all_off;
+
 namespace {
 // Mean trust in professionals and mean trait after a year without the team, from trust 0 for everyone.
 std::pair<double, double> trust_after_a_year(double relax) {
@@ -33,4 +35,24 @@ TEST(Adaptation, TrustInProfessionalsReturnsToTheResidentsOwnLevel) {
   EXPECT_NEAR(on / trait, 1.0 - std::pow(0.98, 52), 0.02);
   EXPECT_EQ(off, 0.0);
   EXPECT_EQ(trait_off, trait);
+}
+
+TEST(Adaptation, SolvingNeedsBuildsSelfRelianceAndUnmetNeedErodesIt) {
+  Params p = all_off(3000);
+  p.adaptation_enabled = true;
+  p.selfhelp_enabled = true;
+  Simulation grow(p);
+  auto& pop = grow.population_mut();
+  for (std::size_t i = 0; i < pop.size; ++i) pop.need[Income][i] = 0.31f;
+  grow.refresh();  // need mask: in need now
+  const double before = grow.outcomes()[Outcome::mean_self_reliance];
+  for (int w = 0; w < 20; ++w) grow.step();
+  EXPECT_GT(grow.outcomes()[Outcome::mean_self_reliance], before);
+
+  p.selfhelp_enabled = false;
+  Simulation erode(p);
+  auto& pop2 = erode.population_mut();
+  for (std::size_t i = 0; i < pop2.size; ++i) pop2.need[Income][i] = 0.9f;
+  for (int w = 0; w < 20; ++w) erode.step();
+  EXPECT_LT(erode.outcomes()[Outcome::mean_self_reliance], before - 0.02);
 }

@@ -10,21 +10,7 @@
 
 using namespace buurt;
 
-namespace {
-
-/// The figure has a digit other than 0: it does not read as zero.
-bool reads_nonzero(const std::string& s) { return s.find_first_of("123456789") != std::string::npos; }
-
-}  // namespace
-
-// Formatting alone, on every outcome: small changes keep two significant digits, zero stays "0".
-TEST(Compare, AChangeThatIsNotZeroNeverReadsZero) {
-  for (const auto& s : kOutcomeSpecs)
-    for (const double d : {1e-7, -3e-5, 0.0004, -0.004, 0.02, 0.3, -7.0, 1234.5}) {
-      EXPECT_TRUE(reads_nonzero(format_difference(s.id, d))) << s.name << " " << d << " -> " << format_difference(s.id, d);
-      EXPECT_FALSE(reads_nonzero(format_difference(s.id, 0.0))) << s.name;
-    }
-}
+using test::reads_nonzero;
 
 // A real comparison (a bigger team against the baseline, small neighbourhood, 3 replicates): for every outcome,
 // clear_change is the interval excluding 0, and the change and both ends of a clear change never read 0.

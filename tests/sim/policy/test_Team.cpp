@@ -1,36 +1,16 @@
-// Unit tests of the social team, the second line and the social services (phase 6).
+// Unit tests of the social team (policy/Team.cpp, phase 6) and its costs.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "../test_support.h"
 #include "buurt/core/Simulation.h"
 #include "buurt/week/Phase.h"
+#include "policy_support.h"
 
 using namespace buurt;
 
-namespace {
-/// Only the team acts: residents in need go straight to it; nothing else changes needs.
-Params team_only(double fte = 40) {
-  Params p = test::small_params(3000);
-  p.events_enabled = p.asking_enabled = p.selfhelp_enabled = p.adaptation_enabled = false;
-  p.ties_dynamics = false;
-  p.volunteers_share = 0;
-  p.team_fte_per_1000 = fte / 3.0;  // fte for the 3,000 residents
-  p.team_ask_probability = 1.0;
-  p.team_referral_need = 5.0;  // nobody is referred unless a test says so
-  return p;
-}
-Simulation with_cases(const Params& p, std::size_t every = 10) {
-  Simulation sim(p);
-  auto& pop = sim.population_mut();
-  for (std::size_t i = 0; i < pop.size; i += every) {
-    pop.need[Income][i] = 0.8f;
-    pop.need[Mental][i] = 0.7f;
-  }
-  return sim;
-}
-}  // namespace
+using test::team_only;
+using test::with_cases;
 
 TEST(Team, IntakesAreLimitedByCapacityAndWaitingGrowsWhenShort) {
   Params small = team_only(1.0), large = team_only(40.0);
@@ -132,17 +112,6 @@ TEST(Team, OutputSteeringClosesCasesEarlier) {
   EXPECT_GT(output.outcomes()[Outcome::mean_need], trust.outcomes()[Outcome::mean_need]);
 }
 
-TEST(Services, IntegratedServicesRelieveIncomeNeedSooner) {
-  Params p = team_only();
-  p.services_integrated = false;
-  Simulation separate = with_cases(p);
-  p.services_integrated = true;
-  Simulation integrated = with_cases(p);
-  for (int w = 0; w < 4; ++w) separate.step(), integrated.step();
-  EXPECT_LT(integrated.outcomes()[Outcome::mean_need], separate.outcomes()[Outcome::mean_need]);
-  EXPECT_GT(separate.outcomes()[Outcome::professional_hours], 0.0);
-}
-
 // The team costs its payroll (docs/mkba.md): the FTE it employs x contract hours x price, used or not; the
 // hours it uses are an outcome beside it and never exceed what is paid. The second line costs its contracted
 // capacity.
@@ -207,20 +176,6 @@ TEST(Team, ComplexCasesAreReferredSimpleOnesStay) {
   EXPECT_EQ(complex_case, 0);
   EXPECT_GT(simple_case, 50);
   EXPECT_GT(complex_referred, 50);
-}
-
-TEST(Team, TheSecondLineTreatsNoMoreThanItsCapacityAllows) {
-  Params p = team_only();
-  p.team_referral_need = 0.0;  // every case is referred
-  p.secondline_wait_weeks = 0;
-  p.secondline_capacity = 2.0;  // 6 hours a week for 3,000 residents: three places of 2 hours
-  Simulation sim = with_cases(p);
-  for (int w = 0; w < 6; ++w) {
-    sim.step();
-    EXPECT_LE(sim.outcomes()[Outcome::secondline_hours], 6.0);
-  }
-  EXPECT_GT(sim.outcomes()[Outcome::secondline_waiting], 200.0);
-  EXPECT_GT(sim.outcomes()[Outcome::secondline_mean_wait], 3.0);
 }
 
 TEST(Team, SeparateOrganisationsBounceMultiDomainCasesOneHouseholdPlanKeepsThem) {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "../test_support.h"
 #include "buurt/behaviour/Demography.h"
 #include "buurt/population/Population.h"
@@ -24,14 +26,19 @@ TEST(Population, GroupSharesFollowTheScenario) {
   p.population_share_low_income = 0.3;
   p.demography_enabled = false;  // the shares describe the dwellings as drawn, before the life course
   const Population pop = build_population(p, 0);
-  std::size_t hh = 0, benefits = 0, elderly_hh = 0;
+  std::size_t hh = 0, benefits = 0, low = 0, elderly_hh = 0;
   for (std::size_t i = 0; i < pop.size; ++i) {
     if (i > 0 && pop.household[i] == pop.household[i - 1]) continue;
     ++hh;
     benefits += pop.income[i] == IncomeGroup::Benefits;
+    low += pop.income[i] == IncomeGroup::Low;
     elderly_hh += pop.household_type[i] == HouseholdType::Elderly;
   }
+  ASSERT_GT(hh, 10000u);
+  // Each household draws its income group independently: the share is binomial, within 4 standard errors.
+  const auto tolerance = [&](double share) { return 4.0 * std::sqrt(share * (1.0 - share) / static_cast<double>(hh)); };
   EXPECT_NEAR(static_cast<double>(benefits) / hh, 0.2, 0.015);
+  EXPECT_NEAR(static_cast<double>(low) / hh, p.population_share_low_income, tolerance(p.population_share_low_income));
   EXPECT_NEAR(static_cast<double>(elderly_hh) / hh, p.population_share_elderly, 0.015);
 }
 

@@ -3,6 +3,9 @@
 // computed by hand.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -175,21 +178,52 @@ TEST(Cbs, RandomBytesInTheStatLineAlphabetGiveARowOrACbsError) {
                                 "\xEF\xBB\xBF",
                                 std::string(1, '\0'),
                                 "\xff"};
+  // What Cbs.h promises: a row whose figures make a valid [population] section (shares in [0, 1] at four
+  // decimals, the household shares summing to exactly 1), or a CbsError naming the file and the code, and the
+  // line where it names one (a line of the text).
   std::uint64_t state = 20261202;
-  int parsed = 0;
+  int parsed = 0, refused = 0;
   for (int i = 0; i < 3000; ++i) {
     std::string text = i % 2 ? std::string(kHeader) : std::string();
     for (int k = 0; k < 40; ++k) {
       state = state * 6364136223846793005ULL + 1442695040888963407ULL;
       text += pieces[(state >> 33) % std::size(pieces)];
     }
+    const auto lines = 1 + std::count(text.begin(), text.end(), '\n');
     try {
-      population_toml(parse_cbs_row(text, "fuzz.csv", "WK000101"), population_from_cbs(parse_cbs_row(text, "fuzz.csv", "WK000101")), {}, "cmd");
+      const CbsRow row = parse_cbs_row(text, "fuzz.csv", "WK000101");
+      EXPECT_EQ(row.file, "fuzz.csv");
+      EXPECT_EQ(row.code, "WK000101");
+      EXPECT_GE(row.line, 2) << "the header is line 1 at the earliest";
+      EXPECT_LE(row.line, lines);
+      const CbsPopulation pop = population_from_cbs(row);
+      EXPECT_GT(pop.residents, 0);
+      long units = 0;
+      for (const double share : {pop.share_single, pop.share_couple, pop.share_family, pop.share_elderly, pop.share_on_benefits, pop.share_low_income}) {
+        EXPECT_GE(share, 0.0);
+        EXPECT_LE(share, 1.0);
+        EXPECT_NEAR(share * 10000.0, std::round(share * 10000.0), 1e-6) << "not rounded to four decimals: " << share;
+      }
+      for (const double share : {pop.share_single, pop.share_couple, pop.share_family, pop.share_elderly}) units += std::lround(share * 10000.0);
+      EXPECT_EQ(units, 10000) << "household shares do not sum to 1";
+      EXPECT_NE(population_toml(row, pop, {}, "cmd").find("[population]"), std::string::npos);
       ++parsed;
-    } catch (const CbsError&) {
+    } catch (const CbsError& e) {
+      const std::string what = e.what();
+      EXPECT_EQ(e.file(), "fuzz.csv");
+      EXPECT_EQ(what.rfind("fuzz.csv:", 0), 0u) << "the message does not start with the file: " << what;
+      EXPECT_TRUE(e.code().empty() || e.code() == "WK000101") << e.code();
+      // "fuzz.csv:<line>: ..." names a line of the text.
+      if (what.size() > 9 && std::isdigit(static_cast<unsigned char>(what[9]))) {
+        const long line = std::stol(what.substr(9));
+        EXPECT_GE(line, 1) << what;
+        EXPECT_LE(line, lines) << what;
+      }
+      ++refused;
     }
   }
-  SUCCEED() << parsed << " of 3000 parsed";
+  EXPECT_EQ(parsed + refused, 3000);
+  EXPECT_GT(refused, 0) << "garbage that never fails tests nothing";
 }
 
 TEST(Cbs, OtherYearsColumnNumbersReadTheSame) {

@@ -1,4 +1,5 @@
-// The week's schedule (week/Week.def): one table that step() runs, bench --phases times and the docs show.
+// The week's schedule (week/Week.def) as Simulation::step() runs it (core/Simulation.cpp): one table that step()
+// runs, bench --phases times and the docs show.
 #include <gtest/gtest.h>
 
 #include <set>
