@@ -1,4 +1,4 @@
-"""History matching (analysis/calibrate.py): a toy simulator with a known answer, the emulators'
+"""History matching (analysis/calibrate/): a toy simulator with a known answer, the emulators'
 leave-one-out coverage, determinism, the empty not-implausible space, and bad calibration files."""
 from __future__ import annotations
 

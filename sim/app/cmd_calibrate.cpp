@@ -1,6 +1,6 @@
 // `buurt calibrate FILE --out posterior.h5`: history matching against reference figures (docs/calibration.md).
 // The waves run on the simulator through `buurt sweep` (points designs, resumable); the emulators,
-// implausibility and the posterior file are the Python package's (`analysis/calibrate.py`, scikit-learn).
+// implausibility and the posterior file are the Python package's (`analysis/calibrate/`, scikit-learn).
 #include <fmt/format.h>
 #include <filesystem>
 #include <memory>

@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <numeric>
 #include <string>
 #include <vector>
 
@@ -34,18 +33,10 @@ inline double mean_outcome(const std::string& scenario, const std::vector<std::s
   return sum / n;
 }
 
-/// Mean and 95% half-width (t over replicates) of paired effects.
-struct Interval {
-  double mean, half;
-};
+/// Mean and 95% half-width (t over replicates) of paired effects: the library's one helper (experiment/Stats.h).
+using Interval = MeanInterval;
 
-inline Interval interval(const std::vector<double>& x) {
-  const double n = static_cast<double>(x.size());
-  const double m = std::accumulate(x.begin(), x.end(), 0.0) / n;
-  double ss = 0;
-  for (double v : x) ss += (v - m) * (v - m);
-  return {m, t975(static_cast<std::int64_t>(x.size()) - 1) * std::sqrt(ss / (n - 1) / n)};
-}
+inline Interval interval(const std::vector<double>& x) { return mean_interval(x); }
 
 /// The rule of docs/ODD.md ("Mechanisms and their tests"): on, the 95% interval excludes 0 with a half-width
 /// below a third of the effect; off, |effect| below a quarter of the on-effect. Prints the figures

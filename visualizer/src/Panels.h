@@ -1,9 +1,12 @@
 #pragma once
 /// The ImGui panels over the map: titles, side panel (controls, policy sliders, outcome charts), legend, resident
 /// cards, the help overlay and the quit prompt; and where each goes on the screen (normal or projector layout).
+#include <imgui.h>
+#include <SFML/Graphics/Color.hpp>
 #include <SFML/Graphics/Rect.hpp>
 #include <SFML/System/Vector2.hpp>
 
+#include <cstdint>
 #include <string>
 
 #include "App.h"
@@ -16,6 +19,13 @@ namespace buurt::view {
 
 /// Pane A's and pane B's colour (letters, chart lines, values).
 inline constexpr ImU32 kSeriesColour[2] = {IM_COL32(120, 200, 255, 255), IM_COL32(255, 170, 60, 255)};
+
+/// Panel windows pinned in place: no title bar, not movable, nothing saved between sessions.
+inline constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings;
+/// An SFML colour as ImGui's, with alpha `a`.
+inline ImU32 im(sf::Color c, std::uint8_t a = 255) { return IM_COL32(c.r, c.g, c.b, a); }
+/// A need domain's name in the current language (`d` 0 .. kDomains - 1; the legend, the card and the story use it).
+const char* domain_label(int d);
 
 /// Outcome charts shown: the first headline outcomes (Outcomes.def `headline`), all on screen without scrolling.
 inline constexpr int kChartsShown = 8;
@@ -51,7 +61,9 @@ struct ViewState {
   void forget_residents() { hovered = followed = -1; }
 };
 
-/// Draws the panels of one frame; buttons and sliders act on the session and the view state.
+/// Draws the panels of one frame; buttons and sliders act on the session and the view state. Panels.cpp holds the
+/// frame (titles, legend, help, quit prompt), PolicyPanel.cpp the side panel (controls and sliders), Charts.cpp the
+/// outcome charts and Inspector.cpp the resident card and story.
 class Panels {
  public:
   Panels(const Options& opt, Session& session, ViewState& view) : opt_(opt), s_(session), v_(view) {}
@@ -87,8 +99,7 @@ class Panels {
   TextOut out_{report_};
   float charts_scale_ = 1.0f;    ///< projector: type scale of the charts column (shrunk so no title word is broken)
   float controls_scale_ = 1.0f;  ///< type scale of the side panel or controls column (shrunk when it would not fit)
-  float charts_slack_ = 2.0f;  ///< the chart height the room left would give, over the smallest chart height  ///< projector: type scale of the controls column
-                               ///< (shrunk when it would not fit)
+  float charts_slack_ = 2.0f;    ///< the chart height the room left would give, over the smallest chart height
 };
 
 }  // namespace buurt::view

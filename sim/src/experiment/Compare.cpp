@@ -113,24 +113,20 @@ CompareSummary summarise(const std::vector<std::vector<RunSummary>>& runs) {
     }
   for (auto* v : {&cs.mean, &cs.diff_mean, &cs.diff_lo, &cs.diff_hi, &cs.rel_mean, &cs.rel_lo, &cs.rel_hi}) v->assign(S * K, 0.0);
   cs.p_better.assign(S * K, std::nan(""));
-  const double t = R > 1 ? t975(static_cast<std::int64_t>(R) - 1) : 0.0;
+  std::vector<double> diff(R);
   for (std::size_t s = 0; s < S; ++s)
     for (std::size_t k = 0; k < K; ++k) {
-      double m = 0.0, m0 = 0.0, d = 0.0;
+      double m = 0.0, m0 = 0.0;
       for (std::size_t r = 0; r < R; ++r) {
         m += cs.last_year[(s * R + r) * K + k];
         m0 += cs.last_year[r * K + k];
-        d += cs.last_year[(s * R + r) * K + k] - cs.last_year[r * K + k];
+        diff[r] = cs.last_year[(s * R + r) * K + k] - cs.last_year[r * K + k];
       }
       m /= static_cast<double>(R);
       m0 /= static_cast<double>(R);
-      d /= static_cast<double>(R);
-      double ss = 0.0;
-      for (std::size_t r = 0; r < R; ++r) {
-        const double x = cs.last_year[(s * R + r) * K + k] - cs.last_year[r * K + k] - d;
-        ss += x * x;
-      }
-      const double half = R > 1 ? t * std::sqrt(ss / static_cast<double>(R - 1) / static_cast<double>(R)) : std::nan("");
+      // Paired differences with the reference (common random numbers): their mean and t-interval.
+      const MeanInterval di = mean_interval(diff);
+      const double d = di.mean, half = di.half;
       const std::size_t idx = s * K + k;
       cs.mean[idx] = m;
       cs.diff_mean[idx] = d;

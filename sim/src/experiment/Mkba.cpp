@@ -22,22 +22,6 @@ double param_value(const Params& p, std::string_view key) {
   return std::visit([&](auto member) { return static_cast<double>(p.*member); }, spec->member);
 }
 
-/// Mean and 95% t-interval of x[0..n) (NaN interval for n < 2).
-struct Interval {
-  double mean, lo, hi;
-};
-Interval interval(const std::vector<double>& x) {
-  const auto n = static_cast<double>(x.size());
-  double m = 0.0;
-  for (double v : x) m += v;  // fixed order
-  m /= n;
-  if (x.size() < 2) return {m, std::nan(""), std::nan("")};
-  double ss = 0.0;
-  for (double v : x) ss += (v - m) * (v - m);
-  const double half = t975(static_cast<std::int64_t>(x.size()) - 1) * std::sqrt(ss / (n - 1) / n);
-  return {m, m - half, m + half};
-}
-
 constexpr std::size_t kBearers = 4;
 
 }  // namespace
@@ -227,7 +211,7 @@ MkbaResult mkba(const std::vector<std::vector<RunSummary>>& runs, const MkbaConf
     return std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(s * R), v.begin() + static_cast<std::ptrdiff_t>((s + 1) * R));
   };
   for (std::size_t s = 0; s < S; ++s) {
-    const Interval n = interval(column(m.npv, s)), co = interval(column(m.costs_pv, s)), b = interval(column(m.benefits_pv, s));
+    const MeanInterval n = mean_interval(column(m.npv, s)), co = mean_interval(column(m.costs_pv, s)), b = mean_interval(column(m.benefits_pv, s));
     m.npv_mean.push_back(n.mean);
     m.npv_lo.push_back(n.lo);
     m.npv_hi.push_back(n.hi);
@@ -238,7 +222,7 @@ MkbaResult mkba(const std::vector<std::vector<RunSummary>>& runs, const MkbaConf
     m.benefits_lo.push_back(b.lo);
     m.benefits_hi.push_back(b.hi);
     m.bcr_of_means.push_back(co.mean > 0.0 ? b.mean / co.mean : std::nan(""));
-    m.npv_without_time_mean.push_back(interval(column(m.npv_without_time, s)).mean);
+    m.npv_without_time_mean.push_back(mean_interval(column(m.npv_without_time, s)).mean);
     std::vector<double> bearer(kBearers, 0.0);
     for (std::size_t i = 0; i < I; ++i) {
       std::vector<double> e(R), p(R);
@@ -246,8 +230,8 @@ MkbaResult mkba(const std::vector<std::vector<RunSummary>>& runs, const MkbaConf
         e[r] = core.effect[(s * R + r) * I + i];
         p[r] = core.pv[(s * R + r) * I + i];
       }
-      const Interval ei = interval(e);
-      const double pm = interval(p).mean;
+      const MeanInterval ei = mean_interval(e);
+      const double pm = mean_interval(p).mean;
       m.effect_mean.push_back(ei.mean);
       m.effect_lo.push_back(ei.lo);
       m.effect_hi.push_back(ei.hi);

@@ -96,13 +96,7 @@ void apply_table(Scenario& s, const toml::table& tbl, const std::filesystem::pat
                           fmt::format("base file '{}' does not exist{}", bp.string(), ec_file ? fmt::format(" ({})", ec_file.message()) : ""));
     chain.insert(canon);
     const std::string text = read_file(bp, file_label, line);
-    toml::table base_tbl;
-    try {
-      base_tbl = toml::parse(std::string_view(text), std::string_view(bp.string()));
-    } catch (const toml::parse_error& e) {
-      throw ScenarioError(bp.string(), static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column), "",
-                          fmt::format("TOML syntax error: {}", e.description()));
-    }
+    const toml::table base_tbl = parse_toml(text, bp.string());
     s.given_text = fmt::format("# ---- base file: {} ----\n{}\n", bp.string(), text) + s.given_text;
     apply_table(s, base_tbl, bp, bp.string(), chain, true);
     // A title names the file's own scenario, not its base's; the Dutch description goes with the description.
@@ -153,13 +147,7 @@ void apply_table(Scenario& s, const toml::table& tbl, const std::filesystem::pat
 Scenario parse_impl(std::string_view text, const std::filesystem::path& path, const std::string& label, std::span<const std::string> overrides) {
   Scenario s;
   s.source_path = path.string();
-  toml::table tbl;
-  try {
-    tbl = toml::parse(text, std::string_view(label));
-  } catch (const toml::parse_error& e) {
-    throw ScenarioError(label, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column), "",
-                        fmt::format("TOML syntax error: {}", e.description()));
-  }
+  const toml::table tbl = parse_toml(text, label);
   s.given_text = fmt::format("# ---- scenario file: {} ----\n{}", label, text);
   std::set<std::filesystem::path> chain;
   std::error_code ec;
@@ -171,6 +159,15 @@ Scenario parse_impl(std::string_view text, const std::filesystem::path& path, co
 }
 
 }  // namespace
+
+toml::table parse_toml(std::string_view text, const std::string& label) {
+  try {
+    return toml::parse(text, std::string_view(label));
+  } catch (const toml::parse_error& e) {
+    throw ScenarioError(label, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column), "",
+                        fmt::format("TOML syntax error: {}", e.description()));
+  }
+}
 
 std::string describe_toml_value(const toml::node& n) {
   switch (n.type()) {

@@ -1,5 +1,6 @@
 #include "buurt/schema/Schema.h"
 
+#include "buurt/schema/EditDistance.h"
 #include "buurt/schema/Outcomes.h"
 #include "buurt/schema/References.h"
 
@@ -42,6 +43,14 @@ const std::vector<ParamSpec>& table() {
   return specs;
 }
 
+std::string format_real(double v) {
+  std::string s = fmt::format("{}", v);
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s;
+}
+
+}  // namespace
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
@@ -55,14 +64,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   }
   return prev[b.size()];
 }
-
-std::string format_real(double v) {
-  std::string s = fmt::format("{}", v);
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
-  return s;
-}
-
-}  // namespace
 
 std::string ParamSpec::full_name() const { return fmt::format("{}.{}", section, key); }
 

@@ -10,6 +10,7 @@
 
 #include "scenario/TomlText.h"
 
+#include "buurt/schema/EditDistance.h"
 #include "buurt/sweep/Design.h"
 
 namespace buurt::sweep {
@@ -21,17 +22,6 @@ constexpr std::string_view kDesignKeys[] = {"kind",   "replicates", "seed",     
 constexpr std::string_view kRangeKeys[] = {"min", "max", "steps"};
 constexpr std::string_view kOutcomeKeys[] = {"final", "timeseries"};
 constexpr std::string_view kKinds[] = {"grid", "lhs", "sobol", "saltelli", "morris", "points"};
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 template <class Range>
 std::string hint(std::string_view name, const Range& candidates) {
@@ -198,13 +188,7 @@ SweepSpec parse_impl(std::string_view text, const std::string& label, const std:
   SweepSpec s;
   s.path = label;
   s.text = std::string(text);
-  toml::table tbl;
-  try {
-    tbl = toml::parse(text, std::string_view(label));
-  } catch (const toml::parse_error& e) {
-    throw ScenarioError(label, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column), "",
-                        fmt::format("TOML syntax error: {}", e.description()));
-  }
+  const toml::table tbl = parse_toml(text, label);
   for (const auto& [k, node] : tbl) {
     const std::string key(k.str());
     if (std::find(std::begin(kTopKeys), std::end(kTopKeys), key) == std::end(kTopKeys))
