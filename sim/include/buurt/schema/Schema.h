@@ -70,7 +70,6 @@ inline constexpr int kSchemaVersion = 1;
 std::span<const ParamSpec> schema();
 /// Lookup by "section.key".
 const ParamSpec* find_param(std::string_view full_name);
-/// Closest known "section.key" to a misspelt name, if any is close enough.
 /// `p` with every policy key at its default: the reference policy, in force during the burn-in, so every
 /// scenario of a neighbourhood starts week 0 from the same state.
 Params reference_policy(const Params& p);
@@ -78,6 +77,7 @@ Params reference_policy(const Params& p);
 std::optional<std::string> first_non_policy_difference(const Params& a, const Params& b);
 /// For a key that was renamed: its new name with a hint how to convert the value.
 std::optional<std::string> renamed_param(std::string_view full_name);
+/// Closest known "section.key" to a misspelt name, if any is close enough.
 std::optional<std::string> suggest_param(std::string_view full_name);
 /// Is this a known section name?
 bool is_section(std::string_view section);
