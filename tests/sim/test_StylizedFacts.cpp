@@ -21,7 +21,6 @@ std::vector<std::string> with(std::vector<std::string> a, const std::vector<std:
 
 // The runs these tests read (model_runs.h): baseline and community managers over three years, variants.
 BUURT_MODEL_RUNS({"baseline.toml", {"run.weeks=156"}, 2}, {"baseline.toml", {"run.weeks=156", "care.circle=false"}, 2},
-                 {"baseline.toml", {"run.weeks=156", "helping.share_willing=0", "care.circle=false", "helping.household_hours=0"}, 1},
                  {"community_managers.toml", {"run.weeks=156"}, 4},
                  {"community_managers.toml", {"run.weeks=156", "community.burnout_rate=0.05", "community.replace=false", "community.recovery_weeks=520"}, 4},
                  {"community_managers.toml", {"run.weeks=156", "initiatives.municipal_control=1.0", "initiatives.takeover_rate=0.1"}, 4},
@@ -30,22 +29,32 @@ BUURT_MODEL_RUNS({"baseline.toml", {"run.weeks=156"}, 2}, {"baseline.toml", {"ru
                  {"baseline.toml", {"run.weeks=104", "helping.share_willing=0.45"}, 2}, {"baseline.toml", {"run.weeks=104", "helping.share_willing=0.7"}, 2});
 }  // namespace
 
-// Causal chain: residents in need ask their ties and get care from their household and kin (phases 3-5);
-// the team sees only those whom nobody helped and who apply (phase 6). SCP 2016: informal carers give about
-// 75% of home-care hours. Pattern: informal hours at least ten times the team's and over 60% of all help
-// hours. Negative control: with nobody willing to help and no care circle or household care hours, the
-// network carries nothing and the pattern is gone (informal below the team's hours).
+// Causal chain: residents in need ask their ties and get care from their household and kin, the care circle
+// (phases 3-5); the team sees only those whom nobody helped and who apply (phase 6). SCP 2016: informal carers
+// give about 75% of home-care hours. Pattern, in each of two replicates (years 2-3): informal help hours at
+// least fifty times the team's, and over 60% of all help hours. Negative control: without the care circle
+// (care.circle=false: one helper a week, found by matching) the ratio falls below fifty, to less than half
+// of the ratio with it. Measured (issue 51): 81.4 and 78.0 with the circle (9,471 and 9,088 informal hours
+// against 116 team hours), 26.1 and 23.4 without (3,040 and 2,730): fifty lies a factor 1.6 below the one and
+// 1.9 above the other. Until issue 51 the pattern was "ten times the team's", which held without the circle
+// too, and the control removed all help, which proved nothing. The share over 60% holds without the circle
+// as well (0.93): it is the SCP figure, not evidence for the circle.
 TEST(StylizedFacts, InformalNetworksCarryFarMoreHelpHoursThanProfessionals) {
-  auto hours = [&](const std::vector<std::string>& extra) {
-    const auto sets = with(kShort, extra);
-    return std::pair{mean_outcome("baseline.toml", sets, Outcome::informal_hours, 104, 157, 1),
-                     mean_outcome("baseline.toml", sets, Outcome::professional_hours, 104, 157, 1)};
+  auto ratio = [&](const std::vector<std::string>& extra, std::uint32_t r) {
+    const auto rows = test::run_rows("baseline.toml", with(kShort, extra), r);
+    double informal = 0, professional = 0;
+    for (std::size_t w = 104; w < 157; ++w) informal += rows[w][Outcome::informal_hours], professional += rows[w][Outcome::professional_hours];
+    std::printf("[stylized] %s, replicate %u, years 2-3: informal %.0f h/week, team %.1f h/week, ratio %.1f\n",
+                extra.empty() ? "care circle" : "no care circle", r, informal / 53, professional / 53, informal / professional);
+    return informal / professional;
   };
-  const auto [informal, professional] = hours({});
-  EXPECT_GT(informal, 10 * professional);
-  EXPECT_GT(mean_outcome("baseline.toml", kShort, Outcome::informal_share_of_hours, 104, 157, 1), 0.6);
-  const auto [informal_off, professional_off] = hours({"helping.share_willing=0", "care.circle=false", "helping.household_hours=0"});
-  EXPECT_LT(informal_off, professional_off);
+  for (std::uint32_t r = 0; r < 2; ++r) {
+    const double on = ratio({}, r), off = ratio({"care.circle=false"}, r);
+    EXPECT_GT(on, 50.0) << "replicate " << r;
+    EXPECT_LT(off, 50.0) << "replicate " << r << ": without the care circle";
+    EXPECT_LT(off, 0.5 * on) << "replicate " << r;
+  }
+  EXPECT_GT(mean_outcome("baseline.toml", kShort, Outcome::informal_share_of_hours, 104, 157, 2), 0.6);
 }
 
 TEST(StylizedFacts, CommunityManagersRaiseTiesAndLowerLonelinessWithADelay) {

@@ -2,6 +2,10 @@
 // asserted effects; and the monotone response of unmet need to the helpers' time (a long model-tier test).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+
 #include "../test_support.h"
 #include "buurt/core/Simulation.h"
 
@@ -26,6 +30,31 @@ TEST(Asking, ShameSuppressesRequests) {
   const double some = requests_with_shame(0.5f), many = requests_with_shame(0.0f);
   EXPECT_GT(some, 0.0);
   EXPECT_GT(many, 1.5 * some);
+}
+
+// Wiring of adaptation.trust_acts (moved from the model tier, issue 51: Mechanisms.TrustInNeighboursRaisesAsking
+// showed no more than this): trust in neighbours scales the chance to ask one's ties (phase 3). The same
+// neighbourhood with everyone's trust at 0.9 and at 0.1: on, more ask; off, trust is not read and the
+// requests are the same.
+TEST(Asking, TrustInNeighboursRaisesAskingAndOffItIsNotRead) {
+  Params p = all_off(5000);
+  p.asking_enabled = true;
+  auto requests_with_trust = [&](float trust) {
+    Simulation sim(p);
+    auto& pop = sim.population_mut();
+    for (std::size_t i = 0; i < pop.size; ++i) {
+      pop.need[Income][i] = 0.9f;  // not a care domain: care is given without asking
+      pop.shame[i] = 0.0f;
+      pop.trust_neighbours[i] = trust;
+    }
+    sim.step();
+    return sim.outcomes()[Outcome::requests];
+  };
+  const double high = requests_with_trust(0.9f), low = requests_with_trust(0.1f);
+  EXPECT_GT(low, 0.0);
+  EXPECT_GT(high, 1.5 * low);  // (0.5 + 0.9) / (0.5 + 0.1) = 2.3 below the cap of 1
+  p.adaptation_trust_acts = false;
+  EXPECT_EQ(requests_with_trust(0.9f), requests_with_trust(0.1f));
 }
 
 TEST(Matching, HelpersNeverGiveMoreThanTheirHoursAndOnlyToTies) {
@@ -97,6 +126,28 @@ TEST(Helping, ResidentsAvoidAskingTiesTheyOweMuch) {
     return owing / matched;
   };
   EXPECT_LT(share_owing(2.0), 0.5 * share_owing(1e6));
+}
+
+// Wiring of helping.satisfaction (moved from the model tier, issue 51: Mechanisms.SatisfiedHelpersBearTheLoadBetter
+// showed no more than this): satisfaction sets how fast a helper recovers from fatigue (phase 5c). Two runs of
+// one neighbourhood that differ only in everyone's satisfaction at week 0: on, the adults of the unsatisfied
+// run are more tired after eight weeks; off, satisfaction is not read and the two runs are identical.
+TEST(Helping, SatisfiedHelpersRecoverFasterAndOffSatisfactionIsNotRead) {
+  Params p = test::small_params(3000);
+  auto fatigue_from = [&](float satisfaction) {
+    Simulation sim(p);
+    auto& s = sim.population_mut().satisfaction;
+    std::fill(s.begin(), s.end(), satisfaction);
+    for (int w = 0; w < 8; ++w) sim.step();
+    return sim.population().fatigue;
+  };
+  auto mean = [](const std::vector<float>& x) { return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size()); };
+  const auto unsatisfied = fatigue_from(0.0f), satisfied = fatigue_from(1.0f);
+  std::printf("[wiring] mean fatigue after 8 weeks: %.4f unsatisfied, %.4f satisfied\n", mean(unsatisfied), mean(satisfied));
+  // Measured 1.06 (deterministic): from the blank start fatigue is still low after eight weeks.
+  EXPECT_GT(mean(unsatisfied), 1.03 * mean(satisfied));
+  p.helping_satisfaction = false;
+  EXPECT_EQ(fatigue_from(0.0f), fatigue_from(1.0f));
 }
 
 TEST(Model, MoreHelperTimeNeverRaisesUnmetNeed) {

@@ -78,6 +78,18 @@ TEST(Ties, LastingImbalanceErodesNeighbourTiesButNotKin) {
   EXPECT_LT(static_cast<double>(nb_alive) / nb, 0.05);
   EXPECT_EQ(kin_alive, kin);
   EXPECT_GT(static_cast<double>(fr_alive) / fr, 0.9);
+  // Negative control (moved from the model tier, issue 51: Mechanisms.LastingImbalanceErodesNeighbourTies
+  // showed this wiring over three years): with ties.imbalance_break off the same imbalance ends no more
+  // neighbour ties than friend ties.
+  p.ties_imbalance_break = 0.0;
+  Simulation off(p);
+  auto& net_off = off.network_mut();
+  for (std::size_t e = 0; e < net_off.edges(); ++e) net_off.balance[e] = 2.0f * static_cast<float>(p.ties_imbalance_limit);
+  for (int w = 0; w < 30; ++w) off.step();
+  std::size_t nb_off = 0, nb_off_alive = 0;
+  for (std::size_t e = 0; e < net_off.edges(); ++e)
+    if (net_off.kind[e] == TieKind::Neighbour) ++nb_off, nb_off_alive += net_off.strength[e] > 0.0f;
+  EXPECT_GT(static_cast<double>(nb_off_alive) / nb_off, 0.9);
 }
 
 TEST(Ties, MeetingsFormNewNeighbourTies) {

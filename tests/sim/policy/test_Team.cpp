@@ -41,6 +41,27 @@ TEST(Team, DirectiveBuildsDependencyFacilitatingBuildsSelfRelianceThroughTheNetw
   EXPECT_EQ(fac_no_network.outcomes()[Outcome::mean_self_reliance], dir.outcomes()[Outcome::mean_self_reliance]);
 }
 
+// Wiring of adaptation.trust_professionals_acts (moved from the model tier, issue 51:
+// Mechanisms.TrustInProfessionalsDrivesApplyingToTheTeam showed no more than this): trust in professionals
+// scales the chance that a resident in need applies to the team (phase 6). The same residents with trust 0.8
+// and 0.2: on, more are with the team after a week; off, trust is not read and the runs are the same.
+TEST(Team, TrustInProfessionalsRaisesApplyingAndOffItIsNotRead) {
+  Params p = team_only();
+  p.team_ask_probability = 0.3;  // below the cap of 1 at both trust levels
+  auto with_the_team = [&](float trust) {
+    Simulation sim = with_cases(p);
+    auto& t = sim.population_mut().trust_professionals;
+    std::fill(t.begin(), t.end(), trust);
+    sim.step();
+    return sim.outcomes()[Outcome::team_queue] + sim.outcomes()[Outcome::team_caseload];
+  };
+  const double high = with_the_team(0.8f), low = with_the_team(0.2f);
+  EXPECT_GT(low, 0.0);
+  EXPECT_GT(high, 1.4 * low);  // 1.3 / 0.7 = 1.9 in the chance to apply
+  p.adaptation_trust_professionals_acts = false;
+  EXPECT_EQ(with_the_team(0.8f), with_the_team(0.2f));
+}
+
 TEST(Team, ReferralsWaitForTheSecondLineThenCostMore) {
   Params p = team_only();
   p.team_referral_need = 0.0;  // every case is referred

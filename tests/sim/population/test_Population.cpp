@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include "../test_support.h"
 #include "buurt/behaviour/Demography.h"
@@ -62,4 +63,25 @@ TEST(Population, LowIncomeStartsLessSelfReliant) {
       poor += pop.self_reliance[i], ++np;
   }
   EXPECT_LT(poor / np + 0.1, rich / nr);
+}
+
+// Wiring of helping.free_time_factor (moved from the model tier, issue 51:
+// Mechanisms.VolunteersWithoutAJobGiveMoreHours showed no more than this): willing residents without paid
+// work get helping budgets larger by the factor; at factor 1 (off) the budgets do not differ by work status.
+TEST(Population, ResidentsWithoutAJobHaveMoreTimeToHelp) {
+  for (double factor : {2.0, 1.0}) {
+    Params p = test::small_params(20000);
+    p.helping_free_time_factor = factor;
+    const Population pop = build_population(p, 0);
+    double budget[2] = {0, 0}, n[2] = {0, 0};
+    for (std::size_t i = 0; i < pop.size; ++i)
+      if (pop.has(i, kWilling) && !pop.has(i, kVolunteer)) {
+        if (pop.work[i] == WorkStatus::None) continue;  // children
+        const int without_job = pop.work[i] != WorkStatus::Employed;
+        budget[without_job] += pop.budget[i], n[without_job] += 1;
+      }
+    const double ratio = (budget[1] / n[1]) / (budget[0] / n[0]);
+    std::printf("[wiring] free_time_factor %.1f: mean budget without / with a job %.3f\n", factor, ratio);
+    EXPECT_NEAR(ratio, factor, 0.15 * factor);
+  }
 }
