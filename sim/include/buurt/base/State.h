@@ -19,7 +19,7 @@
 namespace buurt::state {
 
 /// Version of the saved-state layout: bump when a visited variable is added, removed, renamed or retyped.
-inline constexpr int kVersion = 5;
+inline constexpr int kVersion = 6;  // 6: each policy module saves its own counters (issue 49)
 
 /// The names visited so far, with the group prefix ("population/need_0").
 class Names {
